@@ -1,0 +1,34 @@
+// `npm start`: the service with demo data, on the embedded PostgreSQL unless DATABASE_URL is set.
+import { startApp } from './app';
+import { ConfigError } from './platform/config';
+import { DatabaseUnavailableError } from './platform/db/orm';
+
+async function main(): Promise<void> {
+  const app = await startApp({ seed: true });
+  console.log(`Orderly is serving ${app.url} (GraphiQL in a browser, graphql-ws on the same path)`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: draining requests and subscriptions, then stopping`);
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        console.error('shutdown failed:', err instanceof Error ? err.message : err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  // One clear line, no stack trace, for the failures a user can fix.
+  if (err instanceof DatabaseUnavailableError || err instanceof ConfigError) {
+    console.error(`orderly: ${err.message}`);
+  } else {
+    console.error('orderly: failed to start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { AdminOnly, Anyone, requireSelfOrStaff } from '../auth/roles';
+import { BankTransaction } from '../bank/bank.entity';
+import { bank } from '../bank/bank.service';
+import { forbidden } from '../errors';
+import type { Decimal } from '../money';
+import { OrderConnection } from '../orders/order.types';
+import { OrderKind, OrderStatus } from '../orders/order.entity';
+import { orders } from '../orders/order.service';
+import { toConnection } from '../orders/order.resolver';
+import { DecimalScalar } from '../scalars';
+import { accounts } from './accounts.service';
+import { BankTransactionConnection, LoginPayload } from './accounts.types';
+import { Consumer, Role } from './consumer.entity';
+
+@Resolver(() => Consumer)
+export class AccountsResolver {
+  @Anyone()
+  @Query(() => Consumer, {
+    nullable: true,
+    description: 'The logged-in consumer; null when not logged in.',
+  })
+  me(@Ctx() ctx: RequestContext): Promise<Consumer | null> {
+    return ctx.viewer ? ctx.em.findOne(Consumer, ctx.viewer.id) : Promise.resolve(null);
+  }
+
+  @Anyone()
+  @Mutation(() => LoginPayload)
+  login(
+    @Arg('consumerId', () => ID) consumerId: string,
+    @Arg('password', () => String) password: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<LoginPayload> {
+    return accounts.login(ctx, consumerId, password);
+  }
+
+  @AdminOnly()
+  @Mutation(() => BankTransaction, { description: "ADMIN: credit a consumer's bank account." })
+  deposit(
+    @Arg('consumerId', () => ID) consumerId: string,
+    @Arg('amount', () => DecimalScalar) amount: Decimal,
+    @Ctx() ctx: RequestContext,
+  ): Promise<BankTransaction> {
+    return accounts.deposit(ctx, consumerId, amount);
+  }
+
+  @FieldResolver(() => DecimalScalar, {
+    description: "Balance of the consumer's bank account. Visible to the consumer and to ADMIN.",
+  })
+  balance(@Root() consumer: Consumer, @Ctx() ctx: RequestContext): Promise<Decimal> {
+    if (ctx.viewer?.id !== consumer.id && ctx.viewer?.role !== Role.ADMIN) {
+      throw forbidden('Only the consumer and ADMIN see a balance.');
+    }
+    return bank.balance(ctx.em, consumer.id);
+  }
+
+  @FieldResolver(() => BankTransactionConnection, {
+    description: "Ledger of the consumer's bank account, newest first.",
+  })
+  transactions(
+    @Root() consumer: Consumer,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ) {
+    if (ctx.viewer?.id !== consumer.id && ctx.viewer?.role !== Role.ADMIN) {
+      throw forbidden('Only the consumer and ADMIN see a ledger.');
+    }
+    return accounts.transactions(ctx, consumer.id, first, after);
+  }
+
+  @FieldResolver(() => OrderConnection, {
+    description: "The consumer's orders of every kind, most recently updated first.",
+  })
+  async orders(
+    @Root() consumer: Consumer,
+    @Arg('kind', () => OrderKind, { nullable: true }) kind: OrderKind | null,
+    @Arg('status', () => OrderStatus, { nullable: true }) status: OrderStatus | null,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<OrderConnection> {
+    requireSelfOrStaff(ctx, consumer.id);
+    return toConnection(
+      await orders.list(ctx, { consumerId: consumer.id, kind, status, first, after }),
+    );
+  }
+}

@@ -1,0 +1,131 @@
+import type { RequestContext } from '../../context';
+import { hashPassword, verifyPassword } from '../auth/password';
+import { RateLimiter } from '../auth/rate-limit';
+import { signToken } from '../auth/token';
+import { bank } from '../bank/bank.service';
+import { BankTransaction } from '../bank/bank.entity';
+import { ErrorCode, badInput, graphQLError, userError, type UserError } from '../errors';
+import { isBigintId } from '../ids';
+import { Decimal } from '../money';
+import { checkPageSize, decodeCursor, encodeCursor } from '../pagination';
+import { Consumer, Role } from './consumer.entity';
+
+export interface LoginResult {
+  token?: string;
+  consumer?: Consumer;
+  errors: UserError[];
+}
+
+/**
+ * Logging in, the caller's account and the ADMIN's deposit. Failed logins are counted per
+ * consumer id and per client address; past the limit every attempt is RATE_LIMITED until
+ * the window ends, right password or not, so guessing gains nothing.
+ */
+export class AccountsService {
+  private failuresById: RateLimiter | undefined;
+  private failuresByAddress: RateLimiter | undefined;
+
+  async login(ctx: RequestContext, consumerId: string, password: string): Promise<LoginResult> {
+    const { loginMaxFailures: max, loginWindowSeconds: window } = ctx.config;
+    this.failuresById ??= new RateLimiter(max, window * 1000);
+    // One address may hold many users (an office behind NAT): it gets a wider budget.
+    this.failuresByAddress ??= new RateLimiter(max * 4, window * 1000);
+    const idKey = `id:${consumerId}`;
+    const wait = Math.max(
+      this.failuresById.retryAfter(idKey),
+      this.failuresByAddress.retryAfter(ctx.clientAddress),
+    );
+    if (wait > 0) {
+      throw graphQLError('RATE_LIMITED', `Too many failed logins; try again in ${wait} s.`, {
+        retryAfterSeconds: wait,
+      });
+    }
+    const consumer = isBigintId(consumerId)
+      ? await ctx.em.findOne(Consumer, consumerId, { populate: ['passwordHash'] })
+      : null;
+    if (!consumer) {
+      this.failuresById.record(idKey);
+      this.failuresByAddress.record(ctx.clientAddress);
+      return {
+        errors: [
+          userError(ErrorCode.CONSUMER_NOT_FOUND, 'No consumer has this id.', ['consumerId']),
+        ],
+      };
+    }
+    if (!(await verifyPassword(password, consumer.passwordHash))) {
+      this.failuresById.record(idKey);
+      this.failuresByAddress.record(ctx.clientAddress);
+      ctx.log.warn({ consumerId }, 'login failed: wrong password');
+      return {
+        errors: [userError(ErrorCode.WRONG_PASSWORD, 'The password is wrong.', ['password'])],
+      };
+    }
+    this.failuresById.reset(idKey);
+    const token = signToken(
+      { id: consumer.id, role: consumer.role },
+      ctx.config.jwtSecret,
+      ctx.config.tokenTtlSeconds,
+    );
+    return { token, consumer, errors: [] };
+  }
+
+  async register(
+    ctx: Pick<RequestContext, 'em'>,
+    input: { id?: string; name: string; password: string; role?: Role },
+  ): Promise<Consumer> {
+    const consumer = ctx.em.create(Consumer, {
+      ...(input.id ? { id: input.id } : {}),
+      name: input.name,
+      role: input.role ?? Role.CONSUMER,
+      passwordHash: await hashPassword(input.password),
+      createdAt: new Date(),
+    });
+    await ctx.em.flush();
+    await bank.openAccount(ctx.em, consumer.id);
+    return consumer;
+  }
+
+  async deposit(
+    ctx: RequestContext,
+    consumerId: string,
+    amount: Decimal,
+  ): Promise<BankTransaction> {
+    if (amount.lte(0)) throw badInput('amount must be positive.', { field: 'amount' });
+    if (!isBigintId(consumerId) || !(await ctx.em.findOne(Consumer, consumerId))) {
+      throw badInput('No consumer has this id.', { field: 'consumerId' });
+    }
+    return ctx.em.transactional((em) =>
+      bank.credit(em, consumerId, amount, `Deposit by ADMIN ${ctx.viewer?.id ?? ''}`.trim()),
+    );
+  }
+
+  /** The ledger, newest first, keyset-paginated on id. */
+  async transactions(
+    ctx: RequestContext,
+    consumerId: string,
+    first: number,
+    after?: string | null,
+  ) {
+    checkPageSize(first);
+    const where: Record<string, unknown> = { consumerId };
+    if (after) {
+      const [id] = decodeCursor(after, 1);
+      if (!isBigintId(String(id))) decodeCursor('', 1);
+      where.id = { $lt: String(id) };
+    }
+    const rows = await ctx.em.find(BankTransaction, where, {
+      orderBy: { id: 'desc' },
+      limit: first + 1,
+    });
+    const nodes = rows.slice(0, first);
+    return {
+      nodes,
+      pageInfo: {
+        hasNextPage: rows.length > first,
+        endCursor: nodes.length ? encodeCursor([nodes[nodes.length - 1].id]) : null,
+      },
+    };
+  }
+}
+
+export const accounts = new AccountsService();

@@ -1,0 +1,44 @@
+import { Authorized } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { Role } from '../accounts/consumer.entity';
+import { forbidden, unauthenticated } from '../errors';
+import type { Viewer } from './token';
+
+/**
+ * Who may call a root field. Every Query, Mutation and Subscription field carries exactly one
+ * of these; the schema build fails when one does not (see `assertEveryRootFieldAuthorized`).
+ */
+export const ANYONE = 'ANYONE';
+export const Anyone = () => Authorized(ANYONE);
+export const LoggedIn = () => Authorized();
+export const Staff = () => Authorized(Role.OPERATOR, Role.ADMIN);
+export const AdminOnly = () => Authorized(Role.ADMIN);
+
+/** type-graphql's authChecker: UNAUTHENTICATED without a viewer, FORBIDDEN with the wrong role. */
+// An arrow function: type-graphql would instantiate a `function` declaration as a class.
+export const authChecker = ({ context }: { context: RequestContext }, roles: string[]): boolean => {
+  if (roles.includes(ANYONE)) return true;
+  const viewer = context.viewer;
+  if (!viewer) throw unauthenticated();
+  if (roles.length === 0 || roles.includes(viewer.role)) return true;
+  throw forbidden(`This needs the role ${roles.join(' or ')}.`);
+};
+
+export function isStaff(viewer: Viewer): boolean {
+  return viewer.role === Role.OPERATOR || viewer.role === Role.ADMIN;
+}
+
+/** The caller, for services behind a LoggedIn resolver (defence in depth). */
+export function requireViewer(ctx: RequestContext): Viewer {
+  if (!ctx.viewer) throw unauthenticated();
+  return ctx.viewer;
+}
+
+/** The caller may act for `consumerId`: it is them, or staff. */
+export function requireSelfOrStaff(ctx: RequestContext, consumerId: string): Viewer {
+  const viewer = requireViewer(ctx);
+  if (viewer.id !== consumerId && !isStaff(viewer)) {
+    throw forbidden('This belongs to another consumer.');
+  }
+  return viewer;
+}

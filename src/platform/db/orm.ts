@@ -1,0 +1,68 @@
+import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { DomainModule } from '../module';
+
+export interface OrmOptions {
+  url: string;
+  statementTimeoutMs?: number;
+  poolMax?: number;
+  /** Log every SQL statement through this function (tests count statements with it). */
+  onQuery?: (sql: string) => void;
+}
+
+/** MikroORM configuration for the given modules; `mikro-orm.config.ts` uses it for the CLI. */
+export function ormConfig(modules: DomainModule[], options: OrmOptions): Options {
+  return defineConfig({
+    clientUrl: options.url,
+    entities: modules.flatMap((m) => m.entities),
+    extensions: [Migrator],
+    // Schema changes only through the committed migrations, never synced at run time.
+    migrations: {
+      migrationsList: modules.flatMap((m) => m.migrations),
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    discovery: { requireEntitiesArray: true },
+    pool: { min: 0, max: options.poolMax ?? 20 },
+    driverOptions: { connection: { statement_timeout: options.statementTimeoutMs ?? 5000 } },
+    debug: options.onQuery ? ['query'] : false,
+    logger: options.onQuery ? (message: string) => options.onQuery!(message) : () => undefined,
+    // One EntityManager fork per operation is passed explicitly; the global one must never be used.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    ignoreUndefinedInQuery: true,
+  });
+}
+
+export class DatabaseUnavailableError extends Error {}
+
+/** Connects, fails with one clear line when the database cannot be reached, and migrates up. */
+export async function openDatabase(
+  modules: DomainModule[],
+  options: OrmOptions,
+): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormConfig(modules, options));
+  const status = await orm.isConnected();
+  if (!status) {
+    const check = await orm.checkConnection();
+    await orm.close(true);
+    const reason = check.ok ? 'unknown reason' : check.reason;
+    throw new DatabaseUnavailableError(
+      `cannot connect to the database at ${redact(options.url)}: ${reason}`,
+    );
+  }
+  await orm.getMigrator().up();
+  return orm;
+}
+
+/** The URL without its password, fit for a log line. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

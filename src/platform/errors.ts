@@ -1,0 +1,81 @@
+import { GraphQLError } from 'graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+/** Business outcomes a client is expected to handle (the contract's ErrorCode). */
+export enum ErrorCode {
+  CONSUMER_NOT_FOUND = 'CONSUMER_NOT_FOUND',
+  WRONG_PASSWORD = 'WRONG_PASSWORD',
+  NOT_FOUND = 'NOT_FOUND',
+  INVALID_INPUT = 'INVALID_INPUT',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
+  INSUFFICIENT_BALANCE = 'INSUFFICIENT_BALANCE',
+  PLAN_INFEASIBLE = 'PLAN_INFEASIBLE',
+  PRICE_MISMATCH = 'PRICE_MISMATCH',
+  OUT_OF_STOCK = 'OUT_OF_STOCK',
+  STALE_UPDATE = 'STALE_UPDATE',
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+}
+registerEnumType(ErrorCode, { name: 'ErrorCode' });
+
+@ObjectType()
+export class UserError {
+  @Field(() => ErrorCode)
+  code!: ErrorCode;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Path to the offending input field, e.g. ["input", "lots", "0", "quantity"].',
+  })
+  field?: (string | number)[] | null;
+}
+
+/** The one way to make an expected business outcome: it goes into a payload's `errors`. */
+export function userError(
+  code: ErrorCode,
+  message: string,
+  field?: (string | number)[],
+): UserError {
+  return Object.assign(new UserError(), { code, message, field: field?.map(String) ?? null });
+}
+
+/**
+ * A business outcome raised from deep inside a service (a debit inside a transaction, say).
+ * Throwing it rolls the transaction back; `catchUserErrors` turns it into a payload error.
+ */
+export class BusinessError extends Error {
+  constructor(readonly errors: UserError[]) {
+    super(errors.map((e) => e.message).join('; '));
+  }
+
+  static of(code: ErrorCode, message: string, field?: (string | number)[]): BusinessError {
+    return new BusinessError([userError(code, message, field)]);
+  }
+}
+
+/** Transport-level failures: GraphQL errors with these `extensions.code`s. */
+export type GraphQLErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'QUERY_TOO_COMPLEX'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** The one way to make an exceptional outcome. */
+export function graphQLError(
+  code: GraphQLErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+export const unauthenticated = () => graphQLError('UNAUTHENTICATED', 'You must be logged in.');
+export const forbidden = (message = 'You are not allowed to do this.') =>
+  graphQLError('FORBIDDEN', message);
+export const badInput = (message: string, extensions: Record<string, unknown> = {}) =>
+  graphQLError('BAD_USER_INPUT', message, extensions);

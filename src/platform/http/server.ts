@@ -1,0 +1,170 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { RequestContext } from '../../context';
+import type { Config } from '../config';
+import { viewerFromAuthorization, type Viewer } from '../auth/token';
+import { Loaders } from '../loaders';
+import { graphiqlLandingPage } from './graphiql';
+import { startSubscriptionServer, type SubscriptionServer } from '../events/subscription-server';
+
+export interface HttpApp {
+  httpServer: Server;
+  /** Stops accepting, finishes in-flight requests, closes WebSockets with 1001. */
+  close(): Promise<void>;
+}
+
+/** Builds the per-operation context: a fresh EntityManager fork, the caller, the request id. */
+export function makeContext(
+  orm: MikroORM,
+  config: Config,
+  log: Logger,
+  viewer: Viewer | undefined,
+  clientAddress: string,
+  requestId: string = randomUUID(),
+): RequestContext {
+  const em = orm.em.fork();
+  return {
+    em,
+    viewer,
+    requestId,
+    clientAddress,
+    config,
+    log: log.child({ requestId }),
+    loaders: new Loaders(em),
+  };
+}
+
+/** Hides what went wrong inside (stack traces, SQL) from clients outside development. */
+export function formatError(development: boolean, log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+      const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+      log.error({ err: original, path: formatted.path }, 'internal error');
+      if (development) return formatted;
+      return {
+        message: 'Internal server error.',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
+    }
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return development ? formatted : { ...formatted, extensions };
+  };
+}
+
+function operationLogging(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          contextValue.log.info(
+            {
+              operation: operationName ?? null,
+              ms: Math.round(performance.now() - started),
+              errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+            },
+            'graphql operation',
+          );
+        },
+      };
+    },
+  };
+}
+
+/** Express + Apollo on /graphql (POST and GET), graphql-ws on the same path, and /healthz. */
+export async function createHttpApp(
+  schema: GraphQLSchema,
+  orm: MikroORM,
+  config: Config,
+  log: Logger,
+): Promise<HttpApp> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const development = process.env.NODE_ENV === 'development';
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const subscriptions: SubscriptionServer = startSubscriptionServer(
+    wsServer,
+    schema,
+    orm,
+    config,
+    log,
+  );
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: development,
+    csrfPrevention: true,
+    formatError: formatError(development, log),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.enableGraphiql ? graphiqlLandingPage() : ApolloServerPluginLandingPageDisabled(),
+      operationLogging(),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      res.json({ status: 'ok', database: 'up' });
+    } catch {
+      res.status(503).json({ status: 'degraded', database: 'down' });
+    }
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const given = req.header('x-request-id');
+        const requestId = given && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', requestId);
+        let viewer: Viewer | undefined;
+        try {
+          viewer = viewerFromAuthorization(req.header('authorization'), config.jwtSecret);
+        } catch (err) {
+          if (err instanceof GraphQLError) {
+            throw new GraphQLError(err.message, {
+              extensions: { ...err.extensions, http: { status: 401 } },
+            });
+          }
+          throw err;
+        }
+        return makeContext(
+          orm,
+          config,
+          log,
+          viewer,
+          req.socket.remoteAddress ?? 'unknown',
+          requestId,
+        );
+      },
+    }),
+  );
+
+  return {
+    httpServer,
+    async close() {
+      // Order matters: no new sockets, subscribers told 1001, then in-flight HTTP drained.
+      await subscriptions.close();
+      await apollo.stop();
+      await new Promise<void>((done) => wsServer.close(() => done()));
+    },
+  };
+}

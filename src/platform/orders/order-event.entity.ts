@@ -1,0 +1,47 @@
+import { BigIntType, Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { OrderKind, OrderStatus } from './order.entity';
+
+/**
+ * Everything that happened to an order (the seed's order_events), and the outbox that live
+ * subscriptions read. `txId` is the writing transaction's id (pg_current_xact_id()): readers
+ * only take rows of transactions older than every transaction still running, so a row that
+ * commits late can never appear behind a cursor a reader already passed.
+ */
+@Entity({ tableName: 'order_events' })
+export class OrderEventRow {
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
+  id!: string;
+
+  /** xid8 as text; assigned by the database default. */
+  @Property({ type: 'string', persist: false })
+  txId?: string;
+
+  @Property({ type: 'uuid' })
+  orderId!: string;
+
+  @Enum({ items: () => OrderKind, type: 'string' })
+  kind!: OrderKind;
+
+  /** The order's owner, copied so subscriptions filter without a join. */
+  @Property({ type: new BigIntType('string') })
+  consumerId!: string;
+
+  /** Who caused it; null for the production clock and other timers. */
+  @Property({ type: new BigIntType('string'), nullable: true })
+  actorId?: string | null;
+
+  @Property({ type: 'string' })
+  type!: string;
+
+  @Enum({ items: () => OrderStatus, type: 'string', nullable: true })
+  fromStatus?: OrderStatus | null;
+
+  @Enum({ items: () => OrderStatus, type: 'string', nullable: true })
+  toStatus?: OrderStatus | null;
+
+  @Property({ type: 'json', nullable: true })
+  data?: Record<string, unknown> | null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz' })
+  occurredAt: Date = new Date();
+}

@@ -1,0 +1,48 @@
+import { OrderKind, OrderStatus } from './order.entity';
+
+/** Status code and Chinese label of each status (the insurance seed's state-code and state). */
+export const STATUS_INFO: Record<OrderStatus, { code: number; label: string }> = {
+  [OrderStatus.PENDING_PAYMENT]: { code: 1, label: '待支付' },
+  [OrderStatus.PAID]: { code: 2, label: '已支付' },
+  [OrderStatus.IN_PRODUCTION]: { code: 3, label: '生产中' },
+  [OrderStatus.UNDERWRITING]: { code: 4, label: '核保中' },
+  [OrderStatus.EFFECTIVE]: { code: 5, label: '已生效' },
+  [OrderStatus.REJECTED]: { code: 6, label: '核保未通过' },
+  [OrderStatus.COMPLETED]: { code: 7, label: '已完成' },
+  [OrderStatus.CANCELLED]: { code: 8, label: '已取消' },
+  [OrderStatus.EXPIRED]: { code: 9, label: '已失效' },
+};
+
+/** One allowed move of an order kind's state machine. */
+export interface Transition {
+  from: OrderStatus;
+  to: OrderStatus;
+  /** True when staff may take it by hand with `updateOrderState`; false when only its own flow may. */
+  manual: boolean;
+  /** What takes it, for the README diagram and error messages. */
+  by: string;
+}
+
+/** An order kind's whole lifecycle: where it starts and every move it may make. */
+export interface OrderStateTable {
+  kind: OrderKind;
+  initial: OrderStatus;
+  transitions: readonly Transition[];
+  /** Statuses from which the owner may delete (hide) the order. */
+  deletableFrom: readonly OrderStatus[];
+}
+
+export function findTransition(
+  table: OrderStateTable,
+  from: OrderStatus,
+  to: OrderStatus,
+): Transition | undefined {
+  return table.transitions.find((t) => t.from === from && t.to === to);
+}
+
+/** Mermaid state diagram of a table, as the README draws it. */
+export function toMermaid(table: OrderStateTable): string {
+  const lines = ['stateDiagram-v2', `  [*] --> ${table.initial}`];
+  for (const t of table.transitions) lines.push(`  ${t.from} --> ${t.to}: ${t.by}`);
+  return lines.join('\n');
+}

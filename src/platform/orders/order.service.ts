@@ -1,0 +1,269 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../context';
+import { bank } from '../bank/bank.service';
+import { BankTransaction } from '../bank/bank.entity';
+import { BusinessError, ErrorCode, forbidden, type UserError } from '../errors';
+import { runIdempotent } from '../idempotency/idempotency.service';
+import { isBigintId, isUuid } from '../ids';
+import { checkPageSize, decodeCursor, encodeCursor } from '../pagination';
+import { Order, OrderKind, OrderStatus } from './order.entity';
+import { orderKind, PayType } from './order-kinds';
+import { appendEvent, lockOrder, transition } from './order-lifecycle';
+import { isStaff, requireViewer } from '../auth/roles';
+
+export interface OrderListFilter {
+  consumerId?: string | null;
+  kind?: OrderKind | null;
+  status?: OrderStatus | null;
+  first: number;
+  after?: string | null;
+}
+
+export interface OrderPage {
+  edges: { cursor: string; node: Order }[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
+
+export interface PaymentResult {
+  order?: Order;
+  productIds?: string[];
+  transaction?: BankTransaction;
+  errors: UserError[];
+}
+
+export interface StoredPayment {
+  orderId: string;
+  transactionId: string;
+  productIds?: string[];
+}
+
+const notFound = () => BusinessError.of(ErrorCode.NOT_FOUND, 'No such order.', ['orderId']);
+
+/**
+ * The operations every order kind shares: reading with ownership rules, listing with keyset
+ * pagination, and payOrder / cancelOrder / deleteOrder / updateOrderState, each in one
+ * transaction that locks the order row first. Kind-specific work runs in the hooks the kind
+ * declared with `defineOrderKind`.
+ */
+export class OrderService {
+  /** The order if the caller may see it (owner, OPERATOR, ADMIN); deleted orders are gone for their owner. */
+  async findVisible(ctx: RequestContext, orderId: string): Promise<Order | null> {
+    const viewer = requireViewer(ctx);
+    if (!isUuid(orderId)) return null;
+    const order = await ctx.em.findOne(Order, orderId);
+    if (!order) return null;
+    if (isStaff(viewer)) return order;
+    if (order.consumer.id !== viewer.id) throw forbidden('This order belongs to another consumer.');
+    return order.deletedAt ? null : order;
+  }
+
+  /** Most recently updated first, keyset-paginated on (updatedAt, id). */
+  async list(ctx: RequestContext, filter: OrderListFilter): Promise<OrderPage> {
+    const viewer = requireViewer(ctx);
+    const first = checkPageSize(filter.first);
+    const where: Record<string, unknown> = {};
+    if (isStaff(viewer)) {
+      if (filter.consumerId) {
+        if (!isBigintId(filter.consumerId))
+          return { edges: [], hasNextPage: false, endCursor: null, totalCount: 0 };
+        where.consumer = filter.consumerId;
+      }
+    } else {
+      if (filter.consumerId && filter.consumerId !== viewer.id) {
+        throw forbidden("Only OPERATOR and ADMIN may list another consumer's orders.");
+      }
+      where.consumer = viewer.id;
+      where.deletedAt = null;
+    }
+    if (filter.kind) where.kind = filter.kind;
+    if (filter.status) where.status = filter.status;
+
+    const page: Record<string, unknown> = { ...where };
+    if (filter.after) {
+      const [updatedAt, id] = decodeCursor(filter.after, 2) as [string, string];
+      const at = new Date(updatedAt);
+      if (!isUuid(id) || Number.isNaN(at.getTime())) decodeCursor('', 2);
+      page.$or = [{ updatedAt: { $lt: at } }, { updatedAt: at, id: { $lt: id } }];
+    }
+    const [rows, totalCount] = await Promise.all([
+      ctx.em.find(Order, page, { orderBy: { updatedAt: 'desc', id: 'desc' }, limit: first + 1 }),
+      ctx.em.count(Order, where),
+    ]);
+    const hasNextPage = rows.length > first;
+    const edges = rows
+      .slice(0, first)
+      .map((node) => ({ node, cursor: encodeCursor([node.updatedAt.toISOString(), node.id]) }));
+    return { edges, hasNextPage, endCursor: edges.at(-1)?.cursor ?? null, totalCount };
+  }
+
+  /**
+   * Pays a PENDING_PAYMENT order from the owner's bank account: debit, PAID, then the kind's
+   * afterPaid hook, all in one transaction, at most once per idempotency key.
+   */
+  async pay(
+    ctx: RequestContext,
+    orderId: string,
+    payType: PayType,
+    idempotencyKey: string,
+  ): Promise<PaymentResult> {
+    const viewer = requireViewer(ctx);
+    try {
+      const { result } = await runIdempotent<StoredPayment>(
+        ctx.em,
+        viewer.id,
+        idempotencyKey,
+        'payOrder',
+        { orderId, payType },
+        async (em) => {
+          const order = await this.lockOwnOrder(em, viewer.id, orderId);
+          const definition = orderKind(order.kind);
+          if (!definition.payable) {
+            throw BusinessError.of(
+              ErrorCode.INVALID_TRANSITION,
+              `A ${order.kind} order is paid when it is confirmed, not with payOrder.`,
+            );
+          }
+          if (order.status !== OrderStatus.PENDING_PAYMENT) {
+            throw BusinessError.of(
+              ErrorCode.INVALID_TRANSITION,
+              `Only an order waiting for payment can be paid; this one is ${order.status}.`,
+            );
+          }
+          const txn = await bank.debit(
+            em,
+            viewer.id,
+            order.payment,
+            `Payment of order ${order.orderNo} (${payType})`,
+            order.id,
+          );
+          transition(em, order, OrderStatus.PAID, {
+            actorId: viewer.id,
+            data: { payType, transactionId: txn.id, amount: txn.amount.neg().toFixed(2) },
+          });
+          const extra = (await definition.afterPaid?.({ ...ctx, em }, order, payType)) ?? {};
+          await em.flush();
+          return { orderId: order.id, transactionId: txn.id, productIds: extra.productIds };
+        },
+      );
+      const order = await ctx.em.findOneOrFail(Order, result.orderId, { refresh: true });
+      const transaction = await ctx.em.findOneOrFail(BankTransaction, result.transactionId);
+      return { order, productIds: result.productIds, transaction, errors: [] };
+    } catch (err) {
+      if (err instanceof BusinessError) return { errors: err.errors };
+      throw err;
+    }
+  }
+
+  /**
+   * Cancels an order from a status its kind allows; whatever was paid comes back in full
+   * and the kind's afterCancelled hook returns stock or frees bookings, in one transaction.
+   */
+  async cancel(
+    ctx: RequestContext,
+    orderId: string,
+  ): Promise<{ order?: Order; errors: UserError[] }> {
+    const viewer = requireViewer(ctx);
+    return this.inTransaction(ctx, async (em) => {
+      const order = await lockOrder(em, orderId);
+      if (!order || (!isStaff(viewer) && order.deletedAt)) throw notFound();
+      if (!isStaff(viewer) && order.consumer.id !== viewer.id) {
+        throw forbidden('This order belongs to another consumer.');
+      }
+      const definition = orderKind(order.kind);
+      const from = order.status;
+      if (!definition.cancellableFrom.includes(from)) {
+        throw BusinessError.of(
+          ErrorCode.INVALID_TRANSITION,
+          `A ${order.kind} order cannot be cancelled when ${from}.`,
+        );
+      }
+      const refund = await bank.refundOrder(
+        em,
+        order.consumer.id,
+        order.id,
+        `Refund of cancelled order ${order.orderNo}`,
+      );
+      transition(em, order, OrderStatus.CANCELLED, {
+        actorId: viewer.id,
+        data: refund
+          ? { refundTransactionId: refund.id, refunded: refund.amount.toFixed(2) }
+          : undefined,
+      });
+      await definition.afterCancelled?.({ ...ctx, em }, order, from);
+      return order;
+    });
+  }
+
+  /** Hides a finished order from its owner's lists; the row and its events stay. */
+  async delete(
+    ctx: RequestContext,
+    orderId: string,
+  ): Promise<{ ok: boolean; message: string; errors: UserError[] }> {
+    const viewer = requireViewer(ctx);
+    const outcome = await this.inTransaction(ctx, async (em) => {
+      const order = await lockOrder(em, orderId);
+      if (!order || order.deletedAt) throw notFound();
+      if (order.consumer.id !== viewer.id) throw forbidden('Only the owner may delete an order.');
+      if (!orderKind(order.kind).table.deletableFrom.includes(order.status)) {
+        throw BusinessError.of(
+          ErrorCode.INVALID_TRANSITION,
+          `A ${order.status} order cannot be deleted; only cancelled, completed or expired ones can.`,
+        );
+      }
+      order.deletedAt = new Date();
+      appendEvent(em, order, 'ORDER_DELETED', { actorId: viewer.id });
+      return order;
+    });
+    return outcome.order
+      ? { ok: true, message: 'Order deleted.', errors: [] }
+      : {
+          ok: false,
+          message: outcome.errors[0]?.message ?? 'Not deleted.',
+          errors: outcome.errors,
+        };
+  }
+
+  /** Staff moves an order along a transition its kind marks as manual (seed 001 updateOrderState). */
+  async updateState(ctx: RequestContext, orderId: string, status: OrderStatus) {
+    const viewer = requireViewer(ctx);
+    return this.inTransaction(ctx, async (em) => {
+      const order = await lockOrder(em, orderId);
+      if (!order) throw notFound();
+      transition(em, order, status, { actorId: viewer.id, manual: true, data: { manual: true } });
+      return order;
+    });
+  }
+
+  /** Runs `work` in a transaction; a BusinessError rolls it back and becomes payload errors. */
+  async inTransaction<T>(
+    ctx: RequestContext,
+    work: (em: EntityManager) => Promise<T>,
+  ): Promise<{ order?: T; errors: UserError[] }> {
+    try {
+      const order = await ctx.em.transactional(async (em) => {
+        const value = await work(em);
+        await em.flush();
+        return value;
+      });
+      return { order, errors: [] };
+    } catch (err) {
+      if (err instanceof BusinessError) return { errors: err.errors };
+      throw err;
+    }
+  }
+
+  private async lockOwnOrder(
+    em: EntityManager,
+    consumerId: string,
+    orderId: string,
+  ): Promise<Order> {
+    const order = await lockOrder(em, orderId);
+    if (!order || order.deletedAt) throw notFound();
+    if (order.consumer.id !== consumerId) throw forbidden('Only the owner may pay for an order.');
+    return order;
+  }
+}
+
+export const orders = new OrderService();

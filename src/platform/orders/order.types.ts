@@ -1,0 +1,163 @@
+import { Field, ID, InterfaceType, Int, ObjectType } from 'type-graphql';
+import { Consumer } from '../accounts/consumer.entity';
+import { BankTransaction } from '../bank/bank.entity';
+import { UserError } from '../errors';
+import type { Decimal } from '../money';
+import { PageInfo } from '../pagination';
+import { DateTimeScalar, DecimalScalar, JSONScalar } from '../scalars';
+import { Order, OrderKind, OrderStatus } from './order.entity';
+import { orderKind } from './order-kinds';
+
+/**
+ * The GraphQL `Order` interface. Its runtime value is always the core `Order` entity; each
+ * kind's object type adds field resolvers that load the kind's own rows by the order id.
+ */
+@InterfaceType('Order', {
+  resolveType: (order: Order) => orderKind(order.kind).typeName,
+})
+export abstract class OrderInterface {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => OrderKind)
+  kind!: OrderKind;
+
+  @Field(() => String, { description: 'Human-facing order number, unique across kinds.' })
+  orderNo!: string;
+
+  @Field(() => Consumer)
+  consumer!: Consumer;
+
+  @Field(() => OrderStatus)
+  status!: OrderStatus;
+
+  @Field(() => Int, { description: "Numeric status code (insurance seed's state-code)." })
+  statusCode!: number;
+
+  @Field(() => String, {
+    description: "Chinese status label (insurance seed's state), e.g. 已支付.",
+  })
+  statusLabel!: string;
+
+  @Field(() => DecimalScalar, { description: 'Amount the consumer pays.' })
+  payment!: Decimal;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: Date;
+
+  @Field(() => [OrderEvent], {
+    description: 'Everything that happened to the order, oldest first.',
+  })
+  events!: OrderEvent[];
+}
+
+@ObjectType()
+export class OrderEvent {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, {
+    description:
+      'Opaque, strictly increasing across the whole service: pass it as `after` to resume a subscription.',
+  })
+  cursor!: string;
+
+  @Field(() => ID)
+  orderId!: string;
+
+  @Field(() => OrderKind)
+  kind!: OrderKind;
+
+  @Field(() => String, {
+    description:
+      'STATUS_CHANGED, UNDERWRITE_CREATED, UNDERWRITE_FILLED, UNDERWRITE_RESULT, PHOTO_ADDED, NOTE_CHANGED, ...',
+  })
+  type!: string;
+
+  @Field(() => OrderStatus, { nullable: true })
+  fromStatus?: OrderStatus | null;
+
+  @Field(() => OrderStatus, { nullable: true })
+  toStatus?: OrderStatus | null;
+
+  @Field(() => Consumer, {
+    nullable: true,
+    description: 'Who caused it; null for the production clock.',
+  })
+  actor?: Consumer | null;
+
+  /** Not a GraphQL field: the actor's id, which the `actor` field resolver loads. */
+  actorId?: string | null;
+
+  /** Not a GraphQL field: the order's owner, for subscription filtering. */
+  consumerId!: string;
+
+  @Field(() => JSONScalar, { nullable: true })
+  data?: unknown;
+
+  @Field(() => DateTimeScalar)
+  occurredAt!: Date;
+}
+
+@ObjectType()
+export class OrderEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => OrderInterface)
+  node!: Order;
+}
+
+@ObjectType()
+export class OrderConnection {
+  @Field(() => [OrderEdge])
+  edges!: OrderEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}
+
+@ObjectType()
+export class OrderPayload {
+  @Field(() => OrderInterface, { nullable: true })
+  order?: Order | null;
+
+  @Field(() => [UserError])
+  errors!: UserError[];
+}
+
+@ObjectType()
+export class PaymentPayload {
+  @Field(() => OrderInterface, { nullable: true })
+  order?: Order | null;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'For a shop order: the ids of the products paid for (seed 002).',
+  })
+  productIds?: string[] | null;
+
+  @Field(() => BankTransaction, { nullable: true })
+  transaction?: BankTransaction | null;
+
+  @Field(() => [UserError])
+  errors!: UserError[];
+}
+
+@ObjectType()
+export class DeletePayload {
+  @Field(() => Boolean)
+  ok!: boolean;
+
+  @Field(() => String, { description: '"Order deleted." on success (seed 002).' })
+  message!: string;
+
+  @Field(() => [UserError])
+  errors!: UserError[];
+}

@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { GraphQLSchema, isObjectType, printSchema } from 'graphql';
+import { buildSchema, getMetadataStorage } from 'type-graphql';
+import { authChecker } from './platform/auth/roles';
+import type { DomainModule } from './platform/module';
+
+type ResolverClass = new (...args: any[]) => object;
+import { modules as allModules } from './modules';
+
+/**
+ * Fails when a root field does not say who may call it: an operation added without a role
+ * decorator would otherwise be open to anyone.
+ */
+function assertEveryRootFieldAuthorized(schema: GraphQLSchema): void {
+  const authorized = new Set(
+    getMetadataStorage().authorizedFields.map((f) => `${f.target.name}.${f.fieldName}`),
+  );
+  const roots = [
+    ...getMetadataStorage().queries,
+    ...getMetadataStorage().mutations,
+    ...getMetadataStorage().subscriptions,
+  ];
+  const open = roots
+    .filter((r) => !authorized.has(`${r.target.name}.${r.methodName}`))
+    .map((r) => `${r.target.name}.${r.methodName}`);
+  if (open.length > 0) {
+    throw new Error(
+      `root fields without a role decorator (Anyone, LoggedIn, Staff, AdminOnly): ${open.join(', ')}`,
+    );
+  }
+  for (const type of [schema.getQueryType(), schema.getMutationType()]) {
+    if (!type || !isObjectType(type)) throw new Error('schema has no Query or Mutation type');
+  }
+}
+
+/** Builds the executable schema from the modules' resolvers (code-first). */
+export async function createSchema(modules: DomainModule[] = allModules): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    // type-graphql wants a non-empty tuple; the platform module always has resolvers.
+    resolvers: modules.flatMap((m) => m.resolvers) as [ResolverClass, ...ResolverClass[]],
+    orphanedTypes: modules.flatMap((m) => m.orphanedTypes ?? []),
+    authChecker,
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
+  assertEveryRootFieldAuthorized(schema);
+  return schema;
+}
+
+/** The SDL committed as schema.graphql. */
+export async function printedSchema(): Promise<string> {
+  const header =
+    '# Generated from the type-graphql code by `npm run schema:print`. Do not edit by hand.\n\n';
+  return header + printSchema(await createSchema()) + '\n';
+}

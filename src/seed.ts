@@ -1,0 +1,25 @@
+// `npm run seed`: adds whatever demo data is missing; safe to run again.
+import 'reflect-metadata';
+import { seedDemoData } from './app';
+import { loadConfig } from './platform/config';
+import { openDatabase } from './platform/db/orm';
+import { startEmbeddedPostgres } from './platform/db/embedded';
+import { modules } from './modules';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
+  const orm = await openDatabase(modules, { url: config.databaseUrl ?? embedded!.url });
+  try {
+    await seedDemoData(orm);
+    console.log('demo data is in place');
+  } finally {
+    await orm.close(true);
+    await embedded?.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(`orderly seed: ${err instanceof Error ? err.message : err}`);
+  process.exit(1);
+});

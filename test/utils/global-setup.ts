@@ -1,0 +1,52 @@
+import type { TestProject } from 'vitest/node';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded';
+import { openDatabase } from '../../src/platform/db/orm';
+import { modules } from '../../src/modules';
+import { seedDemoData } from '../../src/app';
+
+export const TEMPLATE_DB = 'orderly_test_template';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A URL to a maintenance database on the test server (CREATE DATABASE rights). */
+    adminDatabaseUrl: string;
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * Once per `npm test`: a PostgreSQL server (embedded in a temporary folder unless DATABASE_URL
+ * names one) and a template database with every migration and the demo data. Each test file
+ * clones the template (CREATE DATABASE ... TEMPLATE), so files never see each other's rows.
+ */
+export default async function setup(project: TestProject) {
+  let embedded: EmbeddedDatabase | undefined;
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    embedded = await startEmbeddedPostgres(mkdtempSync(join(tmpdir(), 'orderly-test-pg-')), {
+      persistent: false,
+    });
+    adminUrl = embedded.url;
+  }
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${TEMPLATE_DB}`);
+  await admin.query(`create database ${TEMPLATE_DB}`);
+  const orm = await openDatabase(modules, { url: withDatabase(adminUrl, TEMPLATE_DB) });
+  await seedDemoData(orm);
+  await orm.close(true);
+  project.provide('adminDatabaseUrl', adminUrl);
+  return async () => {
+    await admin.end();
+    await embedded?.stop();
+  };
+}
