@@ -1,0 +1,72 @@
+import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity';
+import type { OrderStateTable, Transition } from '../platform/orders/order-state';
+
+// Moves every insurance kind shares: payment (staff may record an offline payment by hand,
+// as the seed's updateOrderState example does with 已支付), cancellation before payment, expiry.
+const paymentAndCancellation: Transition[] = [
+  {
+    from: S.PENDING_PAYMENT,
+    to: S.PAID,
+    manual: true,
+    by: 'payOrder, or updateOrderState (offline payment)',
+  },
+  { from: S.PENDING_PAYMENT, to: S.CANCELLED, manual: true, by: 'cancelOrder or updateOrderState' },
+  {
+    from: S.EFFECTIVE,
+    to: S.EXPIRED,
+    manual: true,
+    by: 'expiry timer after stopAt, or updateOrderState',
+  },
+];
+
+/**
+ * Plan order lifecycle (seed 001): paid, then underwritten. createUnderwrite moves a PAID
+ * order to UNDERWRITING; a PASSED result makes it EFFECTIVE (one year from expectAt), FAILED
+ * makes it REJECTED with a full refund; alterUnderwriteResult may flip it back and forth, the
+ * money following (refund, or a new debit).
+ */
+export const planOrderStates: OrderStateTable = {
+  kind: OrderKind.PLAN,
+  initial: S.PENDING_PAYMENT,
+  transitions: [
+    ...paymentAndCancellation,
+    { from: S.PAID, to: S.UNDERWRITING, manual: false, by: 'createUnderwrite' },
+    { from: S.UNDERWRITING, to: S.EFFECTIVE, manual: false, by: 'submitUnderwriteResult PASSED' },
+    {
+      from: S.UNDERWRITING,
+      to: S.REJECTED,
+      manual: false,
+      by: 'submitUnderwriteResult FAILED (refund)',
+    },
+    {
+      from: S.EFFECTIVE,
+      to: S.REJECTED,
+      manual: false,
+      by: 'alterUnderwriteResult FAILED (refund)',
+    },
+    {
+      from: S.REJECTED,
+      to: S.EFFECTIVE,
+      manual: false,
+      by: 'alterUnderwriteResult PASSED (new debit)',
+    },
+  ],
+  deletableFrom: [S.CANCELLED, S.REJECTED, S.EXPIRED],
+};
+
+/** Driver order lifecycle (seed 001): effective as soon as it is paid; its drivers then count. */
+export const driverOrderStates: OrderStateTable = {
+  kind: OrderKind.DRIVER,
+  initial: S.PENDING_PAYMENT,
+  transitions: [
+    ...paymentAndCancellation,
+    { from: S.PAID, to: S.EFFECTIVE, manual: true, by: 'payOrder (at once), or updateOrderState' },
+  ],
+  deletableFrom: [S.CANCELLED, S.EXPIRED],
+};
+
+/** Sale order lifecycle (seed 001): effective as soon as it is paid. */
+export const saleOrderStates: OrderStateTable = {
+  ...driverOrderStates,
+  kind: OrderKind.SALE,
+};
