@@ -19,6 +19,10 @@ export interface Config {
   statementTimeoutMs: number;
   logLevel: string;
   enableGraphiql: boolean;
+  /** Events one subscription may hold unsent before its socket is closed with 1013. */
+  subscriptionQueueLimit: number;
+  /** Milliseconds between the live hub's safety reads when no notification arrives. */
+  liveSafetyPollMs: number;
 }
 
 function intEnv(name: string, fallback: number): number {
@@ -55,5 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: intEnv('STATEMENT_TIMEOUT_MS', 5000),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     enableGraphiql: production ? env.ENABLE_GRAPHIQL === 'true' : env.ENABLE_GRAPHIQL !== 'false',
+    subscriptionQueueLimit: Math.max(1, intEnv('SUBSCRIPTION_QUEUE_LIMIT', 1000)),
+    liveSafetyPollMs: Math.max(50, intEnv('LIVE_SAFETY_POLL_MS', 1000)),
   };
 }

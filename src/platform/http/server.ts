@@ -18,6 +18,8 @@ import { startSubscriptionServer, type SubscriptionServer } from '../events/subs
 
 export interface HttpApp {
   httpServer: Server;
+  /** graphql-ws and this process's live order-event hub. */
+  subscriptions: SubscriptionServer;
   /** Stops accepting, finishes in-flight requests, closes WebSockets with 1001. */
   close(): Promise<void>;
 }
@@ -96,7 +98,7 @@ export async function createHttpApp(
   const development = process.env.NODE_ENV === 'development';
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const subscriptions: SubscriptionServer = startSubscriptionServer(
+  const subscriptions: SubscriptionServer = await startSubscriptionServer(
     wsServer,
     schema,
     orm,
@@ -160,6 +162,7 @@ export async function createHttpApp(
 
   return {
     httpServer,
+    subscriptions,
     async close() {
       // Order matters: no new sockets, subscribers told 1001, then in-flight HTTP drained.
       await subscriptions.close();
