@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../context';
+import type { Config } from '../config';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { RateLimiter } from '../auth/rate-limit';
 import { signToken } from '../auth/token';
@@ -22,18 +23,29 @@ export interface LoginResult {
  * the window ends, right password or not, so guessing gains nothing.
  */
 export class AccountsService {
-  private failuresById: RateLimiter | undefined;
-  private failuresByAddress: RateLimiter | undefined;
+  // Per running app (keyed by its config), so two apps in one process count apart.
+  private readonly limiters = new WeakMap<Config, { byId: RateLimiter; byAddress: RateLimiter }>();
+
+  private failureLimiters(config: Config) {
+    let limiters = this.limiters.get(config);
+    if (!limiters) {
+      const windowMs = config.loginWindowSeconds * 1000;
+      limiters = {
+        byId: new RateLimiter(config.loginMaxFailures, windowMs),
+        // One address may hold many users (an office behind NAT): it gets a wider budget.
+        byAddress: new RateLimiter(config.loginMaxFailures * 4, windowMs),
+      };
+      this.limiters.set(config, limiters);
+    }
+    return limiters;
+  }
 
   async login(ctx: RequestContext, consumerId: string, password: string): Promise<LoginResult> {
-    const { loginMaxFailures: max, loginWindowSeconds: window } = ctx.config;
-    this.failuresById ??= new RateLimiter(max, window * 1000);
-    // One address may hold many users (an office behind NAT): it gets a wider budget.
-    this.failuresByAddress ??= new RateLimiter(max * 4, window * 1000);
+    const limiters = this.failureLimiters(ctx.config);
     const idKey = `id:${consumerId}`;
     const wait = Math.max(
-      this.failuresById.retryAfter(idKey),
-      this.failuresByAddress.retryAfter(ctx.clientAddress),
+      limiters.byId.retryAfter(idKey),
+      limiters.byAddress.retryAfter(ctx.clientAddress),
     );
     if (wait > 0) {
       throw graphQLError('RATE_LIMITED', `Too many failed logins; try again in ${wait} s.`, {
@@ -44,8 +56,8 @@ export class AccountsService {
       ? await ctx.em.findOne(Consumer, consumerId, { populate: ['passwordHash'] })
       : null;
     if (!consumer) {
-      this.failuresById.record(idKey);
-      this.failuresByAddress.record(ctx.clientAddress);
+      limiters.byId.record(idKey);
+      limiters.byAddress.record(ctx.clientAddress);
       return {
         errors: [
           userError(ErrorCode.CONSUMER_NOT_FOUND, 'No consumer has this id.', ['consumerId']),
@@ -53,14 +65,14 @@ export class AccountsService {
       };
     }
     if (!(await verifyPassword(password, consumer.passwordHash))) {
-      this.failuresById.record(idKey);
-      this.failuresByAddress.record(ctx.clientAddress);
+      limiters.byId.record(idKey);
+      limiters.byAddress.record(ctx.clientAddress);
       ctx.log.warn({ consumerId }, 'login failed: wrong password');
       return {
         errors: [userError(ErrorCode.WRONG_PASSWORD, 'The password is wrong.', ['password'])],
       };
     }
-    this.failuresById.reset(idKey);
+    limiters.byId.reset(idKey);
     const token = signToken(
       { id: consumer.id, role: consumer.role },
       ctx.config.jwtSecret,

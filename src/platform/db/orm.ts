@@ -42,15 +42,31 @@ export async function openDatabase(
   modules: DomainModule[],
   options: OrmOptions,
 ): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormConfig(modules, options));
-  const status = await orm.isConnected();
-  if (!status) {
-    const check = await orm.checkConnection();
-    await orm.close(true);
-    const reason = check.ok ? 'unknown reason' : check.reason;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(options.url);
+  } catch {
+    // reported below
+  }
+  if (!parsed || !/^postgres(ql)?:$/.test(parsed.protocol) || parsed.pathname.length < 2) {
     throw new DatabaseUnavailableError(
+      `DATABASE_URL must look like postgres://user:password@host:5432/database, got ${redact(options.url)}`,
+    );
+  }
+  const unreachable = (reason: string) =>
+    new DatabaseUnavailableError(
       `cannot connect to the database at ${redact(options.url)}: ${reason}`,
     );
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(ormConfig(modules, options));
+  } catch (err) {
+    throw unreachable(err instanceof Error ? err.message : String(err));
+  }
+  const check = await orm.checkConnection();
+  if (!check.ok) {
+    await orm.close(true);
+    throw unreachable(check.reason);
   }
   await orm.getMigrator().up();
   return orm;

@@ -48,6 +48,14 @@ export function makeContext(
 /** Hides what went wrong inside (stack traces, SQL) from clients outside development. */
 export function formatError(development: boolean, log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // A scalar that refuses a literal surfaces as a validation error; keep the scalar's own code.
+    const cause = error instanceof GraphQLError ? error.originalError : undefined;
+    if (cause instanceof GraphQLError && typeof cause.extensions?.code === 'string') {
+      formatted = {
+        ...formatted,
+        extensions: { ...formatted.extensions, code: cause.extensions.code },
+      };
+    }
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;

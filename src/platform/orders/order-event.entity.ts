@@ -1,5 +1,13 @@
-import { BigIntType, Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
-import { OrderKind, OrderStatus } from './order.entity';
+import {
+  BigIntType,
+  Entity,
+  Enum,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+  type Ref,
+} from '@mikro-orm/core';
+import { Order, OrderKind, OrderStatus } from './order.entity';
 
 /**
  * Everything that happened to an order (the seed's order_events), and the outbox that live
@@ -16,8 +24,9 @@ export class OrderEventRow {
   @Property({ type: 'string', persist: false })
   txId?: string;
 
-  @Property({ type: 'uuid' })
-  orderId!: string;
+  // A relation (not a bare uuid) so the unit of work inserts the order before its events.
+  @ManyToOne({ entity: () => Order, ref: true })
+  order!: Ref<Order>;
 
   @Enum({ items: () => OrderKind, type: 'string' })
   kind!: OrderKind;

@@ -24,7 +24,7 @@ export function appendEvent(
   input: EventInput & { fromStatus?: OrderStatus | null; toStatus?: OrderStatus | null },
 ): OrderEventRow {
   return em.create(OrderEventRow, {
-    orderId: order.id,
+    order,
     kind: order.kind,
     consumerId: order.consumer.id,
     actorId: input.actorId,

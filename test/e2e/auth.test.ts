@@ -1,0 +1,174 @@
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DepositDocument, LoginDocument, MeDocument } from '../generated/graphql';
+import { demo, startTestApp, type TestApp } from '../utils/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ config: { loginMaxFailures: 3, loginWindowSeconds: 60 } });
+});
+afterAll(() => t?.close());
+
+describe('login', () => {
+  it('gives the seed consumer a bearer token that `me` accepts', async () => {
+    const res = await t.gql(LoginDocument, { consumerId: '89638599', password: '400820' });
+    expect(res.data?.login.errors).toEqual([]);
+    expect(res.data?.login.consumer).toMatchObject({ id: '89638599', role: 'CONSUMER' });
+    const me = await t.gql(MeDocument, {}, { token: res.data!.login.token! });
+    expect(me.data?.me).toMatchObject({ id: '89638599', balance: '200000.00' });
+  });
+
+  it('answers CONSUMER_NOT_FOUND for an id nobody has, with no token', async () => {
+    const res = await t.gql(LoginDocument, { consumerId: '12345678', password: 'x' });
+    expect(res.data?.login.token).toBeNull();
+    expect(res.data?.login.errors).toEqual([
+      { code: 'CONSUMER_NOT_FOUND', message: expect.any(String), field: ['consumerId'] },
+    ]);
+  });
+
+  it('answers WRONG_PASSWORD for a wrong password, with no token', async () => {
+    const res = await t.gql(LoginDocument, { consumerId: demo.otherConsumer.id, password: 'nope' });
+    expect(res.data?.login.token).toBeNull();
+    expect(res.data?.login.errors.map((e) => e.code)).toEqual(['WRONG_PASSWORD']);
+  });
+
+  it('stores passwords only as salted scrypt hashes', async () => {
+    const { rows } = await t.db.query(
+      `select id, password_hash from consumers where id in ($1, $2)`,
+      [demo.consumer.id, demo.otherConsumer.id],
+    );
+    for (const row of rows) {
+      expect(row.password_hash).toMatch(
+        /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/,
+      );
+      expect(row.password_hash).not.toContain('400820');
+    }
+    expect(rows[0].password_hash.split('$')[4]).not.toEqual(rows[1].password_hash.split('$')[4]);
+  });
+
+  it('rate limits failed logins per consumer id, even when the right password follows', async () => {
+    const target = demo.thirdConsumer;
+    for (let i = 0; i < 3; i++) {
+      const res = await t.gql(LoginDocument, { consumerId: target.id, password: `guess-${i}` });
+      expect(res.data?.login.errors[0].code).toBe('WRONG_PASSWORD');
+    }
+    const blocked = await t.gql(LoginDocument, {
+      consumerId: target.id,
+      password: target.password,
+    });
+    expect(blocked.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    expect(blocked.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    // Another consumer from the same address is not blocked yet.
+    const other = await t.gql(LoginDocument, {
+      consumerId: demo.operator.id,
+      password: demo.operator.password,
+    });
+    expect(other.data?.login.token).toBeTruthy();
+  });
+
+  it('rate limits failed logins per client address across many ids', async () => {
+    const app = await startTestApp({ config: { loginMaxFailures: 2, loginWindowSeconds: 60 } });
+    try {
+      // The address budget is four times the per-id one: 8 failures on 8 different ids.
+      for (let i = 0; i < 8; i++) {
+        const res = await app.gql(LoginDocument, {
+          consumerId: String(20000000 + i),
+          password: 'x',
+        });
+        expect(res.data?.login.errors[0].code).toBe('CONSUMER_NOT_FOUND');
+      }
+      const res = await app.gql(LoginDocument, {
+        consumerId: demo.admin.id,
+        password: demo.admin.password,
+      });
+      expect(res.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('tokens', () => {
+  it('refuses an expired token with UNAUTHENTICATED', async () => {
+    const expired = jwt.sign({ role: 'CONSUMER' }, t.app.config.jwtSecret, {
+      subject: demo.consumer.id,
+      issuer: 'orderly',
+      expiresIn: -10,
+    });
+    const res = await t.gql(MeDocument, {}, { token: expired });
+    expect(res.status).toBe(401);
+    expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(res.errors?.[0].message).toMatch(/expired/);
+  });
+
+  it('refuses a token whose claims were changed (consumer made ADMIN)', async () => {
+    const token = await t.login(demo.consumer);
+    const [header, , signature] = token.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ role: 'ADMIN', sub: demo.consumer.id, iss: 'orderly', exp: 4102444800 }),
+    ).toString('base64url');
+    const res = await t.gql(
+      DepositDocument,
+      { consumerId: demo.consumer.id, amount: '1.00' },
+      { token: `${header}.${forged}.${signature}` },
+    );
+    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    const token = jwt.sign({ role: 'ADMIN' }, 'not-the-secret', {
+      subject: demo.admin.id,
+      issuer: 'orderly',
+    });
+    const res = await t.gql(MeDocument, {}, { token });
+    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('treats no Authorization header as anonymous: me is null', async () => {
+    const res = await t.gql(MeDocument, {});
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.me).toBeNull();
+  });
+});
+
+describe('roles', () => {
+  it('refuses deposit to anonymous callers with UNAUTHENTICATED', async () => {
+    const res = await t.gql(DepositDocument, { consumerId: demo.consumer.id, amount: '10.00' });
+    expect(res.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses deposit to a CONSUMER and an OPERATOR with FORBIDDEN, changing nothing', async () => {
+    const before = await t.db.query(`select count(*)::int as n from bank_transactions`);
+    for (const account of [demo.consumer, demo.operator]) {
+      const token = await t.login(account);
+      const res = await t.gql(
+        DepositDocument,
+        { consumerId: account.id, amount: '10.00' },
+        { token },
+      );
+      expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    }
+    const after = await t.db.query(`select count(*)::int as n from bank_transactions`);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it("refuses to list another consumer's orders with FORBIDDEN", async () => {
+    const token = await t.login(demo.otherConsumer);
+    const res = await t.gql(
+      `{ orders(consumerId: "${demo.consumer.id}") { totalCount } }`,
+      {},
+      { token },
+    );
+    expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('never shows a stack trace or SQL in errors', async () => {
+    const res = await t.gql(
+      `{ orders(first: 1000) { totalCount } }`,
+      {},
+      { token: await t.login(demo.consumer) },
+    );
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(res)).not.toMatch(/stacktrace|select |at .*\.ts/i);
+  });
+});

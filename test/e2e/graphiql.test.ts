@@ -1,0 +1,68 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../utils/browser';
+import { demo, startTestApp, type TestApp } from '../utils/test-app';
+
+let t: TestApp;
+let browser: Browser;
+beforeAll(async () => {
+  t = await startTestApp();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function openGraphiQL(query: string): Promise<Page> {
+  const page = await browser.newPage();
+  const external: string[] = [];
+  page.on('request', (req) => {
+    if (!req.url().startsWith(t.url.replace('/graphql', '')) && !/^(data|blob):/.test(req.url())) {
+      external.push(req.url());
+    }
+  });
+  await page.goto(`${t.url}?query=${encodeURIComponent(query)}`);
+  await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
+  expect(external, 'GraphiQL must load nothing from outside the service').toEqual([]);
+  return page;
+}
+
+async function runAndReadResult(page: Page, expected: string): Promise<string> {
+  await page.click('.graphiql-execute-button');
+  const response = page.locator('.graphiql-response');
+  await response.getByText(expected).first().waitFor({ timeout: 15_000 });
+  // The editor renders spaces as no-break spaces.
+  return (await response.innerText()).replace(/\u00a0/g, ' ');
+}
+
+describe('GraphiQL at /graphql', () => {
+  it('is served from the service itself, with no CDN', async () => {
+    const res = await fetch(t.url, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Orderly GraphiQL');
+    expect(html).not.toMatch(/<script[^>]+src="https?:/);
+    expect(html).not.toMatch(/<link[^>]+href="https?:/);
+  });
+
+  it('runs a query in a real browser and shows its result', async () => {
+    const page = await openGraphiQL('query Anonymous { me { id } }');
+    const text = await runAndReadResult(page, '"me"');
+    expect(JSON.parse(text)).toEqual({ data: { me: null } });
+    await page.close();
+  });
+
+  it('sends an Authorization header typed into its headers editor', async () => {
+    const token = await t.login(demo.consumer);
+    const page = await openGraphiQL('query Me { me { id name } }');
+    await page.getByText('Headers', { exact: true }).click();
+    const editor = page.locator('.graphiql-editor-tool .graphiql-editor').last();
+    await editor.click();
+    // insertText bypasses the editor's bracket auto-closing.
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${token}` }));
+    const text = await runAndReadResult(page, demo.consumer.id);
+    expect(JSON.parse(text).data.me.id).toBe(demo.consumer.id);
+    await page.close();
+  });
+});

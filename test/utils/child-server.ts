@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../../src/platform/db/embedded';
+
+export interface ChildServer {
+  process: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code once the process ends. */
+  exited: Promise<number | null>;
+}
+
+/** Runs `npm start`'s entry point (src/main.ts) as a real child process. */
+export async function spawnServer(env: Record<string, string>): Promise<ChildServer> {
+  const port = env.PORT ?? String(await freePort());
+  let out = '';
+  let err = '';
+  const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: port,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return {
+    process: child,
+    url: `http://127.0.0.1:${port}/graphql`,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+  };
+}
+
+/** Waits until the child prints that it is serving, or fails with what it printed. */
+export async function waitUntilServing(server: ChildServer, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!server.stdout().includes('is serving')) {
+    if (server.process.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`server did not start: ${server.stdout()} ${server.stderr()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
