@@ -154,12 +154,14 @@ export class OrderEventHub {
   async drain(timeoutMs: number): Promise<void> {
     this.accepting = false;
     const deadline = Date.now() + timeoutMs;
+    // Rows held back by a long transaction elsewhere are not worth the whole budget.
+    const readDeadline = Math.min(deadline, Date.now() + Math.max(100, timeoutMs / 5));
     for (const s of this.all) if (s.replaying) s.fail(new Error('The server is shutting down.'));
     do {
       this.requestRead();
       await this.reading;
       if (this.pending) await sleep(PENDING_RETRY_MIN_MS);
-    } while ((this.pending || this.dirty) && this.client && Date.now() < deadline);
+    } while ((this.pending || this.dirty) && this.client && Date.now() < readDeadline);
     while (Date.now() < deadline && [...this.all].some((s) => !s.drained)) await sleep(5);
   }
 

@@ -78,8 +78,9 @@ export async function loadEventsOfOrders(
   orderIds: readonly string[],
   em: EntityManager,
 ): Promise<OrderEvent[][]> {
+  // knex expands a bound array into a list: `in (?)` is `in ($1, $2, ...)`.
   const rows = await em.execute<OrderEventSqlRow[]>(
-    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id = any(?) order by order_id, tx_id, id`,
+    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id in (?) order by order_id, tx_id, id`,
     [orderIds as string[]],
   );
   return groupByKeys(orderIds, rows.map(toOrderEvent), (e) => e.orderId);
