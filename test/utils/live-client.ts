@@ -145,7 +145,7 @@ function describe(stream: LiveStream): string {
 /** The cursor of the table's last event now: subscribe `after` it to get exactly what follows. */
 export async function headCursor(db: pg.Pool): Promise<string> {
   const { rows } = await db.query<{ tx_id: string; id: string }>(
-    `select tx_id::text as tx_id, id::text as id from order_events order by tx_id desc, id desc limit 1`,
+    `select tx_id::text as tx_id, id::text as id from order_events order by order_events.tx_id desc, order_events.id desc limit 1`,
   );
   return rows[0] ? eventCursor(rows[0].tx_id, rows[0].id) : START_CURSOR;
 }
@@ -165,7 +165,7 @@ export async function eventsAfter(
     kind: string;
   }>(
     `select tx_id::text as tx_id, id::text as id, order_id, to_status, consumer_id::text, kind
-       from order_events order by tx_id, id`,
+       from order_events order by order_events.tx_id, order_events.id`,
   );
   return rows
     .map((r) => ({ ...r, cursor: eventCursor(r.tx_id, r.id) }))

@@ -62,14 +62,27 @@ export class LiveEventService {
   }
 
   /**
-   * Called for each event before its fields resolve: a fresh identity map and fresh loaders,
-   * so a long-lived subscription neither serves stale rows nor grows a cache without end.
+   * Called for each event before its fields resolve. A subscription lives for hours on one
+   * context: its identity map and loaders are renewed every SCOPE_EVENTS events or SCOPE_MS,
+   * so it neither serves stale rows for long nor grows a cache without end, while a burst of
+   * events by the same actor still costs one query.
    */
   prepareDelivery(ctx: RequestContext, event: OrderEvent): OrderEvent {
-    ctx.em.clear();
-    ctx.loaders = new Loaders(ctx.em);
+    const now = Date.now();
+    const scope = scopes.get(ctx);
+    if (!scope || scope.events >= SCOPE_EVENTS || now - scope.since > SCOPE_MS) {
+      ctx.em.clear();
+      ctx.loaders = new Loaders(ctx.em);
+      scopes.set(ctx, { events: 1, since: now });
+    } else {
+      scope.events++;
+    }
     return event;
   }
 }
+
+const SCOPE_EVENTS = 100;
+const SCOPE_MS = 2000;
+const scopes = new WeakMap<RequestContext, { events: number; since: number }>();
 
 export const liveEvents = new LiveEventService();

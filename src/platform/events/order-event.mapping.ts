@@ -21,6 +21,13 @@ export interface OrderEventSqlRow {
 export const ORDER_EVENT_COLUMNS =
   'id, tx_id::text as tx_id, order_id, kind, consumer_id, actor_id, type, from_status, to_status, data, occurred_at';
 
+/**
+ * Cursor order, qualified: a bare `order by tx_id` after ORDER_EVENT_COLUMNS would sort by the
+ * text output column (so '1000' before '999') instead of the xid8 column.
+ */
+export const CURSOR_ORDER = 'order_events.tx_id, order_events.id';
+export const CURSOR_ORDER_DESC = 'order_events.tx_id desc, order_events.id desc';
+
 /** A position in the outbox's delivery order: (transaction id, row id), both decimal text. */
 export interface EventPosition {
   txId: string;
@@ -80,7 +87,7 @@ export async function loadEventsOfOrders(
 ): Promise<OrderEvent[][]> {
   // knex expands a bound array into a list: `in (?)` is `in ($1, $2, ...)`.
   const rows = await em.execute<OrderEventSqlRow[]>(
-    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id in (?) order by order_id, tx_id, id`,
+    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id in (?) order by order_id, ${CURSOR_ORDER}`,
     [orderIds as string[]],
   );
   return groupByKeys(orderIds, rows.map(toOrderEvent), (e) => e.orderId);

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { OrderKind } from '../orders/order.entity';
 import {
+  CURSOR_ORDER,
+  CURSOR_ORDER_DESC,
   ORDER_EVENT_COLUMNS,
   START_CURSOR,
   eventCursor,
@@ -47,7 +49,7 @@ export const orderEventStore = {
     const { rows } = await db.query<{ tx_id: string; id: string }>(
       `select tx_id::text as tx_id, id::text as id from order_events
         where tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        order by tx_id desc, id desc limit 1`,
+        order by ${CURSOR_ORDER_DESC} limit 1`,
     );
     return rows[0] ? eventCursor(rows[0].tx_id, rows[0].id) : START_CURSOR;
   },
@@ -63,7 +65,7 @@ export const orderEventStore = {
          from order_events
         cross join (select pg_snapshot_xmin(pg_current_snapshot()) as horizon) h
         where (tx_id, id) > ($1::xid8, $2::bigint)
-        order by tx_id, id limit $3`,
+        order by ${CURSOR_ORDER} limit $3`,
       [txId, id, limit],
     );
     const settled = rows.filter((r) => r.settled);
@@ -98,7 +100,7 @@ export const orderEventStore = {
     params.push(limit);
     const { rows } = await db.query<OrderEventSqlRow>(
       `select ${ORDER_EVENT_COLUMNS} from order_events where ${where.join(' and ')}
-        order by tx_id, id limit $${params.length}`,
+        order by ${CURSOR_ORDER} limit $${params.length}`,
       params,
     );
     return rows;
