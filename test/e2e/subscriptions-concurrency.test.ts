@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OrderStatus } from '../../src/platform/orders/order.entity';
+import { OrderKind, OrderStatus } from '../../src/platform/orders/order.entity';
 import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle';
 import { CloseCode } from '../../src/platform/events/subscription-server';
 import { eventCursor, START_CURSOR } from '../../src/platform/events/order-event.mapping';
@@ -192,7 +192,7 @@ describe('reading the outbox', () => {
       t.db,
       START_CURSOR,
       expected[2],
-      { consumerId: demo.thirdConsumer.id, orderId: null, kinds: ['SALE'] },
+      { consumerId: demo.thirdConsumer.id, orderId: null, kinds: [OrderKind.SALE] },
       10,
     );
     expect(range.map((r) => eventCursor(r.tx_id, r.id))).toEqual(expected);
