@@ -137,6 +137,11 @@ export async function createHttpApp(
     }
   });
 
+  // This process's live subscriptions (counts and the hub's cursor; no personal data).
+  app.get('/healthz/live', (_req, res) => {
+    res.json(subscriptions.stats());
+  });
+
   app.use(
     '/graphql',
     express.json({ limit: '100kb' }),
