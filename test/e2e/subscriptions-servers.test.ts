@@ -94,6 +94,14 @@ describe('two server processes on one database', () => {
       [theirs.id, 'CANCELLED'],
     ]);
     expect(seenOnB[0].cursor).toBe(seenOnA[0].cursor);
+    // Each process reports its own subscriptions and cursor.
+    const stats = (await (await fetch(b.url.replace('/graphql', '/healthz/live'))).json()) as {
+      subscriptions: number;
+      position: string;
+      listening: boolean;
+    };
+    expect(stats).toMatchObject({ subscriptions: 1, listening: true });
+    expect(stats.position >= seenOnA[1].cursor).toBe(true);
     expect(await onB.quietFor(200)).toEqual([]);
   });
 

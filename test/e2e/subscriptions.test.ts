@@ -139,6 +139,18 @@ describe('orderStatusChanged: who sees what', () => {
     }
   });
 
+  it('refuses the subscription over HTTP with BAD_USER_INPUT, pointing at graphql-ws', async () => {
+    const res = await t.gql(
+      'subscription { orderStatusChanged { id } }',
+      {},
+      {
+        token: tokens.consumer,
+      },
+    );
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors?.[0].message).toMatch(/graphql-ws/);
+  });
+
   it('closes the socket with 4403 for a missing, malformed or forged token', async () => {
     for (const token of [undefined, 'garbage', `${tokens.consumer}x`]) {
       const s = socket(token);

@@ -32,7 +32,7 @@ export class LiveEventService {
     args: OrderStatusChangedArgs,
   ): Promise<AsyncIterableIterator<OrderEvent>> {
     const viewer = requireViewer(ctx);
-    if (!ctx.live) throw badInput('Subscriptions are served over graphql-ws on /graphql.');
+    if (!ctx.live) throw badInput(OVER_WS_ONLY);
     const after = args.after ?? null;
     if (after !== null && !parseEventCursor(after)) {
       throw badInput('after is not a cursor this service handed out.', { field: 'after' });
@@ -67,7 +67,9 @@ export class LiveEventService {
    * so it neither serves stale rows for long nor grows a cache without end, while a burst of
    * events by the same actor still costs one query.
    */
-  prepareDelivery(ctx: RequestContext, event: OrderEvent): OrderEvent {
+  prepareDelivery(ctx: RequestContext, event: OrderEvent | undefined): OrderEvent {
+    // Over HTTP the operation is executed, not subscribed: there is no event.
+    if (!event) throw badInput(OVER_WS_ONLY);
     const now = Date.now();
     const scope = scopes.get(ctx);
     if (!scope || scope.events >= SCOPE_EVENTS || now - scope.since > SCOPE_MS) {
@@ -81,6 +83,8 @@ export class LiveEventService {
   }
 }
 
+const OVER_WS_ONLY =
+  'Subscriptions are served over graphql-ws (graphql-transport-ws) on /graphql, not over HTTP.';
 const SCOPE_EVENTS = 100;
 const SCOPE_MS = 2000;
 const scopes = new WeakMap<RequestContext, { events: number; since: number }>();

@@ -16,7 +16,7 @@ export class OrderStatusResolver {
       liveEvents.subscribe(context as LiveContext, args as OrderStatusChangedArgs),
   })
   orderStatusChanged(
-    @Root() event: OrderEvent,
+    @Root() event: OrderEvent | undefined,
     @Ctx() ctx: RequestContext,
     // Declared for the schema; `subscribe` above reads them.
     @Arg('orderId', () => ID, { nullable: true }) _orderId?: string | null,
