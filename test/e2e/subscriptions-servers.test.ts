@@ -94,6 +94,7 @@ describe('two server processes on one database', () => {
       [theirs.id, 'CANCELLED'],
     ]);
     expect(seenOnB[0].cursor).toBe(seenOnA[0].cursor);
+    expect(await onB.quietFor(200)).toEqual([]);
     // Each process reports its own subscriptions and cursor.
     const stats = (await (await fetch(b.url.replace('/graphql', '/healthz/live'))).json()) as {
       subscriptions: number;
@@ -102,7 +103,6 @@ describe('two server processes on one database', () => {
     };
     expect(stats).toMatchObject({ subscriptions: 1, listening: true });
     expect(stats.position >= seenOnA[1].cursor).toBe(true);
-    expect(await onB.quietFor(200)).toEqual([]);
   });
 
   it('on SIGTERM closes its sockets with 1001, and the client resumes on the other process', async () => {
