@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { graphQLError } from '../errors';
 import type { OrderEvent } from '../orders/order.types';
 import { LiveSubscription, type LiveConnection } from './live-subscription';
 import { toOrderEvent } from './order-event.mapping';
@@ -131,7 +132,9 @@ export class OrderEventHub {
       subscription.replaying = true;
       this.replay(subscription).catch((err) => {
         this.options.log.warn({ err }, 'live replay failed');
-        subscription.fail(new Error('Replaying the events failed; resubscribe with your cursor.'));
+        subscription.fail(
+          graphQLError('SERVICE_UNAVAILABLE', 'Replaying failed; resubscribe with your cursor.'),
+        );
       });
     }
     return subscription;
@@ -156,7 +159,8 @@ export class OrderEventHub {
     const deadline = Date.now() + timeoutMs;
     // Rows held back by a long transaction elsewhere are not worth the whole budget.
     const readDeadline = Math.min(deadline, Date.now() + Math.max(100, timeoutMs / 5));
-    for (const s of this.all) if (s.replaying) s.fail(new Error('The server is shutting down.'));
+    const stopping = graphQLError('SERVICE_UNAVAILABLE', 'The server is shutting down; reconnect.');
+    for (const s of this.all) if (s.replaying) s.fail(stopping);
     do {
       this.requestRead();
       await this.reading;
