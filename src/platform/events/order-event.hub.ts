@@ -161,11 +161,13 @@ export class OrderEventHub {
     const readDeadline = Math.min(deadline, Date.now() + Math.max(100, timeoutMs / 5));
     const stopping = graphQLError('SERVICE_UNAVAILABLE', 'The server is shutting down; reconnect.');
     for (const s of this.all) if (s.replaying) s.fail(stopping);
-    do {
+    // With nobody to deliver to there is nothing to read.
+    while (this.all.size > 0 && Date.now() < readDeadline) {
       this.requestRead();
       await this.reading;
       if (this.pending) await sleep(PENDING_RETRY_MIN_MS);
-    } while ((this.pending || this.dirty) && this.client && Date.now() < readDeadline);
+      if (!(this.pending || this.dirty) || !this.client) break;
+    }
     while (Date.now() < deadline && [...this.all].some((s) => !s.drained)) await sleep(5);
   }
 

@@ -105,6 +105,11 @@ export async function startSubscriptionServer(
     async close(drainMs = 5000) {
       await hub.drain(drainMs);
       await server.dispose();
+      // Let the 1001 close frames go out before the process may exit (at most a second).
+      const deadline = Date.now() + 1000;
+      while (wsServer.clients.size > 0 && Date.now() < deadline) {
+        await new Promise((done) => setTimeout(done, 10));
+      }
       await hub.close();
     },
   };

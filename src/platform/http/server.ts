@@ -177,7 +177,8 @@ export async function createHttpApp(
     httpServer,
     subscriptions,
     async close() {
-      // Order matters: no new sockets, subscribers told 1001, then in-flight HTTP drained.
+      // Order matters: Apollo's drain destroys every socket without an HTTP request in flight,
+      // upgraded WebSockets included, so subscribers are told 1001 first; then HTTP drains.
       await subscriptions.close();
       await apollo.stop();
       await new Promise<void>((done) => wsServer.close(() => done()));
