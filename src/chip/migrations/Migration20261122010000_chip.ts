@@ -101,12 +101,13 @@ export class Migration20261122010000_chip extends Migration {
       start_tick bigint not null check (start_tick >= 0),
       end_tick bigint not null,
       check (end_tick > start_tick),
+      unique (order_id, lot, step),
       foreign key (order_id, lot, step) references chip_lot_operations (order_id, lot, step),
       constraint chip_bookings_no_overlap
         exclude using gist (plant_id with =, int8range(start_tick, end_tick) with &&)
     );`);
-    // The exclusion constraint's GiST index also serves "bookings of these plants in this window".
-    this.addSql(`create index chip_bookings_order_idx on chip_bookings (order_id);`);
+    // The exclusion constraint's GiST index also serves "bookings of these plants in this
+    // window"; the unique index serves "bookings of this order" (freeing them on cancel).
   }
 
   override async down(): Promise<void> {
