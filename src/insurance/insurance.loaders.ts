@@ -96,7 +96,7 @@ async function driversOfOrders(orderIds: readonly string[], em: EntityManager) {
   const rows = await em.execute<(Driver & { order_id: string })[]>(
     `select dd.order_id, d.id, d.owner_id, d.name, d.license_no, d.created_at
        from driver_order_drivers dd join drivers d on d.id = dd.driver_id
-      where dd.order_id = any(?) order by dd.order_id, dd.position`,
+      where dd.order_id in (?) order by dd.order_id, dd.position`,
     [orderIds as string[]],
   );
   return groupByKeys(
@@ -118,7 +118,7 @@ export async function effectiveDriversOfVehicles(vehicleIds: readonly string[], 
        join orders o on o.id = x.order_id and o.status = 'EFFECTIVE'
        join driver_order_drivers dd on dd.order_id = x.order_id
        join drivers d on d.id = dd.driver_id
-      where x.vehicle_id = any(?) and (x.stop_at is null or x.stop_at > now())
+      where x.vehicle_id in (?) and (x.stop_at is null or x.stop_at > now())
       order by x.vehicle_id, d.id, o.created_at, dd.position`,
     [vehicleIds as string[]],
   );
