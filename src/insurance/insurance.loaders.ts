@@ -75,7 +75,7 @@ const batches = {
       await em.find(
         Photo,
         { underwriteId: { $in: [...keys] }, deleted: false },
-        { orderBy: { createdAt: 'asc', id: 'asc' } },
+        { orderBy: { createdAt: 'asc', position: 'asc' } },
       ),
       (p) => p.underwriteId,
     ),
@@ -85,7 +85,7 @@ const batches = {
       await em.find(
         Problem,
         { underwriteId: { $in: [...keys] }, deleted: false },
-        { orderBy: { createdAt: 'asc', id: 'asc' } },
+        { orderBy: { createdAt: 'asc', position: 'asc' } },
       ),
       (p) => p.underwriteId,
     ),

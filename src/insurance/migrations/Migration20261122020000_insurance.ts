@@ -200,12 +200,14 @@ export class Migration20261122020000_insurance extends Migration {
       id uuid primary key default gen_random_uuid(),
       underwrite_id uuid not null references underwrites (id),
       url text not null check (url ~ '^https?://[^[:space:]]+$' and length(url) <= 1024),
+      -- Order within one upload (rows of one upload share created_at).
+      position int not null default 0,
       created_at timestamptz(3) not null default now(),
       updated_at timestamptz(3) not null default now(),
       deleted boolean not null default false
     );`);
     this
-      .addSql(`create index underwrite_photos_uw_idx on underwrite_photos (underwrite_id, created_at, id)
+      .addSql(`create index underwrite_photos_uw_idx on underwrite_photos (underwrite_id, created_at, position)
       where not deleted;`);
 
     this.addSql(`create table underwrite_problems (
@@ -213,12 +215,13 @@ export class Migration20261122020000_insurance extends Migration {
       underwrite_id uuid not null references underwrites (id),
       type text not null check (length(type) between 1 and 32),
       description text not null check (length(description) between 1 and 2000),
+      position int not null default 0,
       created_at timestamptz(3) not null default now(),
       updated_at timestamptz(3) not null default now(),
       deleted boolean not null default false
     );`);
     this
-      .addSql(`create index underwrite_problems_uw_idx on underwrite_problems (underwrite_id, created_at, id)
+      .addSql(`create index underwrite_problems_uw_idx on underwrite_problems (underwrite_id, created_at, position)
       where not deleted;`);
   }
 

@@ -119,6 +119,10 @@ export class Photo {
   @Property({ type: 'string' })
   url!: string;
 
+  /** Order within one upload. */
+  @Property({ type: 'integer' })
+  position: number = 0;
+
   @Field(() => DateTimeScalar)
   @Property({ type: 'Date' })
   createdAt: Date = new Date();
@@ -148,6 +152,10 @@ export class Problem {
   @Field(() => String)
   @Property({ type: 'text' })
   description!: string;
+
+  /** Order within one fill. */
+  @Property({ type: 'integer' })
+  position: number = 0;
 
   @Property({ type: 'Date' })
   createdAt: Date = new Date();

@@ -132,12 +132,13 @@ export class UnderwriteService {
         [underwrite.id],
         'run',
       );
-      const problems = input.problems.map((p) =>
+      const problems = input.problems.map((p, position) =>
         em.create(Problem, {
           id: crypto.randomUUID(),
           underwriteId: underwrite.id,
           type: p.type.trim(),
           description: p.description.trim(),
+          position,
           createdAt: now,
           updatedAt: now,
           deleted: false,
@@ -294,11 +295,12 @@ export class UnderwriteService {
 
   private addPhotos(em: EntityManager, underwriteId: string, urls: string[]): Photo[] {
     const now = new Date();
-    return urls.map((url) =>
+    return urls.map((url, position) =>
       em.create(Photo, {
         id: crypto.randomUUID(),
         underwriteId,
         url,
+        position,
         createdAt: now,
         updatedAt: now,
         deleted: false,
