@@ -3,6 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { Order, OrderKind, OrderStatus } from '../platform/orders/order.entity';
 import { lockOrder, transition } from '../platform/orders/order-lifecycle';
+import { BusinessError, ErrorCode } from '../platform/errors';
+import { effectiveDriversOfVehicles } from './insurance.loaders';
 import { oneYearAfter } from './insurance-order.calculator';
 
 const EXT_TABLE: Partial<Record<OrderKind, string>> = {
@@ -31,11 +33,37 @@ export async function setPeriod(
  * staff records an offline payment.
  */
 export async function takeEffect(em: EntityManager, order: Order, actorId: string | null) {
+  if (order.kind === OrderKind.DRIVER) await refuseDriversAlreadyEffective(em, order);
   const period = await setPeriod(em, order, new Date());
   transition(em, order, OrderStatus.EFFECTIVE, {
     actorId,
     data: { startAt: period.startAt!.toISOString(), stopAt: period.stopAt!.toISOString() },
   });
+}
+
+/**
+ * Two driver orders naming the same driver for the same vehicle may both be placed; only the
+ * first to take effect may add them. The vehicle's row lock makes concurrent payments queue.
+ */
+async function refuseDriversAlreadyEffective(em: EntityManager, order: Order): Promise<void> {
+  const [{ vehicle_id }] = await em.execute<{ vehicle_id: string }[]>(
+    `select vehicle_id from driver_order_ext where order_id = ?`,
+    [order.id],
+  );
+  await em.execute(`select id from vehicles where id = ? for update`, [vehicle_id]);
+  const [effective] = await effectiveDriversOfVehicles([vehicle_id], em);
+  const mine = await em.execute<{ driver_id: string }[]>(
+    `select driver_id from driver_order_drivers where order_id = ?`,
+    [order.id],
+  );
+  const taken = effective.filter((d) => mine.some((m) => m.driver_id === d.id));
+  if (taken.length > 0) {
+    throw BusinessError.of(
+      ErrorCode.INVALID_INPUT,
+      `${taken.map((d) => d.name).join(', ')} already drive(s) this vehicle under an effective driver order.`,
+      ['orderId'],
+    );
+  }
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   seedPlanInput,
   thirdConsumerPlanInput,
 } from './insurance-fixtures';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
 
 let t: TestApp;
 let consumer: string;
@@ -477,6 +477,41 @@ describe('placeAnDriverOrder', () => {
         [code, field],
       ]);
     }
+  });
+
+  it('lets only one of two orders adding the same driver take effect, even when paid at once', async () => {
+    const place = () =>
+      t.gql(
+        PlaceAnDriverOrderDocument,
+        {
+          input: {
+            vehicleId: ids.secondCar,
+            driverIds: [ids.drivers[1]],
+            summary: '50.00',
+            payment: '50.00',
+          },
+        },
+        { token: consumer },
+      );
+    const orderIds = [
+      (await place()).data!.placeAnDriverOrder.order!.id,
+      (await place()).data!.placeAnDriverOrder.order!.id,
+    ];
+    const paid = await concurrently(2, (i) => pay(orderIds[i], consumer));
+    const outcomes = paid.map((r) => r.data!.payOrder);
+    expect(outcomes.filter((o) => o.order?.status === 'EFFECTIVE')).toHaveLength(1);
+    expect(outcomes.flatMap((o) => o.errors.map((e) => e.code))).toEqual(['INVALID_INPUT']);
+    const { rows } = await t.db.query(
+      `select count(*)::int as n from bank_transactions where order_id = any($1::uuid[])`,
+      [orderIds],
+    );
+    expect(rows[0].n).toBe(1);
+    const drivers = await t.gql(
+      DriversOfVehicleDocument,
+      { vehicleId: ids.secondCar },
+      { token: consumer },
+    );
+    expect(drivers.data?.driversOfVehicle.map((d) => d.id)).toEqual([ids.drivers[1]]);
   });
 
   it('makes an order EFFECTIVE when staff records an offline payment with updateOrderState', async () => {

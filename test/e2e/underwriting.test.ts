@@ -676,6 +676,16 @@ describe('underwriteByOrder', () => {
     expect(unknown.data?.underwriteByOrder).toBeNull();
   });
 
+  it("does not let a consumer reach their operator's vehicles or drivers", async () => {
+    const { orderId } = await filledUnderwrite(t, consumer, operator);
+    const res = await t.gql(
+      `query ($orderId: ID!) { underwriteByOrder(orderId: $orderId) { operator { id vehicles { id } } } }`,
+      { orderId },
+      { token: consumer },
+    );
+    expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('expires an underwritten plan order after its year by the clock', async () => {
     const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
     await submit(underwriteId, 'PASSED', secondsAgo(5));
