@@ -15,7 +15,9 @@ import {
   VehicleByIdDocument,
 } from '../generated/graphql';
 import { expireDueOrders } from '../../src/insurance/insurance-order.lifecycle';
+import { seedInsurance } from '../../src/insurance/insurance.seed';
 import {
+  countRows,
   ids,
   insuranceRowCounts,
   paidPlanOrder,
@@ -116,6 +118,25 @@ describe('the insurance catalog', () => {
     }
     const anonymous = await t.gql(VehicleByIdDocument, { id: ids.car });
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('demo data', () => {
+  it('can be seeded again without adding or changing anything', async () => {
+    const tables = [
+      'vehicles',
+      'drivers',
+      'insurance_plans',
+      'insurance_plan_items',
+      'quotations',
+      'quoted_items',
+      'promotions',
+    ];
+    const count = async () => Promise.all(tables.map((table) => countRows(t, table)));
+    const before = await count();
+    expect(before.every((n) => n > 0)).toBe(true);
+    await seedInsurance(t.app.orm.em.fork());
+    expect(await count()).toEqual(before);
   });
 });
 

@@ -485,6 +485,17 @@ describe('alterUnderwriteResult', () => {
   });
 });
 
+describe('updateOrderState on plan orders', () => {
+  it('refuses to move a plan order through underwriting by hand', async () => {
+    const orderId = await paidPlanOrder(t, consumer);
+    for (const status of ['UNDERWRITING', 'EFFECTIVE', 'REJECTED'] as const) {
+      const res = await t.gql(UpdateOrderStateDocument, { orderId, status }, { token: admin });
+      expect(codes(res.data?.updateOrderState.errors)).toEqual(['INVALID_TRANSITION']);
+    }
+    expect(await orderStatus(orderId)).toBe('PAID');
+  });
+});
+
 describe('the alter* calls and photos', () => {
   it('lets the owner move the booked place; an older write is STALE_UPDATE and changes nothing', async () => {
     const { orderId, underwriteId } = await underwritingOrder(t, consumer);
@@ -594,6 +605,10 @@ describe('the alter* calls and photos', () => {
 
   it('uploadPhotos adds http(s) photos for the owner and staff, and refuses bad addresses and strangers', async () => {
     const { orderId, underwriteId } = await underwritingOrder(t, consumer);
+    const updatedAt = async () =>
+      (await t.db.query(`select updated_at from orders where id = $1`, [orderId])).rows[0]
+        .updated_at as Date;
+    const before = await updatedAt();
     const res = await t.gql(
       UploadPhotosDocument,
       { underwriteId, urls: ['http://www.baidu.com'] },
@@ -602,6 +617,8 @@ describe('the alter* calls and photos', () => {
     expect(res.data?.uploadPhotos.underwrite?.photos.map((p) => p.url)).toEqual([
       'http://www.baidu.com',
     ]);
+    // The order moves to the top of "most recently updated" lists.
+    expect((await updatedAt()).getTime()).toBeGreaterThan(before.getTime());
     const staff = await t.gql(
       UploadPhotosDocument,
       { underwriteId, urls: ['https://a.example.com/1.jpg', 'https://a.example.com/2.jpg'] },
