@@ -7,12 +7,12 @@ import { DriverOrderType, SaleOrderType } from './insurance-order.types';
 import { insuranceLoaders } from './insurance.loaders';
 import { Driver, Vehicle } from './vehicle.entity';
 
-/** DriverOrder's and SaleOrder's own fields, from their extension rows, loaded in batches. */
 const driverExt = (ctx: RequestContext, order: Order) =>
   insuranceLoaders(ctx)
     .driverOrder(order.id)
     .then((x) => x!);
 
+/** DriverOrder's and SaleOrder's own fields, from their extension rows, loaded in batches. */
 @Resolver(() => DriverOrderType)
 export class DriverOrderResolver {
   @FieldResolver(() => Vehicle)

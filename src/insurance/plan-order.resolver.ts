@@ -9,12 +9,12 @@ import { insuranceLoaders } from './insurance.loaders';
 import { InsurancePlan, Promotion } from './plan.entity';
 import { Vehicle } from './vehicle.entity';
 
-/** PlanOrder's own fields, from plan_order_ext and the order's items, loaded in batches. */
 const planExt = (ctx: RequestContext, order: Order) =>
   insuranceLoaders(ctx)
     .planOrder(order.id)
     .then((x) => x!);
 
+/** PlanOrder's own fields, from plan_order_ext and the order's items, loaded in batches. */
 @Resolver(() => PlanOrderType)
 export class PlanOrderResolver {
   @FieldResolver(() => Vehicle)

@@ -13,8 +13,8 @@ import type { UnderwritePayload } from './underwrite.types';
 
 /**
  * Locks the underwrite's order (every writer of an underwrite takes this lock first, so
- * checks and writes cannot interleave) and checks the caller: staff always, the order's
- * owner unless `staffOnly` (the resolver already refused other roles). NOT_FOUND for an
+ * checks and writes cannot interleave) and checks the caller: staff, or the order's owner
+ * (staff-only operations are refused to consumers by their resolver). NOT_FOUND for an
  * unknown or deleted underwrite, FORBIDDEN for another consumer's.
  */
 export async function lockUnderwrite(
@@ -29,8 +29,12 @@ export async function lockUnderwrite(
   if (!first) throw notFound();
   const order = await lockOrder(em, first.orderId);
   if (!order) throw notFound();
-  if (!isStaff(viewer) && order.consumer.id !== viewer.id) {
-    throw forbidden('This underwrite belongs to another consumer.');
+  if (!isStaff(viewer)) {
+    if (order.consumer.id !== viewer.id) {
+      throw forbidden('This underwrite belongs to another consumer.');
+    }
+    // The owner deleted (hid) the order: its underwrite is gone for them too.
+    if (order.deletedAt) throw notFound();
   }
   const underwrite = await em.findOneOrFail(Underwrite, underwriteId, { refresh: true });
   return { order, underwrite };
