@@ -55,7 +55,7 @@ export async function loadEventsOfOrders(
   em: EntityManager,
 ): Promise<OrderEvent[][]> {
   const rows = await em.execute<OrderEventSqlRow[]>(
-    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id = any(?) order by order_id, id`,
+    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id in (?) order by order_id, id`,
     [orderIds as string[]],
   );
   return groupByKeys(orderIds, rows.map(toOrderEvent), (e) => e.orderId);
