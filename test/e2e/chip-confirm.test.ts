@@ -121,7 +121,8 @@ describe("confirming the seed's worked example", () => {
     expect(res.errors).toBeUndefined();
     const nodes = res.data!.orders.edges.map((e) => e.node);
     expect(nodes.length).toBe(2);
-    const worked = nodes.find((n) => n.id === orderId)!;
+    type ChipNode = Extract<(typeof nodes)[number], { lots: unknown }>;
+    const worked = nodes.find((n) => n.id === orderId) as ChipNode;
     expect(worked).toMatchObject({ status: 'PAID', budget: '60005.00', expectedTime: 97 });
     expect(worked.lots[1].operations.map((o) => [o.plant.name, o.start, o.end])).toEqual([
       [REED, 20, 32],

@@ -52,7 +52,7 @@ export class AccountsResolver {
     if (ctx.viewer?.id !== consumer.id && ctx.viewer?.role !== Role.ADMIN) {
       throw forbidden('Only the consumer and ADMIN see a balance.');
     }
-    return bank.balance(ctx.em, consumer.id);
+    return ctx.loaders.get('balanceByConsumer', bank.balances).load(consumer.id);
   }
 
   @FieldResolver(() => BankTransactionConnection, {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BusinessError, ErrorCode } from '../errors';
 import { Decimal, toMoneyString, ZERO } from '../money';
-import { BankTransaction } from './bank.entity';
+import { BankAccount, BankTransaction } from './bank.entity';
 
 interface LedgerRow {
   id: string;
@@ -98,6 +98,21 @@ export class BankService {
     if (owed.lte(0)) return undefined;
     return this.credit(em, consumerId, owed, reason, orderId);
   }
+
+  /** Balances of many consumers in one query (DataLoader batch function). */
+  readonly balances = async (
+    consumerIds: readonly string[],
+    em: EntityManager,
+  ): Promise<Decimal[]> => {
+    // refresh: a debit earlier in this operation went through SQL, past the identity map.
+    const rows = await em.find(
+      BankAccount,
+      { consumerId: { $in: [...consumerIds] } },
+      { refresh: true },
+    );
+    const byId = new Map(rows.map((r) => [r.consumerId, r.balance]));
+    return consumerIds.map((id) => byId.get(id) ?? ZERO);
+  };
 
   async balance(em: EntityManager, consumerId: string): Promise<Decimal> {
     const [row] = await em.execute<{ balance: string }[]>(

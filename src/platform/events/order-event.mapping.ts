@@ -55,10 +55,8 @@ export async function loadEventsOfOrders(
   em: EntityManager,
 ): Promise<OrderEvent[][]> {
   const rows = await em.execute<OrderEventSqlRow[]>(
-    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id = any(?::uuid[]) order by order_id, id`,
-    // MikroORM inlines parameters and turns a JS array into a comma list, so the ids travel as
-    // one Postgres array literal (they come from order rows, so they are well-formed uuids).
-    [`{${orderIds.join(',')}}`],
+    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id in (?) order by order_id, id`,
+    [orderIds as string[]],
   );
   return groupByKeys(orderIds, rows.map(toOrderEvent), (e) => e.orderId);
 }
