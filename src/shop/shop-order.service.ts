@@ -12,6 +12,14 @@ import { ShopOrderLine, ShopOrderRow } from './shop-order.entity';
 import type { ConfirmShopOrderInput } from './shop.input';
 import { releaseStock, reserveStock } from './stock';
 
+/**
+ * The input as plain JSON: the request hash reads plain objects field by field, but hashes a
+ * class instance (type-graphql builds inputs as such) by its String() form, "[object Object]".
+ */
+function plain(input: ConfirmShopOrderInput): unknown {
+  return JSON.parse(JSON.stringify(input));
+}
+
 /** When an order confirmed at `now` expires unpaid; null when unpaid orders never expire. */
 export function expiryOf(now: Date, ttlMinutes: number): Date | null {
   return ttlMinutes > 0 ? new Date(now.getTime() + ttlMinutes * 60_000) : null;
@@ -77,8 +85,16 @@ export class ShopOrderService {
 
     try {
       const { orderId } = idempotencyKey
-        ? (await runIdempotent(ctx.em, viewer.id, idempotencyKey, 'confirmShopOrder', input, work))
-            .result
+        ? (
+            await runIdempotent(
+              ctx.em,
+              viewer.id,
+              idempotencyKey,
+              'confirmShopOrder',
+              plain(input),
+              work,
+            )
+          ).result
         : await ctx.em.transactional(work);
       return { order: await ctx.em.findOneOrFail(Order, orderId, { refresh: true }), errors: [] };
     } catch (err) {
