@@ -83,19 +83,13 @@ export class ShopOrderService {
       return { orderId: order.id };
     };
 
+    const once = async (): Promise<{ orderId: string }> => {
+      if (idempotencyKey == null) return ctx.em.transactional(work);
+      const key = [viewer.id, idempotencyKey] as const;
+      return (await runIdempotent(ctx.em, ...key, 'confirmShopOrder', plain(input), work)).result;
+    };
     try {
-      const { orderId } = idempotencyKey
-        ? (
-            await runIdempotent(
-              ctx.em,
-              viewer.id,
-              idempotencyKey,
-              'confirmShopOrder',
-              plain(input),
-              work,
-            )
-          ).result
-        : await ctx.em.transactional(work);
+      const { orderId } = await once();
       return { order: await ctx.em.findOneOrFail(Order, orderId, { refresh: true }), errors: [] };
     } catch (err) {
       if (err instanceof BusinessError) return { errors: err.errors };

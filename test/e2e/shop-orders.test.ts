@@ -240,6 +240,11 @@ describe('confirmShopOrder (seed 002 processCode 2)', () => {
       { code: 'IDEMPOTENCY_KEY_REUSED' },
     ]);
     expect(await stockOf(t, apple)).toBe(stock - 2);
+    for (const key of ['', 'k'.repeat(201)]) {
+      const bad = await t.gql(ConfirmShopOrderDocument, { input, key }, { token });
+      expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    expect(await stockOf(t, apple)).toBe(stock - 2);
   });
 
   it('needs a logged-in consumer', async () => {
