@@ -331,7 +331,7 @@ describe('payOrder and cancelOrder on a shop order (seed 002 processCode 3)', ()
 describe('deleteOrder on a shop order', () => {
   async function listedIds(as = token): Promise<string[]> {
     const res = await t.gql(ShopOrderListDocument, { first: 100 }, { token: as });
-    return res.data!.orders.edges.map((e) => e.node.id!);
+    return res.data!.orders.edges.map((e) => e.node.id);
   }
 
   it('deletes a cancelled order: "Order deleted.", gone from its owner\'s list and detail, kept for staff', async () => {
