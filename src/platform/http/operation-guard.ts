@@ -10,15 +10,21 @@ import {
   type ExecutionArgs,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../../context';
 import type { Config } from '../config';
 import { TokenBucket } from '../auth/rate-limit';
 import type { Viewer } from '../auth/token';
 import { graphQLError, hideSuggestions } from '../errors';
-import { checkQueryLimits, parseWithLimits, queryLimits, type QueryLimits } from './query-limits';
+import {
+  checkQueryLimits,
+  fragmentsOf,
+  parseWithLimits,
+  queryLimits,
+  type QueryLimits,
+} from './query-limits';
 
 /** What a graphql-ws `subscribe` message carries. */
 export interface OperationPayload {
@@ -160,6 +166,7 @@ export class OperationGuard {
 
 /** Distinct response keys at the root of the operation, through fragments. */
 function rootFieldCount(document: DocumentNode, operation: OperationDefinitionNode): number {
+  const fragments = fragmentsOf(document);
   const keys = new Set<string>();
   const seen = new Set<string>();
   const collect = (selectionSet: SelectionSetNode) => {
@@ -170,10 +177,8 @@ function rootFieldCount(document: DocumentNode, operation: OperationDefinitionNo
         collect(selection.selectionSet);
       } else if (!seen.has(selection.name.value)) {
         seen.add(selection.name.value);
-        const fragment = document.definitions.find(
-          (d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value,
-        );
-        if (fragment?.kind === Kind.FRAGMENT_DEFINITION) collect(fragment.selectionSet);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) collect(fragment.selectionSet);
       }
     }
   };

@@ -247,6 +247,17 @@ export function operationCost(
   return costOf(operation.selectionSet, root ?? undefined, undefined);
 }
 
+/** The document's fragment definitions by name. */
+export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  return fragments;
+}
+
 /**
  * The first limit the operation breaks, as a GraphQL error (QUERY_TOO_COMPLEX, or BAD_USER_INPUT
  * for a `first` outside 1..100); undefined when it may run. Expects a validated document.
@@ -258,12 +269,7 @@ export function checkQueryLimits(
   variables: Record<string, unknown> | undefined,
   limits: QueryLimits,
 ): GraphQLError | undefined {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
-      fragments.set(definition.name.value, definition);
-    }
-  }
+  const fragments = fragmentsOf(document);
   const shape = shapeOf(operation.selectionSet, fragments, new Map());
   shape.directives += operation.directives?.length ?? 0;
   const over = (limit: string, measured: number, maximum: number, what: string) =>
