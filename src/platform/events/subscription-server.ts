@@ -6,6 +6,7 @@ import type { WebSocketServer } from 'ws';
 import type { Config } from '../config';
 import { viewerFromAuthorization, type Viewer } from '../auth/token';
 import { makeContext } from '../http/server';
+import { operationGuard } from '../http/operation-guard';
 
 /** graphql-ws close codes this service uses beyond the protocol's own. */
 export enum CloseCode {
@@ -32,9 +33,12 @@ export function startSubscriptionServer(
   config: Config,
   log: Logger,
 ): SubscriptionServer {
+  const guard = operationGuard(schema, config);
   const server = useServer<Record<string, unknown>, { viewer?: Viewer; address?: string }>(
     {
       schema,
+      // Same query limits and mutation budget as over HTTP (../http/operation-guard.ts).
+      onSubscribe: (ctx, _id, payload) => guard.prepare(payload, ctx.extra.viewer),
       onConnect(ctx) {
         try {
           const viewer = viewerFromAuthorization(
