@@ -83,7 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statementTimeoutMs: intEnv(env, 'STATEMENT_TIMEOUT_MS', 5000),
     databaseConnectTimeoutMs: intEnv(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3000, 1),
     requestTimeoutMs: intEnv(env, 'REQUEST_TIMEOUT_MS', 10_000, 1),
-    maxBodyBytes: intEnv(env, 'MAX_BODY_BYTES', 100 * 1024, 1),
+    // 1 MiB: a plan of the documented maximum of 1000 lots, with long plant names, fits.
+    maxBodyBytes: intEnv(env, 'MAX_BODY_BYTES', 1024 * 1024, 1),
     maxQueryDepth: intEnv(env, 'MAX_QUERY_DEPTH', 12, 1),
     maxQueryAliases: intEnv(env, 'MAX_QUERY_ALIASES', 30),
     maxQueryDirectives: intEnv(env, 'MAX_QUERY_DIRECTIVES', 20),

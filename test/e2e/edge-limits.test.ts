@@ -351,7 +351,7 @@ describe('limits from the environment', () => {
       maxTokens: 2000,
       maxCost: 50_000,
     });
-    expect(loadConfig({}).maxBodyBytes).toBe(102_400);
+    expect(loadConfig({}).maxBodyBytes).toBe(1_048_576);
   });
 
   it('refuses a limit that is not a positive integer at start-up', () => {
