@@ -14,6 +14,8 @@ export interface Config {
   productionTickMs: number | undefined;
   /** Minutes before an unpaid shop order expires. */
   shopOrderTtlMinutes: number;
+  /** How often insurance orders past their stopAt are looked for and expired. */
+  insuranceExpirySweepMs: number;
   loginMaxFailures: number;
   loginWindowSeconds: number;
   statementTimeoutMs: number;
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     productionTickMs: tick > 0 ? tick : undefined,
     shopOrderTtlMinutes: intEnv(env, 'SHOP_ORDER_TTL_MINUTES', 30),
+    insuranceExpirySweepMs: intEnv(env, 'INSURANCE_EXPIRY_SWEEP_MS', 60_000, 1000),
     loginMaxFailures: intEnv(env, 'LOGIN_MAX_FAILURES', 5),
     loginWindowSeconds: intEnv(env, 'LOGIN_WINDOW_SECONDS', 300),
     statementTimeoutMs: intEnv(env, 'STATEMENT_TIMEOUT_MS', 5000),
