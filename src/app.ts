@@ -40,7 +40,12 @@ export async function seedDemoData(orm: MikroORM): Promise<void> {
  */
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const config = { ...loadConfig(), ...options.config };
-  const log: Logger = pino({ level: config.logLevel, base: { service: 'orderly' } });
+  const log: Logger = pino({
+    level: config.logLevel,
+    base: { service: 'orderly' },
+    // Nothing logs these today; should one ever be passed along, it is censored.
+    redact: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization'],
+  });
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
@@ -53,6 +58,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     orm = await openDatabase(modules, {
       url,
       statementTimeoutMs: config.statementTimeoutMs,
+      connectTimeoutMs: config.databaseConnectTimeoutMs,
+      onWarning: (message) => log.warn(message),
       onQuery: options.onQuery,
     });
   } catch (err) {

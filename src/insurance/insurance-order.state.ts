@@ -54,18 +54,22 @@ export const planOrderStates: OrderStateTable = {
   deletableFrom: [S.CANCELLED, S.REJECTED, S.EXPIRED],
 };
 
-/** Driver order lifecycle (seed 001): effective as soon as it is paid; its drivers then count. */
+/**
+ * Driver order lifecycle (seed 001): effective for a year as soon as it is paid (by payOrder
+ * or an offline payment recorded with updateOrderState), so PAID is only passed through; its
+ * drivers then appear in vehicle.drivers / driversOfVehicle until it expires.
+ */
 export const driverOrderStates: OrderStateTable = {
   kind: OrderKind.DRIVER,
   initial: S.PENDING_PAYMENT,
   transitions: [
     ...paymentAndCancellation,
-    { from: S.PAID, to: S.EFFECTIVE, manual: true, by: 'payOrder (at once), or updateOrderState' },
+    { from: S.PAID, to: S.EFFECTIVE, manual: false, by: 'payment (at once, for one year)' },
   ],
   deletableFrom: [S.CANCELLED, S.EXPIRED],
 };
 
-/** Sale order lifecycle (seed 001): effective as soon as it is paid. */
+/** Sale order lifecycle (seed 001): effective for a year as soon as it is paid, like a driver order. */
 export const saleOrderStates: OrderStateTable = {
   ...driverOrderStates,
   kind: OrderKind.SALE,

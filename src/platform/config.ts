@@ -14,9 +14,28 @@ export interface Config {
   productionTickMs: number | undefined;
   /** Minutes before an unpaid shop order expires. */
   shopOrderTtlMinutes: number;
+  /** How often insurance orders past their stopAt are looked for and expired. */
+  insuranceExpirySweepMs: number;
   loginMaxFailures: number;
   loginWindowSeconds: number;
   statementTimeoutMs: number;
+  /** Longest wait for a new database connection or a free one from the pool. */
+  databaseConnectTimeoutMs: number;
+  /** An HTTP request still unanswered after this long gets a TIMEOUT error. */
+  requestTimeoutMs: number;
+  /** Largest accepted request body (JSON), in bytes. */
+  maxBodyBytes: number;
+  /** Query limits: see src/platform/http/query-limits.ts and docs/security.md. */
+  maxQueryDepth: number;
+  maxQueryAliases: number;
+  maxQueryDirectives: number;
+  maxQueryTokens: number;
+  maxQueryCost: number;
+  /** Mutations one consumer may send in a burst; refilled at this many per window. 0: no limit. */
+  mutationRateLimit: number;
+  mutationRateWindowSeconds: number;
+  /** Origins allowed to call the API from a browser on another origin; `*` for any. */
+  corsOrigins: string[];
   logLevel: string;
   enableGraphiql: boolean;
   /** Events one subscription may hold unsent before its socket is closed with 1013. */
@@ -25,14 +44,25 @@ export interface Config {
   liveSafetyPollMs: number;
 }
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(
+      min === 0
+        ? `${name} must be a non-negative integer, got "${raw}"`
+        : `${name} must be an integer of at least ${min}, got "${raw}"`,
+    );
   }
   return value;
+}
+
+function listEnv(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 export class ConfigError extends Error {}
@@ -42,24 +72,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !env.JWT_SECRET) {
     throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production');
   }
-  const tick = intEnv('PRODUCTION_TICK_MS', 0);
+  const tick = intEnv(env, 'PRODUCTION_TICK_MS', 0);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.ORDERLY_DATA_DIR || '.data/postgres',
-    port: intEnv('PORT', 4000),
+    port: intEnv(env, 'PORT', 4000),
     host: env.HOST || '0.0.0.0',
     // A random secret outside production: tokens then die with the process, which is what a dev wants.
     jwtSecret: env.JWT_SECRET || randomBytes(32).toString('hex'),
-    tokenTtlSeconds: intEnv('TOKEN_TTL_SECONDS', 3600),
+    tokenTtlSeconds: intEnv(env, 'TOKEN_TTL_SECONDS', 3600),
     production,
     productionTickMs: tick > 0 ? tick : undefined,
-    shopOrderTtlMinutes: intEnv('SHOP_ORDER_TTL_MINUTES', 30),
-    loginMaxFailures: intEnv('LOGIN_MAX_FAILURES', 5),
-    loginWindowSeconds: intEnv('LOGIN_WINDOW_SECONDS', 300),
-    statementTimeoutMs: intEnv('STATEMENT_TIMEOUT_MS', 5000),
+    shopOrderTtlMinutes: intEnv(env, 'SHOP_ORDER_TTL_MINUTES', 30),
+    insuranceExpirySweepMs: intEnv(env, 'INSURANCE_EXPIRY_SWEEP_MS', 60_000, 1000),
+    loginMaxFailures: intEnv(env, 'LOGIN_MAX_FAILURES', 5),
+    loginWindowSeconds: intEnv(env, 'LOGIN_WINDOW_SECONDS', 300),
+    statementTimeoutMs: intEnv(env, 'STATEMENT_TIMEOUT_MS', 5000),
+    databaseConnectTimeoutMs: intEnv(env, 'DATABASE_CONNECT_TIMEOUT_MS', 3000, 1),
+    requestTimeoutMs: intEnv(env, 'REQUEST_TIMEOUT_MS', 10_000, 1),
+    // 1 MiB: a plan of the documented maximum of 1000 lots, with long plant names, fits.
+    maxBodyBytes: intEnv(env, 'MAX_BODY_BYTES', 1024 * 1024, 1),
+    maxQueryDepth: intEnv(env, 'MAX_QUERY_DEPTH', 12, 1),
+    maxQueryAliases: intEnv(env, 'MAX_QUERY_ALIASES', 30),
+    maxQueryDirectives: intEnv(env, 'MAX_QUERY_DIRECTIVES', 20),
+    maxQueryTokens: intEnv(env, 'MAX_QUERY_TOKENS', 2000, 1),
+    maxQueryCost: intEnv(env, 'MAX_QUERY_COST', 50_000, 1),
+    mutationRateLimit: intEnv(env, 'MUTATION_RATE_LIMIT', 60),
+    mutationRateWindowSeconds: intEnv(env, 'MUTATION_RATE_WINDOW_SECONDS', 10, 1),
+    corsOrigins: listEnv(env, 'CORS_ORIGINS'),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     enableGraphiql: production ? env.ENABLE_GRAPHIQL === 'true' : env.ENABLE_GRAPHIQL !== 'false',
-    subscriptionQueueLimit: Math.max(1, intEnv('SUBSCRIPTION_QUEUE_LIMIT', 1000)),
-    liveSafetyPollMs: Math.max(50, intEnv('LIVE_SAFETY_POLL_MS', 1000)),
+    subscriptionQueueLimit: intEnv(env, 'SUBSCRIPTION_QUEUE_LIMIT', 1000, 1),
+    liveSafetyPollMs: intEnv(env, 'LIVE_SAFETY_POLL_MS', 1000, 50),
   };
 }

@@ -63,6 +63,7 @@ export type GraphQLErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
+  | 'TIMEOUT'
   | 'INTERNAL_SERVER_ERROR';
 
 /** The one way to make an exceptional outcome. */
@@ -79,3 +80,8 @@ export const forbidden = (message = 'You are not allowed to do this.') =>
   graphQLError('FORBIDDEN', message);
 export const badInput = (message: string, extensions: Record<string, unknown> = {}) =>
   graphQLError('BAD_USER_INPUT', message, extensions);
+
+/** Removes graphql-js's "Did you mean ...?" hints, which show the schema to whoever guesses. */
+export function hideSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean .+\?$/, '');
+}

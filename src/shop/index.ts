@@ -1,7 +1,16 @@
 import type { DomainModule } from '../platform/module';
 import { OrderStatus } from '../platform/orders/order.entity';
 import { defineOrderKind } from '../platform/orders/order-kinds';
+import { Migration20261122030000_shop } from './migrations/Migration20261122030000_shop';
+import { ShopOrderLine, ShopOrderRow } from './shop-order.entity';
+import { startExpiryJob } from './shop-order.expiry';
+import { ShopOrderResolver } from './shop-order.resolver';
+import { shopOrders } from './shop-order.service';
 import { shopOrderStates } from './shop-order.state';
+import { Product, Shop } from './shop.entity';
+import { ShopResolver } from './shop.resolver';
+import { seedShops } from './shop.seed';
+import { ShopOrderType } from './shop.types';
 
 defineOrderKind({
   kind: shopOrderStates.kind,
@@ -10,12 +19,19 @@ defineOrderKind({
   table: shopOrderStates,
   payable: true,
   cancellableFrom: [OrderStatus.PENDING_PAYMENT],
+  // Records the pay type; the product ids go back to the payer (seed 002).
+  afterPaid: (ctx, order, payType) => shopOrders.afterPaid(ctx, order, payType),
+  // isCanceled, and the reserved stock goes back on the shelf.
+  afterCancelled: (ctx, order) => shopOrders.afterCancelled(ctx, order),
 });
 
-/** Shop orders (seed 002). */
+/** Shop orders (seed 002): shops, products, cart quotes, confirmation, expiry of unpaid orders. */
 export const shopModule: DomainModule = {
   name: 'shop',
-  entities: [],
-  resolvers: [],
-  migrations: [],
+  entities: [Shop, Product, ShopOrderRow, ShopOrderLine],
+  resolvers: [ShopResolver, ShopOrderResolver],
+  orphanedTypes: [ShopOrderType],
+  migrations: [{ name: 'Migration20261122030000_shop', class: Migration20261122030000_shop }],
+  seed: seedShops,
+  start: startExpiryJob,
 };

@@ -1,4 +1,5 @@
 import { createClient } from 'graphql-ws';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { spawnServer, waitUntilServing } from '../utils/child-server';
@@ -94,13 +95,37 @@ describe('SIGTERM', () => {
         void client;
       });
       await new Promise((r) => setTimeout(r, 300)); // the socket is acknowledged
-      // Each login spends ~50 ms hashing: these are in flight when the signal lands.
+      // A request whose body is only half sent when the signal lands: certainly in flight.
+      const slowBody = JSON.stringify({
+        query: `mutation { login(consumerId: "${demo.consumer.id}", password: "${demo.consumer.password}") { token } }`,
+      });
+      const slow = new Promise<{ status: number; body: string }>((done, fail) => {
+        const req = request(server.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(slowBody),
+          },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', fail);
+        req.write(slowBody.slice(0, 20));
+        setTimeout(() => req.end(slowBody.slice(20)), 700);
+      });
+      // Logins spend ~50 ms each hashing; give them time to be accepted before the signal.
       const inFlight = Array.from({ length: 8 }, () => login());
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
       server.process.kill('SIGTERM');
       const answers = await Promise.all(inFlight);
       expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
       expect(answers.every((a) => a.body.data.login.token)).toBe(true);
+      const late = await slow;
+      expect(late.status).toBe(200);
+      expect(JSON.parse(late.body).data.login.token).toBeTruthy();
       expect(await closed).toBe(1001);
       expect(await server.exited).toBe(0);
       await expect(login()).rejects.toThrow();

@@ -88,7 +88,17 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const databaseUrl = await createTestDatabase();
   const app = await startApp({
-    config: { databaseUrl, port: 0, host: '127.0.0.1', logLevel: 'silent', ...options.config },
+    config: {
+      databaseUrl,
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'silent',
+      // A test file runs its mutations as a handful of demo accounts, back to back: the
+      // per-consumer budget would throttle the harness, not a client. test/e2e/edge-rate-limit
+      // turns it on (with the defaults) to test it.
+      mutationRateLimit: 0,
+      ...options.config,
+    },
     onQuery: options.onQuery,
   });
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });

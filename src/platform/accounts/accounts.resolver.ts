@@ -60,7 +60,7 @@ export class AccountsResolver {
   })
   transactions(
     @Root() consumer: Consumer,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ) {
@@ -77,7 +77,7 @@ export class AccountsResolver {
     @Root() consumer: Consumer,
     @Arg('kind', () => OrderKind, { nullable: true }) kind: OrderKind | null,
     @Arg('status', () => OrderStatus, { nullable: true }) status: OrderStatus | null,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<OrderConnection> {

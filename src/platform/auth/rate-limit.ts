@@ -35,3 +35,50 @@ export class RateLimiter {
     for (const [key, entry] of this.hits) if (entry.resetAt <= now) this.hits.delete(key);
   }
 }
+
+/**
+ * A token bucket per key, in this process's memory: a key may spend `capacity` at once, and
+ * gets its tokens back evenly, `capacity` per window. Used for mutations per consumer.
+ */
+export class TokenBucket {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly perMs: number;
+
+  constructor(
+    private readonly capacity: number,
+    windowMs: number,
+  ) {
+    this.perMs = capacity / windowMs;
+  }
+
+  /**
+   * Takes `cost` tokens for `key` (at most the capacity, so any operation can pass once the
+   * bucket is full). Returns 0 when taken, otherwise the whole seconds until they would be
+   * there; then nothing is taken.
+   */
+  take(key: string, cost = 1, now = Date.now()): number {
+    const need = Math.min(cost, this.capacity);
+    const bucket = this.refilled(key, now);
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= need) {
+      bucket.tokens -= need;
+      if (this.buckets.size > 100_000) this.sweep(now);
+      return 0;
+    }
+    return Math.max(1, Math.ceil((need - bucket.tokens) / this.perMs / 1000));
+  }
+
+  private refilled(key: string, now: number) {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return { tokens: this.capacity, at: now };
+    const tokens = Math.min(this.capacity, bucket.tokens + (now - bucket.at) * this.perMs);
+    return { tokens, at: now };
+  }
+
+  // A full bucket is the same as none.
+  private sweep(now: number): void {
+    for (const key of this.buckets.keys()) {
+      if (this.refilled(key, now).tokens >= this.capacity) this.buckets.delete(key);
+    }
+  }
+}

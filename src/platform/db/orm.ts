@@ -5,13 +5,18 @@ import type { DomainModule } from '../module';
 export interface OrmOptions {
   url: string;
   statementTimeoutMs?: number;
+  /** Longest wait to open a connection or get one from the pool (default 3000 ms). */
+  connectTimeoutMs?: number;
   poolMax?: number;
+  /** Where knex's warnings go (a dropped connection, say); silent when unset. */
+  onWarning?: (message: string) => void;
   /** Log every SQL statement through this function (tests count statements with it). */
   onQuery?: (sql: string) => void;
 }
 
 /** MikroORM configuration for the given modules; `mikro-orm.config.ts` uses it for the CLI. */
 export function ormConfig(modules: DomainModule[], options: OrmOptions): Options {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 3000;
   return defineConfig({
     clientUrl: options.url,
     entities: modules.flatMap((m) => m.entities),
@@ -24,8 +29,22 @@ export function ormConfig(modules: DomainModule[], options: OrmOptions): Options
       snapshot: false,
     },
     discovery: { requireEntitiesArray: true },
-    pool: { min: 0, max: options.poolMax ?? 20 },
-    driverOptions: { connection: { statement_timeout: options.statementTimeoutMs ?? 5000 } },
+    // With the database down, a request fails within connectTimeoutMs instead of queueing for
+    // knex's default minute; the pool opens fresh connections once it is back.
+    pool: {
+      min: 0,
+      max: options.poolMax ?? 20,
+      acquireTimeoutMillis: connectTimeoutMs,
+      createTimeoutMillis: connectTimeoutMs,
+    },
+    driverOptions: {
+      connection: {
+        statement_timeout: options.statementTimeoutMs ?? 5000,
+        connectionTimeoutMillis: connectTimeoutMs,
+      },
+      // knex prints to the console otherwise.
+      log: { warn: (message: string) => options.onWarning?.(String(message)) },
+    },
     debug: options.onQuery ? ['query'] : false,
     logger: options.onQuery ? (message: string) => options.onQuery!(message) : () => undefined,
     // One EntityManager fork per operation is passed explicitly; the global one must never be used.

@@ -6,6 +6,7 @@ import type { WebSocketServer } from 'ws';
 import type { Config } from '../config';
 import { viewerFromAuthorization, type Viewer } from '../auth/token';
 import { formatError, makeContext } from '../http/server';
+import { operationGuard } from '../http/operation-guard';
 import type { LiveContext } from './live.context';
 import { OrderEventHub, type HubStats } from './order-event.hub';
 
@@ -62,13 +63,18 @@ export async function startSubscriptionServer(
     statementTimeoutMs: config.statementTimeoutMs,
   });
   await hub.start();
-  const format = formatError(process.env.NODE_ENV === 'development', log);
+  const guard = operationGuard(schema, config);
+  const format = formatError(process.env.NODE_ENV === 'development', log, {
+    hideSuggestions: config.production,
+  });
   const formatAll = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((e) => format(e.toJSON(), e));
 
   const server = useServer<Record<string, unknown>, { viewer?: Viewer; address?: string }>(
     {
       schema,
+      // Same query limits and mutation budget as over HTTP (../http/operation-guard.ts).
+      onSubscribe: (ctx, _id, payload) => guard.prepare(payload, ctx.extra.viewer),
       onConnect(ctx) {
         try {
           const viewer = viewerFromAuthorization(

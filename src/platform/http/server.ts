@@ -15,6 +15,12 @@ import { viewerFromAuthorization, type Viewer } from '../auth/token';
 import { Loaders } from '../loaders';
 import { graphiqlLandingPage } from './graphiql';
 import { startSubscriptionServer, type SubscriptionServer } from '../events/subscription-server';
+import { databaseFailure } from '../db/db-errors';
+import { hideSuggestions } from '../errors';
+import { cors } from './cors';
+import { bodyErrors, requestId, withDeadline } from './http-edge';
+import { operationGuard } from './operation-guard';
+import { tokenLimitError } from './query-limits';
 
 export interface HttpApp {
   httpServer: Server;
@@ -45,8 +51,16 @@ export function makeContext(
   };
 }
 
-/** Hides what went wrong inside (stack traces, SQL) from clients outside development. */
-export function formatError(development: boolean, log: Logger) {
+/**
+ * Hides what went wrong inside (stack traces, SQL) from clients outside development; names a
+ * database that is down (SERVICE_UNAVAILABLE) or too slow (TIMEOUT); with `hideSuggestions`
+ * (production) drops graphql-js's "Did you mean ...?" hints.
+ */
+export function formatError(
+  development: boolean,
+  log: Logger,
+  options: { hideSuggestions?: boolean } = {},
+) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     // A scalar that refuses a literal surfaces as a validation error; keep the scalar's own code.
     const cause = error instanceof GraphQLError ? error.originalError : undefined;
@@ -56,9 +70,29 @@ export function formatError(development: boolean, log: Logger) {
         extensions: { ...formatted.extensions, code: cause.extensions.code },
       };
     }
+    const tooLong = tokenLimitError(cause);
+    if (tooLong) {
+      formatted = { message: tooLong.message, extensions: { ...tooLong.extensions } };
+    }
+    if (options.hideSuggestions) {
+      formatted = { ...formatted, message: hideSuggestions(formatted.message) };
+    }
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+      const failure = databaseFailure(original);
+      if (failure) {
+        log.warn({ err: original, path: formatted.path }, `database ${failure}`);
+        return {
+          message:
+            failure === 'timeout'
+              ? 'The database took longer than the statement timeout.'
+              : 'The database is unavailable; try again shortly.',
+          path: formatted.path,
+          locations: formatted.locations,
+          extensions: { code: failure === 'timeout' ? 'TIMEOUT' : 'SERVICE_UNAVAILABLE' },
+        };
+      }
       log.error({ err: original, path: formatted.path }, 'internal error');
       if (development) return formatted;
       return {
@@ -70,6 +104,21 @@ export function formatError(development: boolean, log: Logger) {
     }
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return development ? formatted : { ...formatted, extensions };
+  };
+}
+
+/** HTTP 503 when the database could not be reached, so proxies and clients back off. */
+function databaseDownStatus(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ errors, response }) {
+          if (errors?.some((e) => databaseFailure(e) === 'unavailable')) {
+            response.http.status = 503;
+          }
+        },
+      };
+    },
   };
 }
 
@@ -114,15 +163,20 @@ export async function createHttpApp(
     log,
   );
 
+  const guard = operationGuard(schema, config);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: !config.production,
     includeStacktraceInErrorResponses: development,
     csrfPrevention: true,
-    formatError: formatError(development, log),
+    allowBatchedHttpRequests: false,
+    parseOptions: guard.parseOptions,
+    formatError: formatError(development, log, { hideSuggestions: config.production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.enableGraphiql ? graphiqlLandingPage() : ApolloServerPluginLandingPageDisabled(),
+      guard.apolloPlugin(),
+      databaseDownStatus(),
       operationLogging(),
     ],
   });
@@ -142,36 +196,40 @@ export async function createHttpApp(
     res.json(subscriptions.stats());
   });
 
+  const graphql = expressMiddleware(apollo, {
+    context: async ({ req, res }) => {
+      let viewer: Viewer | undefined;
+      try {
+        viewer = viewerFromAuthorization(req.header('authorization'), config.jwtSecret);
+      } catch (err) {
+        if (err instanceof GraphQLError) {
+          throw new GraphQLError(err.message, {
+            extensions: { ...err.extensions, http: { status: 401 } },
+          });
+        }
+        throw err;
+      }
+      return makeContext(
+        orm,
+        config,
+        log,
+        viewer,
+        req.socket.remoteAddress ?? 'unknown',
+        res.locals.requestId,
+      );
+    },
+  });
   app.use(
     '/graphql',
-    express.json({ limit: '100kb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const given = req.header('x-request-id');
-        const requestId = given && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
-        res.setHeader('x-request-id', requestId);
-        let viewer: Viewer | undefined;
-        try {
-          viewer = viewerFromAuthorization(req.header('authorization'), config.jwtSecret);
-        } catch (err) {
-          if (err instanceof GraphQLError) {
-            throw new GraphQLError(err.message, {
-              extensions: { ...err.extensions, http: { status: 401 } },
-            });
-          }
-          throw err;
-        }
-        return makeContext(
-          orm,
-          config,
-          log,
-          viewer,
-          req.socket.remoteAddress ?? 'unknown',
-          requestId,
-        );
-      },
-    }),
+    requestId(),
+    cors(config.corsOrigins),
+    express.json({ limit: config.maxBodyBytes }),
+    withDeadline(config.requestTimeoutMs, log, graphql),
+    bodyErrors(config.maxBodyBytes, log),
   );
+  // Receiving a request (a slow upload) counts against the same deadline.
+  httpServer.requestTimeout = config.requestTimeoutMs;
+  httpServer.headersTimeout = Math.min(httpServer.headersTimeout, config.requestTimeoutMs);
 
   return {
     httpServer,

@@ -1,19 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BusinessError, ErrorCode, badInput } from '../errors';
+import { Decimal } from '../money';
 
-/** Sorts object keys so the same input always hashes the same. */
+/**
+ * Sorts object keys so the same input always hashes the same. Decimals and Dates hash by their
+ * string form; any other object (type-graphql builds inputs as class instances) by its fields.
+ */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object' && value.constructor === Object) {
+  if (value instanceof Decimal || value instanceof Date) return String(value);
+  if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.keys(value as object)
+      Object.keys(value)
         .sort()
         .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
     );
   }
-  // Decimals, Dates and the like hash by their string form.
-  if (value && typeof value === 'object') return String(value);
   return value;
 }
 

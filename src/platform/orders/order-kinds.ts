@@ -43,6 +43,13 @@ export interface OrderKindDefinition {
   ): Promise<{ productIds?: string[] } | void>;
   /** After the move to CANCELLED: give stock back, free bookings, ... */
   afterCancelled?(ctx: TxContext, order: Order, from: OrderStatus): Promise<void>;
+  /** After staff moved the order by hand (updateOrderState): e.g. an offline payment takes effect. */
+  afterManualTransition?(
+    ctx: TxContext,
+    order: Order,
+    from: OrderStatus,
+    to: OrderStatus,
+  ): Promise<void>;
 }
 
 const definitions = new Map<OrderKind, OrderKindDefinition>();

@@ -53,7 +53,7 @@ export class OrderResolver {
     @Arg('consumerId', () => ID, { nullable: true }) consumerId: string | null,
     @Arg('kind', () => OrderKind, { nullable: true }) kind: OrderKind | null,
     @Arg('status', () => OrderStatus, { nullable: true }) status: OrderStatus | null,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<OrderConnection> {

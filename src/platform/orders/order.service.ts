@@ -231,7 +231,9 @@ export class OrderService {
     return this.inTransaction(ctx, async (em) => {
       const order = await lockOrder(em, orderId);
       if (!order) throw notFound();
+      const from = order.status;
       transition(em, order, status, { actorId: viewer.id, manual: true, data: { manual: true } });
+      await orderKind(order.kind).afterManualTransition?.({ ...ctx, em }, order, from, status);
       return order;
     });
   }

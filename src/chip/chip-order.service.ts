@@ -1,0 +1,148 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../context';
+import { groupByKeys, indexByKeys } from '../platform/loaders';
+import { Decimal } from '../platform/money';
+import type { Order, OrderStatus } from '../platform/orders/order.entity';
+import type { TxContext } from '../platform/orders/order-kinds';
+import { appendEvent } from '../platform/orders/order-lifecycle';
+import { computeKpi } from './chip-plan.kpi';
+import type { ScheduledLot } from './chip-plan.model';
+import { deleteBookings } from './chip-plan.repository';
+import { ChipPlanAnalysis, type ChipPlanKpi } from './chip-plan.types';
+import { tick, uuidArray } from './chip.sql';
+
+export interface ChipOrderTerms {
+  orderId: string;
+  budget: Decimal;
+  expectedTime: number;
+}
+
+/**
+ * Reads confirmed chip orders for the ChipOrder type: the plan's terms and its stored schedule,
+ * each through a request-scoped DataLoader (two queries for a whole page of orders), and the
+ * KPIs recomputed from the schedule with the same calculator the analysis uses. Also the
+ * kind's cancel hook, which frees the order's bookings.
+ */
+export class ChipOrderService {
+  terms(ctx: RequestContext, orderId: string): Promise<ChipOrderTerms> {
+    return ctx.loaders
+      .get<string, ChipOrderTerms>('chipOrderTerms', async (ids, em) => {
+        const rows = await em.execute<
+          { order_id: string; budget: string; expected_time: string }[]
+        >(
+          `select order_id, budget, expected_time from chip_orders where order_id = any(?::uuid[])`,
+          [uuidArray(ids)],
+        );
+        const terms = rows.map((r) => ({
+          orderId: r.order_id,
+          budget: new Decimal(r.budget),
+          expectedTime: tick(r.expected_time),
+        }));
+        return indexByKeys(ids, terms, (t) => t.orderId).map(
+          (t, i) => t ?? new Error(`chip order ${ids[i]} has no chip_orders row`),
+        );
+      })
+      .load(orderId);
+  }
+
+  schedule(ctx: RequestContext, orderId: string): Promise<ScheduledLot[]> {
+    return ctx.loaders
+      .get<string, ScheduledLot[]>('chipOrderSchedule', loadSchedules)
+      .load(orderId);
+  }
+
+  async kpi(ctx: RequestContext, orderId: string): Promise<ChipPlanKpi> {
+    const [terms, lots] = await Promise.all([
+      this.terms(ctx, orderId),
+      this.schedule(ctx, orderId),
+    ]);
+    return computeKpi(lots, terms.budget, terms.expectedTime);
+  }
+
+  /** A confirmed order's analysis as stored: feasible, no violations, its KPIs. */
+  async storedAnalysis(ctx: RequestContext, orderId: string): Promise<ChipPlanAnalysis> {
+    return Object.assign(new ChipPlanAnalysis(), {
+      feasible: true,
+      violations: [],
+      kpi: await this.kpi(ctx, orderId),
+    });
+  }
+
+  /** cancelOrder's hook, inside its transaction after the refund and the move to CANCELLED. */
+  async afterCancelled(ctx: TxContext, order: Order, from: OrderStatus): Promise<void> {
+    const freed = await deleteBookings(ctx.em, order.id);
+    appendEvent(ctx.em, order, 'BOOKINGS_FREED', {
+      actorId: ctx.viewer?.id ?? null,
+      data: { bookings: freed, from },
+    });
+  }
+}
+
+/** Lots and operations of many orders: two queries (DataLoader batch function). */
+async function loadSchedules(
+  orderIds: readonly string[],
+  em: EntityManager,
+): Promise<ScheduledLot[][]> {
+  const ids = uuidArray(orderIds);
+  const [lots, operations] = await Promise.all([
+    em.execute<
+      {
+        order_id: string;
+        lot: number;
+        package_id: string | null;
+        chip_name: string;
+        quantity: number;
+      }[]
+    >(
+      `select l.order_id, l.lot, l.package_id, c.name as chip_name, l.quantity
+         from chip_lots l join chips c on c.id = l.chip_id
+        where l.order_id = any(?::uuid[]) order by l.order_id, l.lot`,
+      [ids],
+    ),
+    em.execute<
+      {
+        order_id: string;
+        lot: number;
+        step: number;
+        plant_id: number;
+        plant_name: string;
+        start_tick: string;
+        end_tick: string;
+        cost: string;
+      }[]
+    >(
+      `select o.order_id, o.lot, o.step, o.plant_id, p.name as plant_name, o.start_tick, o.end_tick, o.cost
+         from chip_lot_operations o join chip_plants p on p.id = o.plant_id
+        where o.order_id = any(?::uuid[]) order by o.order_id, o.lot, o.step`,
+      [ids],
+    ),
+  ]);
+  const opsByLot = new Map<string, ScheduledLot['operations']>();
+  for (const r of operations) {
+    const key = `${r.order_id}:${r.lot}`;
+    const list = opsByLot.get(key) ?? [];
+    list.push({
+      lot: r.lot,
+      step: r.step,
+      plantId: r.plant_id,
+      plantName: r.plant_name,
+      start: tick(r.start_tick),
+      end: tick(r.end_tick),
+      cost: new Decimal(r.cost),
+    });
+    opsByLot.set(key, list);
+  }
+  const scheduled = lots.map((l) => ({
+    orderId: l.order_id,
+    lot: {
+      lot: l.lot,
+      packageId: l.package_id,
+      chipName: l.chip_name,
+      quantity: l.quantity,
+      operations: opsByLot.get(`${l.order_id}:${l.lot}`) ?? [],
+    },
+  }));
+  return groupByKeys(orderIds, scheduled, (s) => s.orderId).map((g) => g.map((s) => s.lot));
+}
+
+export const chipOrders = new ChipOrderService();

@@ -1,0 +1,54 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { LoggedIn } from '../platform/auth/roles';
+import { catalog } from './chip-catalog.service';
+import { ChipOrderPayload } from './chip-order.types';
+import { ChipPlanInput } from './chip-plan.input';
+import { chipPlans } from './chip-plan.service';
+import { ChipPlanAnalysis, PlantLoad, ScheduledOperation } from './chip-plan.types';
+import { PlantType } from './chip.types';
+
+/** Seed 000's two confirmations of a chip plan. */
+@Resolver()
+export class ChipPlanResolver {
+  @LoggedIn()
+  @Mutation(() => ChipPlanAnalysis, {
+    description:
+      "Seed 000's first confirmation: judge the plan, return the reasons it is unreasonable or its KPIs. Saves nothing.",
+  })
+  analyzeChipOrder(
+    @Arg('input', () => ChipPlanInput) input: ChipPlanInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ChipPlanAnalysis> {
+    return chipPlans.analyze(ctx, input);
+  }
+
+  @LoggedIn()
+  @Mutation(() => ChipOrderPayload, {
+    description:
+      "Seed 000's second confirmation: judge the plan again, debit its total cost from the consumer's bank account and book the plants, atomically. The same idempotencyKey with the same input returns the first result and never charges twice.",
+  })
+  confirmChipOrder(
+    @Arg('input', () => ChipPlanInput) input: ChipPlanInput,
+    @Arg('idempotencyKey', () => String) idempotencyKey: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ChipOrderPayload> {
+    return chipPlans.confirm(ctx, input, idempotencyKey);
+  }
+}
+
+@Resolver(() => ScheduledOperation)
+export class ScheduledOperationResolver {
+  @FieldResolver(() => PlantType)
+  async plant(@Root() op: ScheduledOperation, @Ctx() ctx: RequestContext): Promise<PlantType> {
+    return (await catalog.loadPlant(ctx, op.plantId))!;
+  }
+}
+
+@Resolver(() => PlantLoad)
+export class PlantLoadResolver {
+  @FieldResolver(() => PlantType)
+  async plant(@Root() load: PlantLoad, @Ctx() ctx: RequestContext): Promise<PlantType> {
+    return (await catalog.loadPlant(ctx, load.plantId))!;
+  }
+}

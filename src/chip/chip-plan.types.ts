@@ -1,0 +1,149 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { Decimal } from '../platform/money';
+import { DecimalScalar } from '../platform/scalars';
+
+/** Every reason a plan can be unreasonable; chip-plan.rules.ts says when each is raised. */
+export enum PlanViolationCode {
+  NO_LOTS = 'NO_LOTS',
+  UNKNOWN_CHIP = 'UNKNOWN_CHIP',
+  UNKNOWN_PLANT = 'UNKNOWN_PLANT',
+  INVALID_QUANTITY = 'INVALID_QUANTITY',
+  WRONG_PLANT_COUNT = 'WRONG_PLANT_COUNT',
+  WRONG_START_COUNT = 'WRONG_START_COUNT',
+  PLANT_NOT_CAPABLE = 'PLANT_NOT_CAPABLE',
+  PLANT_IN_MAINTENANCE = 'PLANT_IN_MAINTENANCE',
+  START_IN_PAST = 'START_IN_PAST',
+  STEP_OVERLAP = 'STEP_OVERLAP',
+  PLANT_BUSY = 'PLANT_BUSY',
+  OVER_BUDGET = 'OVER_BUDGET',
+  LATE = 'LATE',
+}
+registerEnumType(PlanViolationCode, { name: 'PlanViolationCode' });
+
+@ObjectType('PlanViolation', {
+  description: 'A reason the plan is unreasonable (seed 000: 不合理返回不合理的原因).',
+})
+export class PlanViolation {
+  @Field(() => PlanViolationCode)
+  code!: PlanViolationCode;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => Int, { nullable: true, description: '0-based lot index.' })
+  lot?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  step?: number | null;
+
+  @Field(() => String, { nullable: true })
+  plantName?: string | null;
+}
+
+@ObjectType('ScheduledOperation')
+export class ScheduledOperation {
+  @Field(() => Int)
+  step!: number;
+
+  /** Not a field: the `plant` field resolver loads it. */
+  plantId!: number;
+
+  @Field(() => Int)
+  start!: number;
+
+  @Field(() => Int)
+  end!: number;
+
+  @Field(() => DecimalScalar)
+  cost!: Decimal;
+}
+
+@ObjectType('LotSchedule')
+export class LotSchedule {
+  @Field(() => Int)
+  lot!: number;
+
+  @Field(() => ID, { nullable: true })
+  packageId?: string | null;
+
+  @Field(() => String)
+  chipName!: string;
+
+  @Field(() => Int)
+  quantity!: number;
+
+  @Field(() => DecimalScalar)
+  cost!: Decimal;
+
+  @Field(() => Int)
+  start!: number;
+
+  @Field(() => Int)
+  finish!: number;
+
+  @Field(() => Int, { description: 'Ticks the lot waits between its operations.' })
+  waitTime!: number;
+
+  @Field(() => [ScheduledOperation])
+  operations!: ScheduledOperation[];
+}
+
+@ObjectType('PlantLoad')
+export class PlantLoad {
+  /** Not a field: the `plant` field resolver loads it. */
+  plantId!: number;
+
+  @Field(() => Int)
+  busyTime!: number;
+
+  @Field(() => Float, {
+    description: "busyTime over the plan's span (first start to finish), 0..1.",
+  })
+  share!: number;
+}
+
+@ObjectType('ChipPlanKpi')
+export class ChipPlanKpi {
+  @Field(() => DecimalScalar)
+  totalCost!: Decimal;
+
+  @Field(() => DecimalScalar)
+  budget!: Decimal;
+
+  @Field(() => Float, { description: 'totalCost / budget.' })
+  budgetUsage!: number;
+
+  @Field(() => Int)
+  finishTime!: number;
+
+  @Field(() => Int)
+  expectedTime!: number;
+
+  @Field(() => Int, { description: 'expectedTime - finishTime; negative when late.' })
+  slack!: number;
+
+  @Field(() => Int)
+  totalWaitTime!: number;
+
+  @Field(() => [LotSchedule])
+  lots!: LotSchedule[];
+
+  @Field(() => [PlantLoad])
+  plantLoads!: PlantLoad[];
+}
+
+@ObjectType('ChipPlanAnalysis')
+export class ChipPlanAnalysis {
+  @Field(() => Boolean)
+  feasible!: boolean;
+
+  @Field(() => [PlanViolation])
+  violations!: PlanViolation[];
+
+  @Field(() => ChipPlanKpi, {
+    nullable: true,
+    description:
+      'Present whenever every lot names a known chip, known capable plants and the right number of start times, even when the plan is over budget, late or clashes.',
+  })
+  kpi?: ChipPlanKpi | null;
+}

@@ -1,0 +1,256 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { json } from './chip.sql';
+import { PlantStatus } from './plant.entity';
+
+/**
+ * Demo factory for seed 000. DM878's five operations list exactly the seed's plants in the
+ * seed's order. CK101's three steps are done by the plants of the seed's analysis example,
+ * with unit times and costs that make that example feasible at tick 0 (docs/chip.md works it
+ * through): lot 1 (50 chips) leaves "Reed, Spence and Harris" at tick 20, just as lot 2 (30
+ * chips) starts there, and so on. NB666 has four steps, so the seed's second example (two
+ * plants, three start times) is visibly short of both.
+ */
+
+interface CapabilitySeed {
+  plant: string;
+  unitCost: string;
+  unitTime: string;
+}
+
+interface ChipSeed {
+  name: string;
+  operations: { name: string; plants: (string | CapabilitySeed)[] }[];
+}
+
+const DM878_PLANTS = [
+  ['Brown Inc', 'Davis PLC', 'Hendricks, Price and Lewis', 'Miller PLC', 'Woods Inc'],
+  [
+    'Lowery Ltd',
+    'Lowe-Mcintyre',
+    'Duncan Ltd',
+    'Bridges-Hernandez',
+    'Solis-Spencer',
+    'Jones Ltd',
+    'Watts PLC',
+    'Powell Group',
+  ],
+  [
+    'Blankenship, Howell and Howell',
+    'Fisher, Warren and Moore',
+    'Young, Taylor and Jones',
+    'Fox Ltd',
+    'Ruiz-Jones',
+    'Bates, Nelson and Sanchez',
+  ],
+  [
+    'Mooney-Taylor',
+    'Alvarado PLC',
+    'Mckee-Esparza',
+    'Robinson LLC',
+    'Davis, Murphy and Osborne',
+    'George LLC',
+  ],
+  [
+    'Reed, Spence and Harris',
+    'King-Oneal',
+    'Arnold-Carlson',
+    'Reed, Johnson and Mitchell',
+    'Hall, Woods and Sanchez',
+    'Douglas-Franklin',
+    'Stone Group',
+    'Lewis Inc',
+    'Pace, Powell and Stone',
+    'Clark-Ford',
+  ],
+];
+
+const MORE_PLANTS = [
+  'Diaz, Andersen and Cooper',
+  'Fernandez, Boyd and Palmer',
+  'Hughes-Garcia',
+  'Patel Group',
+  'Nguyen LLC',
+  'Kim, Lopez and Wright',
+  'Ortiz Inc',
+  'Schmidt PLC',
+  'Turner-Vasquez',
+  'Walsh and Sons',
+  'Chen, Park and Ito',
+  'Moreno Ltd',
+  'Gallagher-Hunt',
+  'Ramirez, Cole and Shaw',
+];
+
+/** Every demo plant, in the factory page's order. */
+export const DEMO_PLANTS: string[] = [...DM878_PLANTS.flat(), ...MORE_PLANTS];
+
+/** Plants that do not start RUNNING. */
+const DEMO_STATUS: Record<string, PlantStatus> = {
+  'Lewis Inc': PlantStatus.MAINTENANCE,
+  'Gallagher-Hunt': PlantStatus.MAINTENANCE,
+  'Woods Inc': PlantStatus.IDLE,
+  'Moreno Ltd': PlantStatus.IDLE,
+};
+
+/** FNV-1a: the same plant and step always get the same made-up figures. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+function figures(chip: string, step: number, plant: string): CapabilitySeed {
+  const h = hash(`${chip}/${step}/${plant}`);
+  return {
+    plant,
+    unitCost: `${40 + (h % 360)}.${String((h >>> 9) % 4 === 0 ? 50 : 0).padStart(2, '0')}`,
+    unitTime: (0.1 + ((h >>> 13) % 20) * 0.05).toFixed(2),
+  };
+}
+
+/** `count` plants of the pool for one step of a made-up chip, spread out deterministically. */
+function pick(chip: string, step: number, count: number): string[] {
+  const start = hash(`${chip}#${step}`) % DEMO_PLANTS.length;
+  return Array.from({ length: count }, (_, i) => DEMO_PLANTS[(start + i * 7) % DEMO_PLANTS.length]);
+}
+
+const STEP_NAMES = [
+  'Wafer cleaning',
+  'Oxidation',
+  'Photolithography',
+  'Etching',
+  'Ion implantation',
+  'Deposition',
+  'Metallization',
+  'Wafer test',
+  'Dicing',
+  'Packaging',
+];
+
+function madeUp(name: string, steps: number, plantsPerStep: number): ChipSeed {
+  return {
+    name,
+    operations: Array.from({ length: steps }, (_, s) => ({
+      name: STEP_NAMES[Math.floor((s * STEP_NAMES.length) / steps)],
+      plants: pick(name, s + 1, plantsPerStep + (s % 2)),
+    })),
+  };
+}
+
+export const DEMO_CHIPS: ChipSeed[] = [
+  {
+    name: 'DM878',
+    operations: [
+      'Wafer cleaning',
+      'Photolithography',
+      'Etching',
+      'Ion implantation',
+      'Packaging and test',
+    ].map((name, s) => ({ name, plants: DM878_PLANTS[s] })),
+  },
+  {
+    name: 'CK101',
+    operations: [
+      {
+        name: 'Photolithography',
+        plants: [
+          { plant: 'Reed, Spence and Harris', unitCost: '250.00', unitTime: '0.40' },
+          { plant: 'Hughes-Garcia', unitCost: '230.00', unitTime: '0.50' },
+          { plant: 'Brown Inc', unitCost: '290.00', unitTime: '0.35' },
+        ],
+      },
+      {
+        name: 'Deposition',
+        plants: [
+          { plant: 'Diaz, Andersen and Cooper', unitCost: '300.00', unitTime: '0.42' },
+          { plant: 'Patel Group', unitCost: '280.00', unitTime: '0.50' },
+          { plant: 'Lowery Ltd', unitCost: '310.00', unitTime: '0.45' },
+        ],
+      },
+      {
+        name: 'Packaging',
+        plants: [
+          { plant: 'Fernandez, Boyd and Palmer', unitCost: '200.00', unitTime: '0.48' },
+          { plant: 'Nguyen LLC', unitCost: '180.00', unitTime: '0.60' },
+          { plant: 'Clark-Ford', unitCost: '240.00', unitTime: '0.40' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'NB666',
+    operations: [
+      { name: 'Oxidation', plants: ['Ortiz Inc', 'Schmidt PLC', 'Davis PLC'] },
+      {
+        name: 'Photolithography',
+        plants: ['Turner-Vasquez', 'Solis-Spencer', 'Fisher, Warren and Moore'],
+      },
+      { name: 'Metallization', plants: ['Walsh and Sons', 'Fox Ltd', 'Robinson LLC'] },
+      { name: 'Wire bonding', plants: ['Chen, Park and Ito', 'King-Oneal', 'Moreno Ltd'] },
+    ],
+  },
+  madeUp('AX200', 4, 3),
+  madeUp('QZ512', 6, 3),
+  madeUp('LT330', 3, 4),
+  madeUp('MV740', 5, 2),
+  madeUp('RS909', 7, 3),
+  madeUp('PX101', 2, 5),
+  madeUp('HG256', 8, 2),
+  madeUp('TK450', 10, 3),
+];
+
+/**
+ * Adds whatever demo plants, chips, steps and capabilities are missing (by name / step /
+ * plant); never touches what exists, so an ADMIN's plant statuses survive a re-seed.
+ */
+export async function seedChips(em: EntityManager): Promise<void> {
+  const plants = DEMO_PLANTS.map((name, position) => ({
+    name,
+    position,
+    status: DEMO_STATUS[name] ?? PlantStatus.RUNNING,
+  }));
+  const chips = DEMO_CHIPS.map((c) => ({ name: c.name }));
+  const operations = DEMO_CHIPS.flatMap((c) =>
+    c.operations.map((o, s) => ({ chip: c.name, step: s + 1, name: o.name })),
+  );
+  const capabilities = DEMO_CHIPS.flatMap((c) =>
+    c.operations.flatMap((o, s) =>
+      o.plants.map((p, position) => ({
+        chip: c.name,
+        step: s + 1,
+        position,
+        ...(typeof p === 'string' ? figures(c.name, s + 1, p) : p),
+      })),
+    ),
+  );
+  await em.transactional(async (tx) => {
+    await tx.execute(
+      `insert into chip_plants (name, position, status)
+       select name, position, status from jsonb_to_recordset(?::jsonb) as x (name text, position int, status text)
+       on conflict (name) do nothing`,
+      [json(plants)],
+    );
+    await tx.execute(
+      `insert into chips (name) select name from jsonb_to_recordset(?::jsonb) as x (name text)
+       on conflict (name) do nothing`,
+      [json(chips)],
+    );
+    await tx.execute(
+      `insert into chip_operations (chip_id, step, name)
+       select c.id, x.step, x.name from jsonb_to_recordset(?::jsonb) as x (chip text, step int, name text)
+       join chips c on c.name = x.chip
+       on conflict (chip_id, step) do nothing`,
+      [json(operations)],
+    );
+    await tx.execute(
+      `insert into chip_capabilities (chip_id, step, plant_id, position, unit_cost, unit_time)
+       select c.id, x.step, p.id, x.position, x."unitCost", x."unitTime"
+         from jsonb_to_recordset(?::jsonb)
+           as x (chip text, step int, plant text, position int, "unitCost" numeric, "unitTime" numeric)
+         join chips c on c.name = x.chip
+         join chip_plants p on p.name = x.plant
+       on conflict (chip_id, step, plant_id) do nothing`,
+      [json(capabilities)],
+    );
+  });
+}

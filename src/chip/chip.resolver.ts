@@ -1,0 +1,42 @@
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { Anyone } from '../platform/auth/roles';
+import { catalog } from './chip-catalog.service';
+import { ChipOperationType, ChipType, PlantType } from './chip.types';
+
+/** The order page (seed 000): chips and, per operation step, the plants able to do it. */
+@Resolver(() => ChipType)
+export class ChipResolver {
+  @Anyone()
+  @Query(() => [ChipType])
+  chips(@Ctx() ctx: RequestContext): Promise<ChipType[]> {
+    return catalog.chips(ctx);
+  }
+
+  @Anyone()
+  @Query(() => ChipType, {
+    nullable: true,
+    description: "A chip's operations with the plants able to perform each (seed 000, order page).",
+  })
+  chip(
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ChipType | null> {
+    return catalog.chip(ctx, name);
+  }
+
+  @FieldResolver(() => [ChipOperationType])
+  operations(@Root() chip: ChipType, @Ctx() ctx: RequestContext): Promise<ChipOperationType[]> {
+    return catalog.operations(ctx, chip.id);
+  }
+}
+
+@Resolver(() => ChipOperationType)
+export class ChipOperationResolver {
+  @FieldResolver(() => [PlantType], {
+    description: 'Plants able to perform this step, by name as in seed 000.',
+  })
+  plants(@Root() operation: ChipOperationType, @Ctx() ctx: RequestContext): Promise<PlantType[]> {
+    return catalog.plantsForStep(ctx, operation.chipId, operation.step);
+  }
+}

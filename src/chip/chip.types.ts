@@ -1,0 +1,94 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { Decimal } from '../platform/money';
+import { DecimalScalar } from '../platform/scalars';
+import { PlantStatus } from './plant.entity';
+
+/** A plant as the factory page shows it; utilization, capabilities and bookings are resolved. */
+@ObjectType('Plant')
+export class PlantType {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => PlantStatus)
+  status!: PlantStatus;
+}
+
+@ObjectType('PlantCapability')
+export class PlantCapabilityType {
+  @Field(() => String)
+  chipName!: string;
+
+  @Field(() => Int, { description: '1-based operation step of that chip.' })
+  step!: number;
+
+  @Field(() => DecimalScalar, { description: 'Cost of processing one chip at this step.' })
+  unitCost!: Decimal;
+
+  @Field(() => Float, {
+    description: 'Ticks needed per chip; an operation on n chips lasts ceil(n * unitTime) ticks.',
+  })
+  unitTime!: number;
+}
+
+@ObjectType('PlantBooking')
+export class PlantBookingType {
+  /** Not a field: the `plant` field resolver loads it. */
+  plantId!: number;
+
+  @Field(() => ID)
+  orderId!: string;
+
+  @Field(() => Int)
+  lot!: number;
+
+  @Field(() => Int)
+  step!: number;
+
+  @Field(() => Int)
+  start!: number;
+
+  @Field(() => Int)
+  end!: number;
+}
+
+@ObjectType('ChipOperation')
+export class ChipOperationType {
+  /** Not a field: the `plants` field resolver loads the capable plants by it. */
+  chipId!: number;
+
+  @Field(() => Int)
+  step!: number;
+
+  @Field(() => String)
+  name!: string;
+}
+
+@ObjectType('Chip')
+export class ChipType {
+  /** Not a field: the `operations` field resolver loads the steps by it. */
+  id!: number;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Int)
+  operationCount!: number;
+}
+
+@ObjectType('ProductionClock', {
+  description: 'Plan times are integer ticks of the production clock.',
+})
+export class ProductionClockType {
+  @Field(() => Int)
+  now!: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Milliseconds per tick when the clock runs by itself; null when only ADMIN advances it.',
+  })
+  tickMs!: number | null;
+}

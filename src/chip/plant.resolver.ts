@@ -1,0 +1,75 @@
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  Float,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import type { RequestContext } from '../context';
+import { AdminOnly, LoggedIn } from '../platform/auth/roles';
+import { catalog } from './chip-catalog.service';
+import { PlantBookingType, PlantCapabilityType, PlantType } from './chip.types';
+import { PlantStatus } from './plant.entity';
+
+/** The factory page (seed 000): plants, their state, capabilities and calendar. */
+@Resolver(() => PlantType)
+export class PlantResolver {
+  @LoggedIn()
+  @Query(() => [PlantType], { description: 'Every plant and its state (seed 000, factory page).' })
+  plants(@Ctx() ctx: RequestContext): Promise<PlantType[]> {
+    return catalog.plants(ctx);
+  }
+
+  @LoggedIn()
+  @Query(() => PlantType, { nullable: true })
+  plant(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<PlantType | null> {
+    return catalog.plant(ctx, id);
+  }
+
+  @AdminOnly()
+  @Mutation(() => PlantType, { description: 'ADMIN: put a plant into or out of maintenance.' })
+  setPlantStatus(
+    @Arg('plantId', () => ID) plantId: string,
+    @Arg('status', () => PlantStatus) status: PlantStatus,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PlantType> {
+    return catalog.setPlantStatus(ctx, plantId, status);
+  }
+
+  @FieldResolver(() => Float, {
+    description: "Share of the next 100 ticks of this plant's calendar that is booked, 0..1.",
+  })
+  utilization(@Root() plant: PlantType, @Ctx() ctx: RequestContext): Promise<number> {
+    return catalog.utilization(ctx, plant.id);
+  }
+
+  @FieldResolver(() => [PlantCapabilityType])
+  capabilities(@Root() plant: PlantType, @Ctx() ctx: RequestContext) {
+    return catalog.capabilities(ctx, plant.id);
+  }
+
+  @FieldResolver(() => [PlantBookingType], {
+    description: 'Booked operations overlapping [from, to), ordered by start.',
+  })
+  bookings(
+    @Root() plant: PlantType,
+    @Arg('from', () => Int, { nullable: true }) from: number | null,
+    @Arg('to', () => Int, { nullable: true }) to: number | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<PlantBookingType[]> {
+    return catalog.bookings(ctx, plant.id, from ?? null, to ?? null);
+  }
+}
+
+@Resolver(() => PlantBookingType)
+export class PlantBookingResolver {
+  @FieldResolver(() => PlantType)
+  async plant(@Root() booking: PlantBookingType, @Ctx() ctx: RequestContext): Promise<PlantType> {
+    return (await catalog.loadPlant(ctx, booking.plantId))!;
+  }
+}

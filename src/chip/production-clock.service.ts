@@ -1,0 +1,126 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../context';
+import { badInput } from '../platform/errors';
+import type { ModuleRuntime } from '../platform/module';
+import { Order, OrderStatus } from '../platform/orders/order.entity';
+import { transition } from '../platform/orders/order-lifecycle';
+import { MAX_TICK } from './chip-plan.input';
+import { ProductionClockType } from './chip.types';
+import { tick } from './chip.sql';
+
+export interface ClockAdvance {
+  now: number;
+  /** Orders moved PAID → IN_PRODUCTION, and IN_PRODUCTION → COMPLETED. */
+  started: string[];
+  completed: string[];
+}
+
+/**
+ * The production clock: plan times are its integer ticks. Only ADMIN moves it by hand
+ * (`advanceProductionClock`); with PRODUCTION_TICK_MS set it also moves one tick every that
+ * many milliseconds. Each move, in one transaction with the clock row locked, puts every PAID
+ * chip order whose first start has come (now ≥ first start) IN_PRODUCTION and every one whose
+ * last operation has ended (now ≥ last end) COMPLETED, one STATUS_CHANGED event each with no
+ * actor. Confirmations read the clock FOR SHARE, so the clock never moves under a plan being
+ * booked.
+ */
+export class ProductionClockService {
+  async read(ctx: RequestContext): Promise<ProductionClockType> {
+    return this.view(ctx, await this.now(ctx.em));
+  }
+
+  async now(em: EntityManager, options: { forShare?: boolean } = {}): Promise<number> {
+    const [row] = await em.execute<{ now: string }[]>(
+      `select now from production_clock${options.forShare ? ' for share' : ''}`,
+    );
+    return tick(row.now);
+  }
+
+  /** ADMIN: moves the clock `ticks` (≥ 1) forward and the chip orders along with it. */
+  async advance(ctx: RequestContext, ticks: number): Promise<ProductionClockType> {
+    if (!Number.isInteger(ticks) || ticks < 1) {
+      throw badInput('ticks must be a positive integer.', { field: 'ticks' });
+    }
+    const moved = await this.advanceBy(ctx.em, ticks);
+    return this.view(ctx, moved.now);
+  }
+
+  /** Moves the clock and the orders in one transaction; refuses to pass MAX_TICK. */
+  advanceBy(em: EntityManager, ticks: number): Promise<ClockAdvance> {
+    return em.transactional(async (tx) => {
+      const [row] = await tx.execute<{ now: string }[]>(
+        `update production_clock set now = now + ?, updated_at = now()
+          where now + ? <= ? returning now`,
+        [ticks, ticks, MAX_TICK],
+      );
+      if (!row) {
+        throw badInput(`The clock cannot pass tick ${MAX_TICK}.`, { field: 'ticks' });
+      }
+      const now = tick(row.now);
+      const due = await tx.execute<{ id: string; last_end: string }[]>(
+        `select o.id, c.last_end from orders o join chip_orders c on c.order_id = o.id
+          where (o.status = 'PAID' and c.first_start <= ?)
+             or (o.status = 'IN_PRODUCTION' and c.last_end <= ?)
+          order by o.id for update of o`,
+        [now, now],
+      );
+      const started: string[] = [];
+      const completed: string[] = [];
+      if (due.length === 0) return { now, started, completed };
+      const orders = await tx.find(Order, { id: { $in: due.map((d) => d.id) } }, { refresh: true });
+      const lastEnd = new Map(due.map((d) => [d.id, tick(d.last_end)]));
+      for (const order of orders) {
+        const data = { tick: now, by: 'production clock' };
+        if (order.status === OrderStatus.PAID) {
+          transition(tx, order, OrderStatus.IN_PRODUCTION, { actorId: null, data });
+          started.push(order.id);
+        }
+        if (order.status === OrderStatus.IN_PRODUCTION && lastEnd.get(order.id)! <= now) {
+          transition(tx, order, OrderStatus.COMPLETED, { actorId: null, data });
+          completed.push(order.id);
+        }
+      }
+      await tx.flush();
+      return { now, started, completed };
+    });
+  }
+
+  /** The module's `start` hook: ticks by itself when PRODUCTION_TICK_MS is set. */
+  startTicking({ orm, config, log }: ModuleRuntime): () => Promise<void> {
+    const period = config.productionTickMs;
+    if (!period) return async () => undefined;
+    let running: Promise<void> | undefined;
+    let stopped = false;
+    const timer = setInterval(() => {
+      // A slow tick is not stacked on: the next one waits for the interval after it.
+      if (running || stopped) return;
+      running = this.advanceBy(orm.em.fork(), 1)
+        .then(
+          (moved) => {
+            if (moved.started.length + moved.completed.length > 0) {
+              log.info(moved, 'production clock moved orders');
+            }
+          },
+          (err: unknown) => log.error({ err }, 'production clock tick failed'),
+        )
+        .finally(() => {
+          running = undefined;
+        });
+    }, period);
+    log.info({ tickMs: period }, 'production clock ticking by itself');
+    return async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    };
+  }
+
+  private view(ctx: RequestContext, now: number): ProductionClockType {
+    return Object.assign(new ProductionClockType(), {
+      now,
+      tickMs: ctx.config.productionTickMs ?? null,
+    });
+  }
+}
+
+export const productionClock = new ProductionClockService();

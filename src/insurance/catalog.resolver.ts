@@ -1,0 +1,65 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { Consumer } from '../platform/accounts/consumer.entity';
+import { Anyone, LoggedIn, requireSelfOrStaff } from '../platform/auth/roles';
+import { DecimalScalar } from '../platform/scalars';
+import { catalog } from './catalog.service';
+import { insuranceLoaders } from './insurance.loaders';
+import { InsurancePlan, Promotion } from './plan.entity';
+import { Driver, Vehicle } from './vehicle.entity';
+
+/** The insurance catalog's root fields. */
+@Resolver()
+export class CatalogResolver {
+  @LoggedIn()
+  @Query(() => Vehicle, { nullable: true })
+  vehicle(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+    return catalog.visibleVehicle(ctx, id);
+  }
+
+  @LoggedIn()
+  @Query(() => [Driver], {
+    description: 'Effective drivers of a vehicle (seed 001 getDriverOrders).',
+  })
+  driversOfVehicle(@Arg('vehicleId', () => ID) vehicleId: string, @Ctx() ctx: RequestContext) {
+    return catalog.driversOfVehicle(ctx, vehicleId);
+  }
+
+  @Anyone()
+  @Query(() => [InsurancePlan])
+  insurancePlans(@Ctx() ctx: RequestContext) {
+    return catalog.plans(ctx);
+  }
+
+  @Anyone()
+  @Query(() => [Promotion])
+  promotions(@Ctx() ctx: RequestContext) {
+    return catalog.promotions(ctx);
+  }
+
+  @Anyone()
+  @Query(() => DecimalScalar, { description: 'Fee for each driver added by a driver order.' })
+  driverFee(@Ctx() ctx: RequestContext) {
+    return catalog.driverFee(ctx.em);
+  }
+}
+
+/** What a consumer owns for insurance: their vehicles and the drivers they may add. */
+@Resolver(() => Consumer)
+export class ConsumerInsuranceResolver {
+  @FieldResolver(() => [Vehicle], {
+    description: 'Vehicles the consumer owns (insurance orders are placed for them).',
+  })
+  vehicles(@Root() consumer: Consumer, @Ctx() ctx: RequestContext) {
+    requireSelfOrStaff(ctx, consumer.id);
+    return insuranceLoaders(ctx).vehiclesOfOwner(consumer.id);
+  }
+
+  @FieldResolver(() => [Driver], {
+    description: 'People the consumer may add as drivers with a driver order.',
+  })
+  drivers(@Root() consumer: Consumer, @Ctx() ctx: RequestContext) {
+    requireSelfOrStaff(ctx, consumer.id);
+    return insuranceLoaders(ctx).driversOfOwner(consumer.id);
+  }
+}

@@ -1,0 +1,133 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Decimal, MoneyType } from '../platform/money';
+import { DecimalScalar } from '../platform/scalars';
+
+/** What a plan order adds to its `orders` row (the seed's plan_order_ext). */
+@Entity({ tableName: 'plan_order_ext' })
+export class PlanOrderExt {
+  @PrimaryKey({ type: 'uuid' })
+  orderId!: string;
+
+  @Property({ type: 'uuid' })
+  vehicleId!: string;
+
+  @Property({ type: 'uuid' })
+  quotationId!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  promotionId?: string | null;
+
+  /** The promotion's price when the order was placed. */
+  @Property({ type: MoneyType, nullable: true })
+  promotionPrice?: Decimal | null;
+
+  /** numeric(5,4) as text, exact. */
+  @Property({ type: 'string' })
+  serviceRatio!: string;
+
+  @Property({ type: MoneyType })
+  summary!: Decimal;
+
+  @Property({ type: MoneyType })
+  vehicleValue!: Decimal;
+
+  @Property({ type: 'Date' })
+  expectAt!: Date;
+
+  @Property({ type: 'Date', nullable: true })
+  startAt?: Date | null;
+
+  @Property({ type: 'Date', nullable: true })
+  stopAt?: Date | null;
+
+  @Property({ type: 'Date' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'Date' })
+  updatedAt: Date = new Date();
+}
+
+/** What a driver order adds (the seed's driver_order_ext); its drivers are in driver_order_drivers. */
+@Entity({ tableName: 'driver_order_ext' })
+export class DriverOrderExt {
+  @PrimaryKey({ type: 'uuid' })
+  orderId!: string;
+
+  @Property({ type: 'uuid' })
+  vehicleId!: string;
+
+  @Property({ type: MoneyType })
+  summary!: Decimal;
+
+  @Property({ type: 'Date', nullable: true })
+  startAt?: Date | null;
+
+  @Property({ type: 'Date', nullable: true })
+  stopAt?: Date | null;
+
+  @Property({ type: 'Date' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'Date' })
+  updatedAt: Date = new Date();
+}
+
+/** What a sale order adds (the seed's sale_order_ext). */
+@Entity({ tableName: 'sale_order_ext' })
+export class SaleOrderExt {
+  @PrimaryKey({ type: 'uuid' })
+  orderId!: string;
+
+  @Property({ type: 'uuid' })
+  vehicleId!: string;
+
+  @Property({ type: 'uuid' })
+  quotationId!: string;
+
+  @Property({ type: MoneyType })
+  summary!: Decimal;
+
+  @Property({ type: 'Date', nullable: true })
+  startAt?: Date | null;
+
+  @Property({ type: 'Date', nullable: true })
+  stopAt?: Date | null;
+
+  @Property({ type: 'Date' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'Date' })
+  updatedAt: Date = new Date();
+}
+
+/**
+ * The seed's order_items. Its parent is a plan of a plan order (orderId + planId) or a sale
+ * order (orderId, planId null); the price is the quotation's, copied when the order is placed.
+ */
+@Entity({ tableName: 'insurance_order_items' })
+@ObjectType('OrderItem')
+export class InsuranceOrderItem {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  orderId!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  planId?: string | null;
+
+  @Property({ type: 'uuid' })
+  planItemId!: string;
+
+  @Property({ type: 'uuid' })
+  quotationId!: string;
+
+  @Field(() => DecimalScalar)
+  @Property({ type: MoneyType })
+  price!: Decimal;
+
+  @Property({ type: 'integer' })
+  position!: number;
+}

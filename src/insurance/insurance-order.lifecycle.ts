@@ -1,0 +1,127 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { Order, OrderKind, OrderStatus } from '../platform/orders/order.entity';
+import { lockOrder, transition } from '../platform/orders/order-lifecycle';
+import { BusinessError, ErrorCode } from '../platform/errors';
+import { effectiveDriversOfVehicles } from './insurance.loaders';
+import { oneYearAfter } from './insurance-order.calculator';
+
+const EXT_TABLE: Partial<Record<OrderKind, string>> = {
+  [OrderKind.PLAN]: 'plan_order_ext',
+  [OrderKind.DRIVER]: 'driver_order_ext',
+  [OrderKind.SALE]: 'sale_order_ext',
+};
+
+/** Sets (or clears) the contract period on the kind's row. */
+export async function setPeriod(
+  em: EntityManager,
+  order: Order,
+  startAt: Date | null,
+): Promise<{ startAt: Date | null; stopAt: Date | null }> {
+  const stopAt = startAt ? oneYearAfter(startAt) : null;
+  await em.execute(
+    `update ${EXT_TABLE[order.kind]} set start_at = ?, stop_at = ?, updated_at = now() where order_id = ?`,
+    [startAt, stopAt, order.id],
+  );
+  return { startAt, stopAt };
+}
+
+/**
+ * A paid driver or sale order takes effect at once for a year: PAID → EFFECTIVE with
+ * startAt now. Runs in payOrder's transaction (afterPaid) and in updateOrderState's when
+ * staff records an offline payment.
+ */
+export async function takeEffect(em: EntityManager, order: Order, actorId: string | null) {
+  if (order.kind === OrderKind.DRIVER) await refuseDriversAlreadyEffective(em, order);
+  const period = await setPeriod(em, order, new Date());
+  transition(em, order, OrderStatus.EFFECTIVE, {
+    actorId,
+    data: { startAt: period.startAt!.toISOString(), stopAt: period.stopAt!.toISOString() },
+  });
+}
+
+/**
+ * Two driver orders naming the same driver for the same vehicle may both be placed; only the
+ * first to take effect may add them. The vehicle's row lock makes concurrent payments queue.
+ */
+async function refuseDriversAlreadyEffective(em: EntityManager, order: Order): Promise<void> {
+  const [{ vehicle_id }] = await em.execute<{ vehicle_id: string }[]>(
+    `select vehicle_id from driver_order_ext where order_id = ?`,
+    [order.id],
+  );
+  await em.execute(`select id from vehicles where id = ? for update`, [vehicle_id]);
+  const [effective] = await effectiveDriversOfVehicles([vehicle_id], em);
+  const mine = await em.execute<{ driver_id: string }[]>(
+    `select driver_id from driver_order_drivers where order_id = ?`,
+    [order.id],
+  );
+  const taken = effective.filter((d) => mine.some((m) => m.driver_id === d.id));
+  if (taken.length > 0) {
+    throw BusinessError.of(
+      ErrorCode.INVALID_INPUT,
+      `${taken.map((d) => d.name).join(', ')} already drive(s) this vehicle under an effective driver order.`,
+      ['orderId'],
+    );
+  }
+}
+
+/**
+ * Moves every EFFECTIVE insurance order whose stopAt has passed (by `now`) to EXPIRED, each in
+ * its own transaction under its row lock, with the clock (null) as actor. Returns how many.
+ */
+export async function expireDueOrders(em: EntityManager, now: Date = new Date()): Promise<number> {
+  const due = await em.execute<{ order_id: string }[]>(
+    `select x.order_id from (
+        select order_id, stop_at from plan_order_ext
+        union all select order_id, stop_at from driver_order_ext
+        union all select order_id, stop_at from sale_order_ext
+      ) x join orders o on o.id = x.order_id
+      where o.status = 'EFFECTIVE' and x.stop_at <= ? order by x.stop_at limit 500`,
+    [now],
+  );
+  let expired = 0;
+  for (const { order_id } of due) {
+    await em.fork().transactional(async (tx) => {
+      const order = await lockOrder(tx, order_id);
+      if (!order || order.status !== OrderStatus.EFFECTIVE) return;
+      const [row] = await tx.execute<{ stop_at: Date | null }[]>(
+        `select stop_at from ${EXT_TABLE[order.kind]} where order_id = ?`,
+        [order.id],
+      );
+      // A result altered meanwhile may have moved the period on.
+      if (!row?.stop_at || new Date(row.stop_at) > now) return;
+      transition(tx, order, OrderStatus.EXPIRED, {
+        actorId: null,
+        data: { stopAt: new Date(row.stop_at).toISOString() },
+      });
+      await tx.flush();
+      expired++;
+    });
+  }
+  return expired;
+}
+
+/**
+ * The expiry clock: every `intervalMs` it expires what is due. Returns how to stop it (waits
+ * for a sweep in flight).
+ */
+export function startExpiryClock(orm: MikroORM, log: Logger, intervalMs: number) {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = expireDueOrders(orm.em.fork())
+      .then((n) => {
+        if (n > 0) log.info({ expired: n }, 'insurance orders expired');
+      })
+      .catch((err) => log.error({ err }, 'insurance expiry sweep failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  }, intervalMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}

@@ -1,0 +1,52 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { LoggedIn } from '../platform/auth/roles';
+import { OrderPayload } from '../platform/orders/order.types';
+import { InsuranceOrderItem } from './insurance-order.entity';
+import {
+  PlaceAnDriverOrderInput,
+  PlaceAnPlanOrderInput,
+  PlaceAnSaleOrderInput,
+} from './insurance-order.input';
+import { insuranceOrders } from './insurance-order.service';
+import { insuranceLoaders } from './insurance.loaders';
+import { InsurancePlanItem } from './plan.entity';
+
+/** Placing insurance orders (seed 001); paying, cancelling and listing are the core's. */
+@Resolver()
+export class InsuranceOrderResolver {
+  @LoggedIn()
+  @Mutation(() => OrderPayload)
+  placeAnPlanOrder(
+    @Arg('input', () => PlaceAnPlanOrderInput) input: PlaceAnPlanOrderInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return insuranceOrders.placePlanOrder(ctx, input);
+  }
+
+  @LoggedIn()
+  @Mutation(() => OrderPayload)
+  placeAnDriverOrder(
+    @Arg('input', () => PlaceAnDriverOrderInput) input: PlaceAnDriverOrderInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return insuranceOrders.placeDriverOrder(ctx, input);
+  }
+
+  @LoggedIn()
+  @Mutation(() => OrderPayload)
+  placeAnSaleOrder(
+    @Arg('input', () => PlaceAnSaleOrderInput) input: PlaceAnSaleOrderInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return insuranceOrders.placeSaleOrder(ctx, input);
+  }
+}
+
+@Resolver(() => InsuranceOrderItem)
+export class OrderItemResolver {
+  @FieldResolver(() => InsurancePlanItem)
+  async planItem(@Root() item: InsuranceOrderItem, @Ctx() ctx: RequestContext) {
+    return (await insuranceLoaders(ctx).planItem(item.planItemId))!;
+  }
+}

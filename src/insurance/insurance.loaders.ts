@@ -1,0 +1,177 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../context';
+import { groupByKeys, indexByKeys } from '../platform/loaders';
+import { Order } from '../platform/orders/order.entity';
+import {
+  DriverOrderExt,
+  InsuranceOrderItem,
+  PlanOrderExt,
+  SaleOrderExt,
+} from './insurance-order.entity';
+import { InsurancePlan, InsurancePlanItem, Promotion, Quotation, QuotedItem } from './plan.entity';
+import { Photo, Problem, Underwrite } from './underwriting/underwrite.entity';
+import { Driver, Vehicle } from './vehicle.entity';
+
+/*
+ * Batched loads for the insurance field resolvers: every parent asked for in the same tick
+ * shares one query (DataLoader through ctx.loaders), so a list of N orders costs a fixed
+ * number of statements, not N.
+ */
+
+type Entity = new (...args: any[]) => object;
+
+function byKey<T extends object>(entity: Entity, key: string, orderBy?: Record<string, string>) {
+  return async (keys: readonly string[], em: EntityManager) =>
+    groupByKeys(
+      keys,
+      (await em.find(entity, { [key]: { $in: [...keys] } } as any, {
+        orderBy: orderBy as any,
+      })) as T[],
+      (row) => (row as Record<string, string>)[key],
+    );
+}
+
+function oneByKey<T extends object>(entity: Entity, key: string) {
+  return async (keys: readonly string[], em: EntityManager) =>
+    indexByKeys(
+      keys,
+      (await em.find(entity, { [key]: { $in: [...keys] } } as any)) as T[],
+      (row) => (row as Record<string, string>)[key],
+    );
+}
+
+function one<T>(ctx: RequestContext, name: string, batch: ReturnType<typeof oneByKey>) {
+  return (id: string) => ctx.loaders.get<string, T | null>(name, batch as any).load(id);
+}
+
+function many<T>(ctx: RequestContext, name: string, batch: ReturnType<typeof byKey>) {
+  return (id: string) => ctx.loaders.get<string, T[]>(name, batch as any).load(id);
+}
+
+const batches = {
+  orderById: oneByKey<Order>(Order, 'id'),
+  vehicleById: oneByKey<Vehicle>(Vehicle, 'id'),
+  vehiclesByOwner: byKey<Vehicle>(Vehicle, 'ownerId', { createdAt: 'asc', id: 'asc' }),
+  driversByOwner: byKey<Driver>(Driver, 'ownerId', { createdAt: 'asc', id: 'asc' }),
+  quotationsByVehicle: byKey<Quotation>(Quotation, 'vehicleId', { createdAt: 'desc', id: 'desc' }),
+  quotedItemsByQuotation: byKey<QuotedItem>(QuotedItem, 'quotationId', { planItemId: 'asc' }),
+  planById: oneByKey<InsurancePlan>(InsurancePlan, 'id'),
+  planItemById: oneByKey<InsurancePlanItem>(InsurancePlanItem, 'id'),
+  planItemsByPlan: byKey<InsurancePlanItem>(InsurancePlanItem, 'planId', {
+    position: 'asc',
+    id: 'asc',
+  }),
+  promotionById: oneByKey<Promotion>(Promotion, 'id'),
+  planOrderExt: oneByKey<PlanOrderExt>(PlanOrderExt, 'orderId'),
+  driverOrderExt: oneByKey<DriverOrderExt>(DriverOrderExt, 'orderId'),
+  saleOrderExt: oneByKey<SaleOrderExt>(SaleOrderExt, 'orderId'),
+  orderItemsByOrder: byKey<InsuranceOrderItem>(InsuranceOrderItem, 'orderId', {
+    position: 'asc',
+  }),
+  underwriteByOrder: oneByKey<Underwrite>(Underwrite, 'orderId'),
+  photosByUnderwrite: async (keys: readonly string[], em: EntityManager) =>
+    groupByKeys(
+      keys,
+      await em.find(
+        Photo,
+        { underwriteId: { $in: [...keys] }, deleted: false },
+        { orderBy: { createdAt: 'asc', position: 'asc' } },
+      ),
+      (p) => p.underwriteId,
+    ),
+  problemsByUnderwrite: async (keys: readonly string[], em: EntityManager) =>
+    groupByKeys(
+      keys,
+      await em.find(
+        Problem,
+        { underwriteId: { $in: [...keys] }, deleted: false },
+        { orderBy: { createdAt: 'asc', position: 'asc' } },
+      ),
+      (p) => p.underwriteId,
+    ),
+};
+
+/** Drivers added by a driver order, in the order the consumer listed them. */
+async function driversOfOrders(orderIds: readonly string[], em: EntityManager) {
+  const rows = await em.execute<(Driver & { order_id: string })[]>(
+    `select dd.order_id, d.id, d.owner_id, d.name, d.license_no, d.created_at
+       from driver_order_drivers dd join drivers d on d.id = dd.driver_id
+      where dd.order_id in (?) order by dd.order_id, dd.position`,
+    [orderIds as string[]],
+  );
+  return groupByKeys(
+    orderIds,
+    rows.map((r) => ({ orderId: r.order_id, driver: toDriver(r) })),
+    (r) => r.orderId,
+  ).map((group) => group.map((r) => r.driver));
+}
+
+/**
+ * Drivers of effective driver orders of each vehicle (seed 001 getDriverOrders), each once,
+ * in the order they were first added.
+ */
+export async function effectiveDriversOfVehicles(vehicleIds: readonly string[], em: EntityManager) {
+  const rows = await em.execute<any[]>(
+    `select distinct on (x.vehicle_id, d.id) x.vehicle_id, d.id, d.owner_id, d.name,
+            d.license_no, d.created_at, o.created_at as added_at, dd.position
+       from driver_order_ext x
+       join orders o on o.id = x.order_id and o.status = 'EFFECTIVE'
+       join driver_order_drivers dd on dd.order_id = x.order_id
+       join drivers d on d.id = dd.driver_id
+      where x.vehicle_id in (?) and (x.stop_at is null or x.stop_at > now())
+      order by x.vehicle_id, d.id, o.created_at, dd.position`,
+    [vehicleIds as string[]],
+  );
+  rows.sort(
+    (a, b) =>
+      new Date(a.added_at).getTime() - new Date(b.added_at).getTime() || a.position - b.position,
+  );
+  return groupByKeys(
+    vehicleIds,
+    rows.map((r) => ({ vehicleId: r.vehicle_id as string, driver: toDriver(r) })),
+    (r) => r.vehicleId,
+  ).map((group) => group.map((r) => r.driver));
+}
+
+function toDriver(row: Record<string, any>): Driver {
+  return Object.assign(new Driver(), {
+    id: row.id,
+    ownerId: String(row.owner_id),
+    name: row.name,
+    licenseNo: row.license_no,
+    createdAt: new Date(row.created_at),
+  });
+}
+
+/** The loaders, bound to one operation's context. */
+export function insuranceLoaders(ctx: RequestContext) {
+  return {
+    order: one<Order>(ctx, 'ins.orderById', batches.orderById),
+    vehicle: one<Vehicle>(ctx, 'ins.vehicleById', batches.vehicleById),
+    vehiclesOfOwner: many<Vehicle>(ctx, 'ins.vehiclesByOwner', batches.vehiclesByOwner),
+    driversOfOwner: many<Driver>(ctx, 'ins.driversByOwner', batches.driversByOwner),
+    quotationsOfVehicle: many<Quotation>(
+      ctx,
+      'ins.quotationsByVehicle',
+      batches.quotationsByVehicle,
+    ),
+    quotedItems: many<QuotedItem>(ctx, 'ins.quotedItems', batches.quotedItemsByQuotation),
+    plan: one<InsurancePlan>(ctx, 'ins.planById', batches.planById),
+    planItem: one<InsurancePlanItem>(ctx, 'ins.planItemById', batches.planItemById),
+    itemsOfPlan: many<InsurancePlanItem>(ctx, 'ins.planItemsByPlan', batches.planItemsByPlan),
+    promotion: one<Promotion>(ctx, 'ins.promotionById', batches.promotionById),
+    planOrder: one<PlanOrderExt>(ctx, 'ins.planOrderExt', batches.planOrderExt),
+    driverOrder: one<DriverOrderExt>(ctx, 'ins.driverOrderExt', batches.driverOrderExt),
+    saleOrder: one<SaleOrderExt>(ctx, 'ins.saleOrderExt', batches.saleOrderExt),
+    itemsOfOrder: many<InsuranceOrderItem>(ctx, 'ins.orderItems', batches.orderItemsByOrder),
+    driversOfOrder: (id: string) =>
+      ctx.loaders.get<string, Driver[]>('ins.driversOfOrder', driversOfOrders).load(id),
+    effectiveDrivers: (vehicleId: string) =>
+      ctx.loaders
+        .get<string, Driver[]>('ins.effectiveDrivers', effectiveDriversOfVehicles)
+        .load(vehicleId),
+    underwriteOfOrder: one<Underwrite>(ctx, 'ins.underwriteByOrder', batches.underwriteByOrder),
+    photos: many<Photo>(ctx, 'ins.photos', batches.photosByUnderwrite as any),
+    problems: many<Problem>(ctx, 'ins.problems', batches.problemsByUnderwrite as any),
+  };
+}

@@ -1,0 +1,128 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { Consumer } from '../../platform/accounts/consumer.entity';
+import { LoggedIn, Staff } from '../../platform/auth/roles';
+import { loadConsumer } from '../../platform/orders/order.resolver';
+import type { Order } from '../../platform/orders/order.entity';
+import { OrderInterface } from '../../platform/orders/order.types';
+import { DateTimeScalar } from '../../platform/scalars';
+import { insuranceLoaders } from '../insurance.loaders';
+import { underwriteResults } from './underwrite-result.service';
+import { underwriting } from './underwrite.service';
+import { Photo, Problem, Underwrite, UnderwriteResult } from './underwrite.entity';
+import { CreateUnderwriteInput, FillUnderwriteInput } from './underwrite.input';
+import { UnderwritePayload } from './underwrite.types';
+
+@Resolver(() => Underwrite)
+export class UnderwriteResolver {
+  @LoggedIn()
+  @Query(() => Underwrite, { nullable: true, description: 'seed 001 getUnderwriteByOrder.' })
+  underwriteByOrder(@Arg('orderId', () => ID) orderId: string, @Ctx() ctx: RequestContext) {
+    return underwriting.byOrder(ctx, orderId);
+  }
+
+  @LoggedIn()
+  @Mutation(() => UnderwritePayload)
+  createUnderwrite(
+    @Arg('input', () => CreateUnderwriteInput) input: CreateUnderwriteInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return underwriting.create(ctx, input);
+  }
+
+  @Staff()
+  @Mutation(() => UnderwritePayload, {
+    description: "OPERATOR: the inspection on site; the caller becomes the underwrite's operator.",
+  })
+  fillUnderwrite(
+    @Arg('input', () => FillUnderwriteInput) input: FillUnderwriteInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return underwriting.fill(ctx, input);
+  }
+
+  @Staff()
+  @Mutation(() => UnderwritePayload)
+  submitUnderwriteResult(
+    @Arg('underwriteId', () => ID) id: string,
+    @Arg('result', () => UnderwriteResult) result: UnderwriteResult,
+    @Arg('resultUpdateTime', () => DateTimeScalar) at: Date,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return underwriteResults.submit(ctx, id, result, at);
+  }
+
+  @Staff()
+  @Mutation(() => UnderwritePayload)
+  alterUnderwriteResult(
+    @Arg('underwriteId', () => ID) id: string,
+    @Arg('result', () => UnderwriteResult) result: UnderwriteResult,
+    @Arg('resultUpdateTime', () => DateTimeScalar) at: Date,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return underwriteResults.alter(ctx, id, result, at);
+  }
+
+  @LoggedIn()
+  @Mutation(() => UnderwritePayload)
+  alterValidatePlace(
+    @Arg('underwriteId', () => ID) id: string,
+    @Arg('validatePlace', () => String) place: string,
+    @Arg('validateUpdateTime', () => DateTimeScalar) at: Date,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return underwriting.alterValidatePlace(ctx, id, place, at);
+  }
+
+  @Staff()
+  @Mutation(() => UnderwritePayload)
+  alterRealPlace(
+    @Arg('underwriteId', () => ID) id: string,
+    @Arg('realPlace', () => String) place: string,
+    @Arg('realUpdateTime', () => DateTimeScalar) at: Date,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return underwriting.alterRealPlace(ctx, id, place, at);
+  }
+
+  @Staff()
+  @Mutation(() => UnderwritePayload)
+  alterNote(
+    @Arg('underwriteId', () => ID) id: string,
+    @Arg('note', () => String) note: string,
+    @Arg('noteUpdateTime', () => DateTimeScalar) at: Date,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return underwriting.alterNote(ctx, id, note, at);
+  }
+
+  @LoggedIn()
+  @Mutation(() => UnderwritePayload)
+  uploadPhotos(
+    @Arg('underwriteId', () => ID) id: string,
+    @Arg('urls', () => [String]) urls: string[],
+    @Ctx() ctx: RequestContext,
+  ) {
+    return underwriting.uploadPhotos(ctx, id, urls);
+  }
+
+  @FieldResolver(() => OrderInterface)
+  async order(@Root() uw: Underwrite, @Ctx() ctx: RequestContext): Promise<Order> {
+    return (await insuranceLoaders(ctx).order(uw.orderId))!;
+  }
+
+  @FieldResolver(() => Consumer, { nullable: true })
+  operator(@Root() uw: Underwrite, @Ctx() ctx: RequestContext) {
+    return uw.operatorId ? loadConsumer(ctx, uw.operatorId) : null;
+  }
+
+  @FieldResolver(() => [Problem])
+  problems(@Root() uw: Underwrite, @Ctx() ctx: RequestContext) {
+    return insuranceLoaders(ctx).problems(uw.id);
+  }
+
+  @FieldResolver(() => [Photo])
+  photos(@Root() uw: Underwrite, @Ctx() ctx: RequestContext) {
+    return insuranceLoaders(ctx).photos(uw.id);
+  }
+}

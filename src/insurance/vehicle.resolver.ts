@@ -1,0 +1,70 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { Consumer } from '../platform/accounts/consumer.entity';
+import { loadConsumer } from '../platform/orders/order.resolver';
+import { insuranceLoaders } from './insurance.loaders';
+import { InsurancePlan, InsurancePlanItem, Quotation, QuotedItem } from './plan.entity';
+import { Driver, Vehicle } from './vehicle.entity';
+
+/*
+ * Field resolvers of the catalog types, all batched. A vehicle is only reachable through
+ * fields that already checked the caller (vehicle(id), their own orders, Consumer.vehicles).
+ */
+
+@Resolver(() => Vehicle)
+export class VehicleResolver {
+  @FieldResolver(() => Consumer)
+  async owner(@Root() vehicle: Vehicle, @Ctx() ctx: RequestContext): Promise<Consumer> {
+    return (await loadConsumer(ctx, vehicle.ownerId))!;
+  }
+
+  @FieldResolver(() => [Driver], {
+    description: "Drivers added by effective driver orders (seed 001's getDriverOrders).",
+  })
+  drivers(@Root() vehicle: Vehicle, @Ctx() ctx: RequestContext) {
+    return insuranceLoaders(ctx).effectiveDrivers(vehicle.id);
+  }
+
+  @FieldResolver(() => [Quotation], {
+    description: 'Price quotations for this vehicle, newest first.',
+  })
+  quotations(@Root() vehicle: Vehicle, @Ctx() ctx: RequestContext) {
+    return insuranceLoaders(ctx).quotationsOfVehicle(vehicle.id);
+  }
+}
+
+@Resolver(() => Quotation)
+export class QuotationResolver {
+  @FieldResolver(() => Vehicle)
+  async vehicle(@Root() quotation: Quotation, @Ctx() ctx: RequestContext): Promise<Vehicle> {
+    return (await insuranceLoaders(ctx).vehicle(quotation.vehicleId))!;
+  }
+
+  @FieldResolver(() => [QuotedItem])
+  items(@Root() quotation: Quotation, @Ctx() ctx: RequestContext) {
+    return insuranceLoaders(ctx).quotedItems(quotation.id);
+  }
+}
+
+@Resolver(() => QuotedItem)
+export class QuotedItemResolver {
+  @FieldResolver(() => InsurancePlanItem)
+  async planItem(@Root() quoted: QuotedItem, @Ctx() ctx: RequestContext) {
+    return (await insuranceLoaders(ctx).planItem(quoted.planItemId))!;
+  }
+
+  @FieldResolver(() => InsurancePlan)
+  async plan(@Root() quoted: QuotedItem, @Ctx() ctx: RequestContext) {
+    const loaders = insuranceLoaders(ctx);
+    const item = (await loaders.planItem(quoted.planItemId))!;
+    return (await loaders.plan(item.planId))!;
+  }
+}
+
+@Resolver(() => InsurancePlan)
+export class InsurancePlanResolver {
+  @FieldResolver(() => [InsurancePlanItem])
+  items(@Root() plan: InsurancePlan, @Ctx() ctx: RequestContext) {
+    return insuranceLoaders(ctx).itemsOfPlan(plan.id);
+  }
+}

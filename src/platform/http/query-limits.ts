@@ -1,0 +1,302 @@
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  getNullableType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  parse,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Config } from '../config';
+import { badInput, graphQLError } from '../errors';
+import { checkPageSize } from '../pagination';
+
+/**
+ * The limits every GraphQL operation must stay under, over HTTP and over graphql-ws alike.
+ * Over one: QUERY_TOO_COMPLEX, before any resolver runs. docs/security.md lists the defaults.
+ */
+export interface QueryLimits {
+  /** Nesting of fields: `{ me { id } }` is 2. Fragments add no level. */
+  maxDepth: number;
+  /** Aliased fields, counting a fragment once per place it is spread. */
+  maxAliases: number;
+  /** Directive uses (`@include`, `@skip`, ...), counting fragments the same way. */
+  maxDirectives: number;
+  /** Lexical tokens of the document; the parser stops at the first one over. */
+  maxTokens: number;
+  /** Estimated fields resolved: see `operationCost`. */
+  maxCost: number;
+}
+
+export function queryLimits(config: Config): QueryLimits {
+  return {
+    maxDepth: config.maxQueryDepth,
+    maxAliases: config.maxQueryAliases,
+    maxDirectives: config.maxQueryDirectives,
+    maxTokens: config.maxQueryTokens,
+    maxCost: config.maxQueryCost,
+  };
+}
+
+/** Page size assumed for a `first` argument that is absent and has no default. */
+export const DEFAULT_PAGE_SIZE = 20;
+/** Items assumed in a list field without `first` (a lot's operations, an order's events). */
+export const LIST_ESTIMATE = 10;
+
+export const queryTooComplex = (message: string, extensions: Record<string, unknown> = {}) =>
+  graphQLError('QUERY_TOO_COMPLEX', message, extensions);
+
+const TOKEN_LIMIT_MESSAGE = /Document contains more tha[nt] (\d+) tokens/;
+
+/**
+ * The parser's "too many tokens" syntax error (graphql-js gives it no code of its own) as
+ * QUERY_TOO_COMPLEX; undefined for any other error.
+ */
+export function tokenLimitError(error: unknown): GraphQLError | undefined {
+  const match = error instanceof GraphQLError && TOKEN_LIMIT_MESSAGE.exec(error.message);
+  if (!match) return undefined;
+  const maximum = Number(match[1]);
+  return queryTooComplex(`The query has more than ${maximum} tokens.`, {
+    limit: 'tokens',
+    maximum,
+  });
+}
+
+/**
+ * Parses with the token limit, for a transport that parses by itself (graphql-ws; Apollo takes
+ * `parseOptions`). Throws QUERY_TOO_COMPLEX over the limit, BAD_USER_INPUT for a syntax error.
+ */
+export function parseWithLimits(source: unknown, limits: QueryLimits): DocumentNode {
+  if (typeof source !== 'string' || source.trim() === '') {
+    throw badInput('The operation has no query.');
+  }
+  try {
+    return parse(source, { maxTokens: limits.maxTokens });
+  } catch (err) {
+    const tooLong = tokenLimitError(err);
+    if (tooLong) throw tooLong;
+    if (err instanceof GraphQLError) throw badInput(err.message);
+    throw err;
+  }
+}
+
+interface Shape {
+  depth: number;
+  aliases: number;
+  directives: number;
+}
+
+/**
+ * Depth, aliases and directives of a selection set, each fragment measured once (memo), so a
+ * document that spreads fragments inside fragments costs linear time to measure.
+ */
+function shapeOf(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  memo: Map<string, Shape>,
+): Shape {
+  const shape: Shape = { depth: 0, aliases: 0, directives: 0 };
+  const add = (inner: Shape, depth: number) => {
+    shape.depth = Math.max(shape.depth, depth);
+    shape.aliases += inner.aliases;
+    shape.directives += inner.directives;
+  };
+  for (const selection of selectionSet.selections) {
+    shape.directives += selection.directives?.length ?? 0;
+    if (selection.kind === Kind.FIELD) {
+      if (selection.alias) shape.aliases += 1;
+      const inner = selection.selectionSet
+        ? shapeOf(selection.selectionSet, fragments, memo)
+        : { depth: 0, aliases: 0, directives: 0 };
+      // Introspection counts one level: graphql-js's MaxIntrospectionDepthRule bounds the rest.
+      add(inner, selection.name.value.startsWith('__') ? 1 : 1 + inner.depth);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const inner = shapeOf(selection.selectionSet, fragments, memo);
+      add(inner, inner.depth);
+    } else {
+      const name = selection.name.value;
+      let inner = memo.get(name);
+      if (!inner) {
+        memo.set(name, { depth: 0, aliases: 0, directives: 0 }); // a cycle counts nothing
+        const fragment = fragments.get(name);
+        inner = fragment
+          ? shapeOf(fragment.selectionSet, fragments, memo)
+          : { depth: 0, aliases: 0, directives: 0 };
+        inner = { ...inner, directives: inner.directives + (fragment?.directives?.length ?? 0) };
+        memo.set(name, inner);
+      }
+      add(inner, inner.depth);
+    }
+  }
+  return shape;
+}
+
+/**
+ * The estimated number of fields resolving the operation takes: every field counts 1 for each
+ * time it is resolved. A field with a `first` argument multiplies what is inside by its value
+ * (its default, or 20, when absent): a list by itself, a connection (`orders(first: 50)`) its
+ * `edges` or `nodes`. Other lists multiply by 10. Introspection counts nothing (it reads the
+ * schema, not the database). `first` outside 1..100 is refused here already (BAD_USER_INPUT),
+ * as the resolvers' `checkPageSize` would.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): number {
+  const memo = new Map<string, number>();
+
+  const pageSize = (field: FieldNode, arg: GraphQLArgument): number => {
+    const node = field.arguments?.find((a) => a.name.value === 'first')?.value;
+    let value: unknown;
+    if (node?.kind === Kind.VARIABLE) {
+      const name = node.name.value;
+      if (Object.hasOwn(variables, name)) {
+        value = variables[name];
+      } else {
+        const fallback = operation.variableDefinitions?.find(
+          (v) => v.variable.name.value === name,
+        )?.defaultValue;
+        value = fallback && valueFromASTUntyped(fallback);
+      }
+    } else if (node) {
+      value = valueFromASTUntyped(node);
+    }
+    // Not a number: the page size is checked when the value is coerced; estimate meanwhile.
+    if (typeof value !== 'number') value = arg.defaultValue ?? DEFAULT_PAGE_SIZE;
+    return checkPageSize(value as number);
+  };
+
+  // Cost for one resolution of the parent; linear in it, so fragments memoize per page size.
+  const costOf = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    page: number | undefined,
+  ): number => {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        total += fieldCost(selection, parent, page);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition
+          ? schema.getType(selection.typeCondition.name.value)
+          : parent;
+        total += costOf(selection.selectionSet, type, page);
+      } else {
+        const key = `${selection.name.value}:${page ?? ''}`;
+        let cost = memo.get(key);
+        if (cost === undefined) {
+          memo.set(key, 0); // a cycle counts nothing
+          const fragment = fragments.get(selection.name.value);
+          cost = fragment
+            ? costOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), page)
+            : 0;
+          memo.set(key, cost);
+        }
+        total += cost;
+      }
+    }
+    return total;
+  };
+
+  const fieldCost = (
+    field: FieldNode,
+    parent: GraphQLNamedType | undefined,
+    page: number | undefined,
+  ): number => {
+    const name = field.name.value;
+    if (name.startsWith('__')) return 0;
+    if (!field.selectionSet) return 1;
+    const def: GraphQLField<unknown, unknown> | undefined =
+      parent && (isObjectType(parent) || isInterfaceType(parent))
+        ? parent.getFields()[name]
+        : undefined;
+    if (!def) return 1 + costOf(field.selectionSet, undefined, undefined);
+    const isList = isListType(getNullableType(def.type));
+    const first = def.args.find((a) => a.name === 'first');
+    let factor = 1;
+    let childPage: number | undefined;
+    if (first) {
+      const size = pageSize(field, first);
+      if (isList) factor = size;
+      else childPage = size;
+    } else if (isList) {
+      factor = page ?? LIST_ESTIMATE;
+    }
+    return 1 + factor * costOf(field.selectionSet, getNamedType(def.type), childPage);
+  };
+
+  const root =
+    operation.operation === 'query'
+      ? schema.getQueryType()
+      : operation.operation === 'mutation'
+        ? schema.getMutationType()
+        : schema.getSubscriptionType();
+  return costOf(operation.selectionSet, root ?? undefined, undefined);
+}
+
+/** The document's fragment definitions by name. */
+export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  return fragments;
+}
+
+/**
+ * The first limit the operation breaks, as a GraphQL error (QUERY_TOO_COMPLEX, or BAD_USER_INPUT
+ * for a `first` outside 1..100); undefined when it may run. Expects a validated document.
+ */
+export function checkQueryLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+  limits: QueryLimits,
+): GraphQLError | undefined {
+  const fragments = fragmentsOf(document);
+  const shape = shapeOf(operation.selectionSet, fragments, new Map());
+  shape.directives += operation.directives?.length ?? 0;
+  const over = (limit: string, measured: number, maximum: number, what: string) =>
+    queryTooComplex(`The query ${what} (${measured}); the limit is ${maximum}.`, {
+      limit,
+      measured,
+      maximum,
+    });
+  if (shape.depth > limits.maxDepth) {
+    return over('depth', shape.depth, limits.maxDepth, 'nests fields too deep');
+  }
+  if (shape.aliases > limits.maxAliases) {
+    return over('aliases', shape.aliases, limits.maxAliases, 'uses too many aliases');
+  }
+  if (shape.directives > limits.maxDirectives) {
+    return over('directives', shape.directives, limits.maxDirectives, 'uses too many directives');
+  }
+  let cost: number;
+  try {
+    const given = variables && typeof variables === 'object' ? variables : {};
+    cost = operationCost(schema, operation, fragments, given);
+  } catch (err) {
+    if (err instanceof GraphQLError) return err;
+    throw err;
+  }
+  if (cost > limits.maxCost) {
+    return over('cost', cost, limits.maxCost, 'would resolve too many fields');
+  }
+  return undefined;
+}

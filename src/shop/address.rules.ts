@@ -1,0 +1,75 @@
+import { ErrorCode, userError, type UserError } from '../platform/errors';
+import type { AddressInput } from './shop.input';
+
+/** Limits of the address fields; the table's CHECK constraints say the same. */
+export const ADDRESS_LIMITS = { recipient: 50, address: 200 } as const;
+
+/** Digits, spaces, dashes and parentheses inside, an optional leading "+": 13800138000, +86 138-0013-8000, 010-62345678. */
+export const TEL_PATTERN = /^\+?[0-9][0-9 ()-]{3,22}[0-9]$/;
+const TEL_DIGITS = { min: 5, max: 15 } as const;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export interface CheckedAddress {
+  recipient: string;
+  address: string;
+  telNum: string;
+}
+
+function checkText(
+  value: string,
+  max: number,
+  label: string,
+  field: (string | number)[],
+  errors: UserError[],
+): string {
+  const text = value.trim();
+  const length = [...text].length;
+  if (length === 0) errors.push(userError(ErrorCode.INVALID_INPUT, `${label} is empty.`, field));
+  else if (length > max) {
+    errors.push(
+      userError(ErrorCode.INVALID_INPUT, `${label} is longer than ${max} characters.`, field),
+    );
+  } else if (CONTROL.test(text)) {
+    errors.push(userError(ErrorCode.INVALID_INPUT, `${label} has control characters.`, field));
+  }
+  return text;
+}
+
+/**
+ * Checks seed 002's addressInfo: recipient and address non-empty and of sane length, and a
+ * telephone number that looks like one. Returns the trimmed address, or INVALID_INPUT errors
+ * whose `field` is `path` plus the field's name.
+ */
+export function checkAddress(
+  input: AddressInput,
+  path: (string | number)[],
+): { address: CheckedAddress; errors: UserError[] } {
+  const errors: UserError[] = [];
+  const recipient = checkText(
+    input.recipient,
+    ADDRESS_LIMITS.recipient,
+    'The recipient',
+    [...path, 'recipient'],
+    errors,
+  );
+  const address = checkText(
+    input.address,
+    ADDRESS_LIMITS.address,
+    'The address',
+    [...path, 'address'],
+    errors,
+  );
+  const telNum = input.telNum.trim();
+  const digits = telNum.replace(/\D/g, '').length;
+  if (!TEL_PATTERN.test(telNum) || digits < TEL_DIGITS.min || digits > TEL_DIGITS.max) {
+    errors.push(
+      userError(
+        ErrorCode.INVALID_INPUT,
+        `"${telNum.slice(0, 30)}" does not look like a telephone number: use ${TEL_DIGITS.min} to ${TEL_DIGITS.max} digits, with spaces, dashes or a leading + if you like.`,
+        [...path, 'telNum'],
+      ),
+    );
+  }
+  return { address: { recipient, address, telNum }, errors };
+}

@@ -1,0 +1,128 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ErrorCode, userError, type UserError } from '../platform/errors';
+import { isBigintId } from '../platform/ids';
+import { Decimal, sum } from '../platform/money';
+import { Product, Shop } from './shop.entity';
+import type { CartInput } from './shop.input';
+
+/** At most this many lines per cart, and this many of one product per line. */
+export const CART_LIMITS = { lines: 50, count: 9999 } as const;
+/** The largest amount a numeric(14, 2) column holds. */
+export const MAX_PAYMENT = new Decimal('999999999999.99');
+
+/** A cart line with the product's name and price: a quote's line, or an order's snapshot. */
+export interface PricedLine {
+  productId: string;
+  name: string;
+  price: Decimal;
+  count: number;
+  totalPrice: Decimal;
+}
+
+export interface CheckedCart {
+  shop: Shop | null;
+  /** The catalogue rows the lines name, by product id (empty when the cart has errors). */
+  products: Map<string, Product>;
+  errors: UserError[];
+}
+
+/**
+ * Checks a cart against the catalogue, reading only: the shop exists, there is at least one
+ * line and not too many, and every line names a distinct product of that shop with a count
+ * of 1 to 9999. Errors name the offending input field (`path` + "products", index, ...);
+ * every line is checked, so a client sees all its mistakes at once.
+ */
+export async function checkCart(
+  em: EntityManager,
+  input: CartInput,
+  path: (string | number)[],
+): Promise<CheckedCart> {
+  const errors: UserError[] = [];
+  const products = new Map<string, Product>();
+  const shop = isBigintId(input.shopId) ? await em.findOne(Shop, input.shopId) : null;
+  if (!shop) {
+    errors.push(userError(ErrorCode.NOT_FOUND, 'No such shop.', [...path, 'shopId']));
+    return { shop: null, products, errors };
+  }
+  const lines = input.products;
+  if (lines.length === 0 || lines.length > CART_LIMITS.lines) {
+    errors.push(
+      userError(
+        ErrorCode.INVALID_INPUT,
+        `A cart has 1 to ${CART_LIMITS.lines} lines; this one has ${lines.length}.`,
+        [...path, 'products'],
+      ),
+    );
+    return { shop, products, errors };
+  }
+  const wanted = lines.map((l) => l.productId).filter(isBigintId);
+  const rows = await em.find(Product, { id: { $in: [...new Set(wanted)] } });
+  const byId = new Map(rows.map((p) => [p.id, p]));
+  const firstLine = new Map<string, number>();
+  lines.forEach((line, i) => {
+    const at = (...rest: string[]) => [...path, 'products', i, ...rest];
+    const product = isBigintId(line.productId) ? byId.get(line.productId) : undefined;
+    if (!product) {
+      errors.push(userError(ErrorCode.NOT_FOUND, `No product ${line.productId}.`, at('productId')));
+    } else if (product.shop.id !== shop.id) {
+      errors.push(
+        userError(
+          ErrorCode.INVALID_INPUT,
+          `Product ${product.id} (${product.name}) is sold by another shop, not ${shop.cnName}.`,
+          at('productId'),
+        ),
+      );
+    } else if (firstLine.has(product.id)) {
+      errors.push(
+        userError(
+          ErrorCode.INVALID_INPUT,
+          `Product ${product.id} is already on line ${firstLine.get(product.id)}; put its whole count on one line.`,
+          at('productId'),
+        ),
+      );
+    } else {
+      firstLine.set(product.id, i);
+      products.set(product.id, product);
+    }
+    if (!Number.isInteger(line.count) || line.count < 1 || line.count > CART_LIMITS.count) {
+      errors.push(
+        userError(
+          ErrorCode.INVALID_INPUT,
+          `The count must be 1 to ${CART_LIMITS.count}; line ${i} has ${line.count}.`,
+          at('count'),
+        ),
+      );
+    }
+  });
+  if (errors.length > 0) products.clear();
+  return { shop, products, errors };
+}
+
+/** Prices lines at the given prices: each line's total, the number of items and the payment. */
+export function priceLines(
+  lines: readonly { productId: string; count: number }[],
+  catalogue: ReadonlyMap<string, { name: string; price: Decimal }>,
+): { lines: PricedLine[]; totalAmount: number; payment: Decimal } {
+  const priced = lines.map(({ productId, count }) => {
+    const { name, price } = catalogue.get(productId)!;
+    return { productId, name, price, count, totalPrice: price.times(count) };
+  });
+  return {
+    lines: priced,
+    totalAmount: priced.reduce((n, l) => n + l.count, 0),
+    payment: sum(priced.map((l) => l.totalPrice)),
+  };
+}
+
+/** INVALID_INPUT when the payment does not fit the money columns. */
+export function checkPayment(payment: Decimal, path: (string | number)[]): UserError[] {
+  return payment.gt(MAX_PAYMENT)
+    ? [
+        userError(
+          ErrorCode.INVALID_INPUT,
+          `The cart costs ${payment.toFixed(2)}, more than one order may (${MAX_PAYMENT.toFixed(2)}).`,
+          [...path, 'products'],
+        ),
+      ]
+    : [];
+}

@@ -1,0 +1,139 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../context';
+import { requireViewer } from '../platform/auth/roles';
+import { BusinessError, ErrorCode, type UserError } from '../platform/errors';
+import { runIdempotent } from '../platform/idempotency/idempotency.service';
+import { Order, OrderKind } from '../platform/orders/order.entity';
+import type { PayType, TxContext } from '../platform/orders/order-kinds';
+import { createOrder } from '../platform/orders/order-lifecycle';
+import { checkAddress } from './address.rules';
+import { checkCart, checkPayment, priceLines } from './cart.rules';
+import { ShopOrderLine, ShopOrderRow } from './shop-order.entity';
+import type { ConfirmShopOrderInput } from './shop.input';
+import { releaseStock, reserveStock } from './stock';
+
+/**
+ * The input as plain JSON: the request hash reads plain objects field by field, but hashes a
+ * class instance (type-graphql builds inputs as such) by its String() form, "[object Object]".
+ */
+function plain(input: ConfirmShopOrderInput): unknown {
+  return JSON.parse(JSON.stringify(input));
+}
+
+/** When an order confirmed at `now` expires unpaid; null when unpaid orders never expire. */
+export function expiryOf(now: Date, ttlMinutes: number): Date | null {
+  return ttlMinutes > 0 ? new Date(now.getTime() + ttlMinutes * 60_000) : null;
+}
+
+/**
+ * Seed 002's order confirmation and what the shop kind does inside the core's payOrder and
+ * cancelOrder. An order's names and prices are copied at confirmation; its stock is held from
+ * confirmation until it is cancelled or expires unpaid (then it goes back) or paid (then it
+ * is sold).
+ */
+export class ShopOrderService {
+  /**
+   * Checks the address and the cart, then in one transaction reserves the stock (OUT_OF_STOCK
+   * naming each short line, and nothing saved), snapshots names and prices, and creates the
+   * order PENDING_PAYMENT with payment = the cart's total. With an idempotency key, a repeat
+   * returns the first order instead of reserving again.
+   */
+  async confirm(
+    ctx: RequestContext,
+    input: ConfirmShopOrderInput,
+    idempotencyKey?: string | null,
+  ): Promise<{ order?: Order; errors: UserError[] }> {
+    const viewer = requireViewer(ctx);
+    const { address, errors: addressErrors } = checkAddress(input.address, ['input', 'address']);
+    const cart = await checkCart(ctx.em, input, ['input']);
+    const errors = [...cart.errors, ...addressErrors];
+    if (errors.length > 0 || !cart.shop) return { errors };
+    const shopId = cart.shop.id;
+
+    const work = async (em: EntityManager): Promise<{ orderId: string }> => {
+      const snapshot = await reserveStock(em, shopId, input.products, ['input', 'products']);
+      const priced = priceLines(input.products, snapshot);
+      const tooBig = checkPayment(priced.payment, ['input']);
+      if (tooBig.length > 0) throw new BusinessError(tooBig);
+      if (priced.payment.lte(0)) {
+        throw BusinessError.of(ErrorCode.INVALID_INPUT, 'An order must cost more than 0.00.', [
+          'input',
+          'products',
+        ]);
+      }
+      const order = await createOrder(em, {
+        kind: OrderKind.SHOP,
+        consumerId: viewer.id,
+        payment: priced.payment,
+        actorId: viewer.id,
+        data: { shopId, totalAmount: priced.totalAmount },
+      });
+      em.create(ShopOrderRow, {
+        order,
+        shop: shopId,
+        ...address,
+        isCanceled: false,
+        totalAmount: priced.totalAmount,
+        expiresAt: expiryOf(order.createdAt, ctx.config.shopOrderTtlMinutes),
+      });
+      priced.lines.forEach((line, lineNo) =>
+        em.create(ShopOrderLine, { orderId: order.id, lineNo, ...line }),
+      );
+      await em.flush();
+      return { orderId: order.id };
+    };
+
+    const once = async (): Promise<{ orderId: string }> => {
+      if (idempotencyKey == null) return ctx.em.transactional(work);
+      const key = [viewer.id, idempotencyKey] as const;
+      return (await runIdempotent(ctx.em, ...key, 'confirmShopOrder', plain(input), work)).result;
+    };
+    try {
+      const { orderId } = await once();
+      return { order: await ctx.em.findOneOrFail(Order, orderId, { refresh: true }), errors: [] };
+    } catch (err) {
+      if (err instanceof BusinessError) return { errors: err.errors };
+      throw err;
+    }
+  }
+
+  /**
+   * payOrder's hook, after the debit and the move to PAID: refuses an order past its expiry
+   * (the whole payment rolls back), records the pay type and returns the product ids.
+   */
+  async afterPaid(
+    ctx: TxContext,
+    order: Order,
+    payType: PayType,
+  ): Promise<{ productIds: string[] }> {
+    const row = await ctx.em.findOneOrFail(ShopOrderRow, { order: order.id });
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
+      throw BusinessError.of(
+        ErrorCode.INVALID_TRANSITION,
+        `This order expired unpaid at ${row.expiresAt.toISOString()}; it can no longer be paid.`,
+        ['orderId'],
+      );
+    }
+    row.payType = payType;
+    const lines = await ctx.em.find(
+      ShopOrderLine,
+      { orderId: order.id },
+      { orderBy: { lineNo: 'asc' } },
+    );
+    return { productIds: lines.map((l) => l.productId) };
+  }
+
+  /** cancelOrder's hook, after the move to CANCELLED: isCanceled, and the stock goes back. */
+  async afterCancelled(ctx: TxContext, order: Order): Promise<void> {
+    await this.callOff(ctx.em, order);
+  }
+
+  /** Marks the order called off and gives its stock back (cancellation and expiry alike). */
+  async callOff(em: EntityManager, order: Order): Promise<void> {
+    const row = await em.findOneOrFail(ShopOrderRow, { order: order.id });
+    row.isCanceled = true;
+    await releaseStock(em, order.id);
+  }
+}
+
+export const shopOrders = new ShopOrderService();

@@ -1,0 +1,40 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../context';
+import { Anyone, LoggedIn } from '../platform/auth/roles';
+import { Product, Shop } from './shop.entity';
+import { CartInput } from './shop.input';
+import { loadProductsOfShop } from './shop.loaders';
+import { shopCatalog } from './shop.service';
+import { CartQuote } from './shop.types';
+
+/** Shops, their products and seed 002's cart submission. */
+@Resolver(() => Shop)
+export class ShopResolver {
+  @Anyone()
+  @Query(() => [Shop])
+  shops(@Ctx() ctx: RequestContext): Promise<Shop[]> {
+    return shopCatalog.shops(ctx);
+  }
+
+  @Anyone()
+  @Query(() => Shop, { nullable: true })
+  shop(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Shop | null> {
+    return shopCatalog.shop(ctx, id);
+  }
+
+  @LoggedIn()
+  @Query(() => CartQuote, {
+    description: 'seed 002 cart submission: prices computed, nothing saved.',
+  })
+  cartQuote(
+    @Arg('input', () => CartInput) input: CartInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CartQuote> {
+    return shopCatalog.quote(ctx, input);
+  }
+
+  @FieldResolver(() => [Product], { description: 'In id order.' })
+  products(@Root() shop: Shop, @Ctx() ctx: RequestContext): Promise<Product[]> {
+    return loadProductsOfShop(ctx, shop.id);
+  }
+}

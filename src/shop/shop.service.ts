@@ -1,0 +1,53 @@
+import type { RequestContext } from '../context';
+import { ErrorCode, userError } from '../platform/errors';
+import { isBigintId } from '../platform/ids';
+import { ZERO } from '../platform/money';
+import { checkCart, checkPayment, priceLines } from './cart.rules';
+import { Shop } from './shop.entity';
+import type { CartInput } from './shop.input';
+import type { CartQuote } from './shop.types';
+
+/** The catalogue and seed 002's cart submission (processCode 1). Nothing here writes. */
+export class ShopService {
+  /** Every shop, in id order. */
+  shops(ctx: RequestContext): Promise<Shop[]> {
+    return ctx.em.find(Shop, {}, { orderBy: { id: 'asc' } });
+  }
+
+  /** One shop, or null when the id names none. */
+  async shop(ctx: RequestContext, id: string): Promise<Shop | null> {
+    return isBigintId(id) ? ctx.em.findOne(Shop, id) : null;
+  }
+
+  /**
+   * Prices a cart at today's prices: each line's name, price and total, the number of items
+   * and the payment. Saves nothing. Errors (unknown shop or product, a product of another
+   * shop, a count out of range, a product on two lines) name the input field and come with no
+   * lines; OUT_OF_STOCK only warns that confirming now would fail, and the lines are there.
+   */
+  async quote(ctx: RequestContext, input: CartInput): Promise<CartQuote> {
+    const cart = await checkCart(ctx.em, input, ['input']);
+    const names = { shopCnName: cart.shop?.cnName ?? '', shopEnName: cart.shop?.enName ?? '' };
+    if (cart.errors.length > 0) {
+      return { ...names, lines: [], totalAmount: 0, payment: ZERO, errors: cart.errors };
+    }
+    const priced = priceLines(input.products, cart.products);
+    const errors = checkPayment(priced.payment, ['input']);
+    if (errors.length > 0) return { ...names, lines: [], totalAmount: 0, payment: ZERO, errors };
+    input.products.forEach((line, i) => {
+      const product = cart.products.get(line.productId)!;
+      if (product.stock < line.count) {
+        errors.push(
+          userError(
+            ErrorCode.OUT_OF_STOCK,
+            `Only ${product.stock} of ${product.name} left; line ${i} asks for ${line.count}.`,
+            ['input', 'products', i, 'count'],
+          ),
+        );
+      }
+    });
+    return { ...names, ...priced, errors };
+  }
+}
+
+export const shopCatalog = new ShopService();

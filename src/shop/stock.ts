@@ -1,0 +1,68 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BusinessError, ErrorCode, userError, type UserError } from '../platform/errors';
+import { Decimal } from '../platform/money';
+
+/**
+ * Takes `count` of each product off the shelf with one conditional update per line
+ * (`stock = stock - n where stock >= n`), in product-id order so two carts never wait on each
+ * other in a cycle. Returns each product's name and price read under the same row lock: the
+ * snapshot the order keeps. When any line is short, throws OUT_OF_STOCK naming every short
+ * line (`field` = path + index + "count"); the caller's transaction rolls back, so nothing
+ * was taken.
+ */
+export async function reserveStock(
+  em: EntityManager,
+  shopId: string,
+  lines: readonly { productId: string; count: number }[],
+  path: (string | number)[],
+): Promise<Map<string, { name: string; price: Decimal }>> {
+  const taken = new Map<string, { name: string; price: Decimal }>();
+  const short: { index: number; error: UserError }[] = [];
+  const order = lines
+    .map((line, index) => ({ ...line, index }))
+    .sort((a, b) => (BigInt(a.productId) < BigInt(b.productId) ? -1 : 1));
+  for (const line of order) {
+    const rows = await em.execute<{ name: string; price: string }[]>(
+      `update products set stock = stock - ?, updated_at = now()
+        where id = ? and shop_id = ? and stock >= ? returning name, price`,
+      [line.count, line.productId, shopId, line.count],
+    );
+    if (rows.length === 1) {
+      taken.set(line.productId, { name: rows[0].name, price: new Decimal(rows[0].price) });
+      continue;
+    }
+    const [left] = await em.execute<{ name: string; stock: number }[]>(
+      `select name, stock from products where id = ?`,
+      [line.productId],
+    );
+    short.push({
+      index: line.index,
+      error: userError(
+        ErrorCode.OUT_OF_STOCK,
+        `Only ${left?.stock ?? 0} of ${left?.name ?? `product ${line.productId}`} left; line ${line.index} asks for ${line.count}.`,
+        [...path, line.index, 'count'],
+      ),
+    });
+  }
+  if (short.length > 0) {
+    throw new BusinessError(short.sort((a, b) => a.index - b.index).map((s) => s.error));
+  }
+  return taken;
+}
+
+/**
+ * Puts an order's reserved items back on the shelf, in the caller's transaction, line by line
+ * in product-id order (the order reservations lock in, so the two never deadlock).
+ */
+export async function releaseStock(em: EntityManager, orderId: string): Promise<void> {
+  const lines = await em.execute<{ product_id: string; count: number }[]>(
+    `select product_id, count from shop_order_lines where order_id = ? order by product_id`,
+    [orderId],
+  );
+  for (const line of lines) {
+    await em.execute(`update products set stock = stock + ?, updated_at = now() where id = ?`, [
+      line.count,
+      line.product_id,
+    ]);
+  }
+}

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CancelShopOrderDocument,
+  ConfirmShopOrderDocument,
+  PayShopOrderDocument,
+} from '../generated/graphql';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
+import { ADDRESS, balanceOf, confirmOrder, ledgerOf, makeShop, stockOf } from './shop-fixtures';
+
+// Real races: every request goes over HTTP at the same time, each on its own connection.
+
+let t: TestApp;
+let tokens: string[];
+
+beforeAll(async () => {
+  t = await startTestApp();
+  tokens = await Promise.all(
+    [demo.consumer, demo.otherConsumer, demo.thirdConsumer].map((a) => t.login(a)),
+  );
+});
+afterAll(() => t?.close());
+
+const confirm = (token: string, shopId: string, products: [string, number][]) =>
+  t.gql(
+    ConfirmShopOrderDocument,
+    {
+      input: {
+        shopId,
+        address: ADDRESS,
+        products: products.map(([productId, count]) => ({ productId, count })),
+      },
+    },
+    { token },
+  );
+
+describe('stock under concurrent confirmations', () => {
+  it('sells the last item once when 10 confirmations race for it', async () => {
+    const shop = await makeShop(t, [{ name: '最后一件 The last one', price: '99.00', stock: 1 }]);
+    const [product] = shop.productIds;
+    const results = await concurrently(10, (i) =>
+      confirm(tokens[i % tokens.length], shop.id, [[product, 1]]),
+    );
+    const won = results.filter((r) => r.data?.confirmShopOrder.order);
+    const lost = results.filter((r) => r.data?.confirmShopOrder.errors.length);
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(9);
+    for (const r of lost) {
+      expect(r.data!.confirmShopOrder.errors).toMatchObject([
+        { code: 'OUT_OF_STOCK', field: ['input', 'products', '0', 'count'] },
+      ]);
+    }
+    expect(await stockOf(t, product)).toBe(0);
+    const { rows } = await t.db.query(
+      `select count(*)::int as orders, coalesce(sum(l.count), 0)::int as items
+         from shop_order_lines l where l.product_id = $1`,
+      [product],
+    );
+    expect(rows[0]).toEqual({ orders: 1, items: 1 });
+  });
+
+  it('never oversells nor deadlocks when carts take the same products in opposite orders', async () => {
+    const shop = await makeShop(t, [
+      { price: '1.00', stock: 7 },
+      { price: '2.00', stock: 7 },
+    ]);
+    const [a, b] = shop.productIds;
+    const results = await concurrently(12, (i) =>
+      confirm(
+        tokens[i % tokens.length],
+        shop.id,
+        i % 2
+          ? [
+              [a, 1],
+              [b, 1],
+            ]
+          : [
+              [b, 1],
+              [a, 1],
+            ],
+      ),
+    );
+    for (const r of results) expect(r.errors).toBeUndefined();
+    const won = results.filter((r) => r.data!.confirmShopOrder.order).length;
+    expect(won).toBe(7);
+    expect([await stockOf(t, a), await stockOf(t, b)]).toEqual([0, 0]);
+    const { rows } = await t.db.query(
+      `select product_id::text, sum(count)::int as sold from shop_order_lines
+        where product_id in ($1, $2) group by product_id order by product_id`,
+      [a, b],
+    );
+    expect(rows).toEqual([
+      { product_id: a, sold: 7 },
+      { product_id: b, sold: 7 },
+    ]);
+  });
+});
+
+describe('paying and cancelling at once', () => {
+  it('debits once when the same order is paid twice at once with different keys', async () => {
+    const shop = await makeShop(t, [{ price: '25.00', stock: 10 }]);
+    const order = await confirmOrder(t, tokens[0], shop.id, [[shop.productIds[0], 2]]);
+    const balance = await balanceOf(t, demo.consumer.id);
+    const results = await concurrently(2, (i) =>
+      t.gql(
+        PayShopOrderDocument,
+        { orderId: order.id, payType: i ? 'WECHAT' : 'JDPAY', key: `race-${order.id}-${i}` },
+        { token: tokens[0] },
+      ),
+    );
+    const paid = results.filter((r) => r.data!.payOrder.order);
+    const refused = results.filter((r) => r.data!.payOrder.errors.length);
+    expect(paid).toHaveLength(1);
+    expect(refused[0].data!.payOrder.errors).toMatchObject([{ code: 'INVALID_TRANSITION' }]);
+    expect(await ledgerOf(t, order.id)).toEqual([{ amount: '-50.00' }]);
+    expect(Number(await balanceOf(t, demo.consumer.id))).toBeCloseTo(Number(balance) - 50, 2);
+  });
+
+  it('debits once when the same key is sent five times at once, answering each the same', async () => {
+    const shop = await makeShop(t, [{ price: '10.00', stock: 10 }]);
+    const order = await confirmOrder(t, tokens[1], shop.id, [[shop.productIds[0], 1]]);
+    const results = await concurrently(5, () =>
+      t.gql(
+        PayShopOrderDocument,
+        { orderId: order.id, payType: 'WECHAT', key: `same-${order.id}` },
+        { token: tokens[1] },
+      ),
+    );
+    const transactions = new Set(results.map((r) => r.data!.payOrder.transaction?.id));
+    expect(transactions.size).toBe(1);
+    expect([...transactions][0]).toBeDefined();
+    expect(await ledgerOf(t, order.id)).toEqual([{ amount: '-10.00' }]);
+  });
+
+  it('lets cancel or pay win cleanly when they race, with money and stock agreeing', async () => {
+    const shop = await makeShop(t, [{ price: '30.00', stock: 100 }]);
+    const [product] = shop.productIds;
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 6; round++) {
+      const order = await confirmOrder(t, tokens[2], shop.id, [[product, 3]]);
+      const stockBefore = await stockOf(t, product);
+      const balanceBefore = Number(await balanceOf(t, demo.thirdConsumer.id));
+      const [paid, cancelled] = await Promise.all([
+        t.gql(
+          PayShopOrderDocument,
+          { orderId: order.id, payType: 'BALANCE', key: `race-cancel-${order.id}` },
+          { token: tokens[2] },
+        ),
+        t.gql(CancelShopOrderDocument, { orderId: order.id }, { token: tokens[2] }),
+      ]);
+      const payWon = paid.data!.payOrder.errors.length === 0;
+      const cancelWon = cancelled.data!.cancelOrder.errors.length === 0;
+      expect(payWon !== cancelWon).toBe(true);
+      const { rows } = await t.db.query(
+        `select o.status, s.is_canceled, s.pay_type from orders o
+           join shop_orders s on s.order_id = o.id where o.id = $1`,
+        [order.id],
+      );
+      const ledger = await ledgerOf(t, order.id);
+      const balance = Number(await balanceOf(t, demo.thirdConsumer.id));
+      if (payWon) {
+        outcomes.add('paid');
+        expect(cancelled.data!.cancelOrder.errors).toMatchObject([{ code: 'INVALID_TRANSITION' }]);
+        expect(rows[0]).toEqual({ status: 'PAID', is_canceled: false, pay_type: 'BALANCE' });
+        expect(ledger).toEqual([{ amount: '-90.00' }]);
+        expect(balance).toBeCloseTo(balanceBefore - 90, 2);
+        expect(await stockOf(t, product)).toBe(stockBefore);
+      } else {
+        outcomes.add('cancelled');
+        expect(paid.data!.payOrder.errors).toMatchObject([{ code: 'INVALID_TRANSITION' }]);
+        expect(rows[0]).toEqual({ status: 'CANCELLED', is_canceled: true, pay_type: null });
+        expect(ledger).toEqual([]);
+        expect(balance).toBeCloseTo(balanceBefore, 2);
+        expect(await stockOf(t, product)).toBe(stockBefore + 3);
+      }
+    }
+    // Which one wins is up to the scheduler; every round above held either way.
+    expect(outcomes.size).toBeGreaterThanOrEqual(1);
+  });
+});

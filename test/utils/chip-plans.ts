@@ -1,0 +1,51 @@
+import type { ChipPlanInput } from '../generated/graphql';
+
+export const REED = 'Reed, Spence and Harris';
+export const DIAZ = 'Diaz, Andersen and Cooper';
+export const FERNANDEZ = 'Fernandez, Boyd and Palmer';
+export const CK101_PLANTS = [REED, DIAZ, FERNANDEZ];
+
+/** Seed 000's analysis example: two CK101 lots, budget 60005, expected time 97. */
+export function seedExamplePlan(): ChipPlanInput {
+  return {
+    budget: '60005',
+    expectedTime: 97,
+    lots: [
+      {
+        packageId: '12',
+        chipName: 'CK101',
+        quantity: 50,
+        plantNames: CK101_PLANTS,
+        startTimes: [0, 25, 55],
+      },
+      {
+        packageId: '84',
+        chipName: 'CK101',
+        quantity: 30,
+        plantNames: CK101_PLANTS,
+        startTimes: [20, 47, 80],
+      },
+    ],
+  };
+}
+
+/**
+ * One CK101 lot on the seed's plants starting at `at`, its steps back to back:
+ * `quantity` chips cost quantity * 750.00.
+ */
+export function ck101Lot(at: number, quantity = 1, budget = '1000000'): ChipPlanInput {
+  const d1 = Math.ceil((quantity * 40) / 100);
+  const d2 = Math.ceil((quantity * 42) / 100);
+  return {
+    budget,
+    expectedTime: 2_000_000_000,
+    lots: [
+      {
+        chipName: 'CK101',
+        quantity,
+        plantNames: CK101_PLANTS,
+        startTimes: [at, at + d1, at + d1 + d2],
+      },
+    ],
+  };
+}
