@@ -6,8 +6,9 @@
 //
 // The server is `src/main.ts` in a child process (its memory is measured apart from the
 // clients'); PostgreSQL is an embedded one in a temporary folder. Writers run the real
-// lifecycle code (lockOrder + transition, one transaction each) from this process, so the
-// figure is the live path: commit -> NOTIFY -> hub read -> fan-out -> socket -> client.
+// lifecycle code (lockOrder + transition, one transaction each, any allowed move as the
+// kinds' own flows make them) from this process, so the figure is the live path:
+// commit -> NOTIFY -> hub read -> fan-out -> socket -> client.
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -239,7 +240,7 @@ async function main(): Promise<void> {
               .fork()
               .transactional(async (tx) => {
                 const order = await lockOrder(tx, id);
-                transition(tx, order!, to, { actorId: OPERATOR_ID, manual: true });
+                transition(tx, order!, to, { actorId: OPERATOR_ID });
                 await tx.flush();
               })
               .then(
