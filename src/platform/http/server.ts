@@ -24,6 +24,8 @@ import { tokenLimitError } from './query-limits';
 
 export interface HttpApp {
   httpServer: Server;
+  /** graphql-ws and this process's live order-event hub. */
+  subscriptions: SubscriptionServer;
   /** Stops accepting, finishes in-flight requests, closes WebSockets with 1001. */
   close(): Promise<void>;
 }
@@ -159,7 +161,7 @@ export async function createHttpApp(
   const development = process.env.NODE_ENV === 'development';
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const subscriptions: SubscriptionServer = startSubscriptionServer(
+  const subscriptions: SubscriptionServer = await startSubscriptionServer(
     wsServer,
     schema,
     orm,
@@ -193,6 +195,11 @@ export async function createHttpApp(
     } catch {
       res.status(503).json({ status: 'degraded', database: 'down' });
     }
+  });
+
+  // This process's live subscriptions (counts and the hub's cursor; no personal data).
+  app.get('/healthz/live', (_req, res) => {
+    res.json(subscriptions.stats());
   });
 
   const graphql = expressMiddleware(apollo, {
@@ -232,8 +239,10 @@ export async function createHttpApp(
 
   return {
     httpServer,
+    subscriptions,
     async close() {
-      // Order matters: no new sockets, subscribers told 1001, then in-flight HTTP drained.
+      // Order matters: Apollo's drain destroys every socket without an HTTP request in flight,
+      // upgraded WebSockets included, so subscribers are told 1001 first; then HTTP drains.
       await subscriptions.close();
       await apollo.stop();
       await new Promise<void>((done) => wsServer.close(() => done()));
