@@ -3,6 +3,7 @@ import * as D from '../generated/graphql';
 import { ids, secondsAgo, tomorrow } from './insurance-fixtures';
 import { ACTOR_ACCOUNTS, type Actor, type ProofFixtures } from '../utils/proof-fixtures';
 import { demo } from '../utils/test-app';
+import { START_CURSOR } from '../../src/platform/events/order-event.mapping';
 
 /**
  * The authorization matrix: one row per root field of the schema, saying what each actor gets.
@@ -12,7 +13,8 @@ import { demo } from '../utils/test-app';
  * - ALLOWED: no UNAUTHENTICATED or FORBIDDEN error and the object was not hidden. A business
  *   answer in the payload (INSUFFICIENT_BALANCE, ...) still counts as allowed, but only the
  *   codes the row lists in `tolerated`: anything else means the fixture is wrong.
- * - UNAUTHENTICATED / FORBIDDEN: a GraphQL error with that code on the field.
+ * - UNAUTHENTICATED / FORBIDDEN: a GraphQL error with that code on the field (over graphql-ws,
+ *   a socket closed with 4403 for want of a valid token is UNAUTHENTICATED).
  * - NOT_FOUND: the object exists but is hidden from the actor: a NOT_FOUND payload error, or
  *   (rows with `nullIsHidden`) a null answer. Services answer so where telling "not yours"
  *   apart from "does not exist" would leak which ids exist.
@@ -31,6 +33,12 @@ export interface Operation {
 export interface MatrixRow {
   /** `Query.order`, `Mutation.payOrder`, `Subscription.orderStatusChanged`. */
   field: string;
+  /**
+   * Subscriptions go over graphql-ws: the row passes when the first result arrives (so the
+   * operation should make one come at once, e.g. a replay with `after`). A socket the server
+   * closes with 4403 at connection_init (no valid token) counts as UNAUTHENTICATED.
+   */
+  transport?: 'http' | 'ws';
   /** What `actor` sends; mutation rows make a fresh object for every call. */
   operation(fx: ProofFixtures, actor: Actor): Promise<Operation>;
   expect: Record<Actor, Outcome>;
@@ -343,5 +351,17 @@ export const matrix: MatrixRow[] = [
         idempotencyKey: fx.key(),
       }),
     expect: LOGGED_IN,
+  },
+
+  // Live status, over graphql-ws: the owner's order, replayed from the first event.
+  {
+    field: 'Subscription.orderStatusChanged',
+    transport: 'ws',
+    operation: async (fx) =>
+      op(D.ProofOrderStatusChangedDocument, {
+        orderId: (await readFixtures(fx)).orderId,
+        after: START_CURSOR,
+      }),
+    expect: OWNER_OR_STAFF,
   },
 ];

@@ -1,4 +1,6 @@
 import { print, type GraphQLSchema } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../src/schema';
 import { ACTORS, ProofFixtures, type Actor } from '../utils/proof-fixtures';
@@ -10,6 +12,66 @@ function rootFields(schema: GraphQLSchema): string[] {
   return [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap(
     (type) => (type ? Object.keys(type.getFields()).map((name) => `${type.name}.${name}`) : []),
   );
+}
+
+/**
+ * Runs a subscription over graphql-ws until its first result (or its refusal) and answers it
+ * in the shape of an HTTP response. A socket closed with 4403 (no valid token at
+ * connection_init) is reported as an UNAUTHENTICATED error on the field.
+ */
+function firstResultOverWs(
+  wsUrl: string,
+  token: string | undefined,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  field: string,
+): Promise<GraphQLResponse<any>> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (response: GraphQLResponse<any>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // Disposing a socket the server already closed rejects with its close event: nothing to do.
+      Promise.resolve(client.dispose()).catch(() => undefined);
+      resolve(response);
+    };
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      retryAttempts: 0,
+      on: {
+        closed: (event) => {
+          const code = (event as { code: number }).code;
+          finish({
+            status: 200,
+            errors: [
+              {
+                message: `socket closed with ${code}`,
+                path: [field],
+                extensions: { code: code === 4403 ? 'UNAUTHENTICATED' : `CLOSED_${code}` },
+              },
+            ],
+          });
+        },
+      },
+    });
+    const timer = setTimeout(
+      () => finish({ status: 0, errors: [{ message: 'no result within 10 s' }] }),
+      10_000,
+    );
+    client.subscribe(
+      { query, variables },
+      {
+        next: (result) => finish({ status: 200, data: result.data, errors: result.errors as any }),
+        error: (err) => {
+          if (Array.isArray(err)) finish({ status: 200, data: null, errors: err });
+        },
+        complete: () => finish({ status: 200, data: null }),
+      },
+    );
+  });
 }
 
 /** What one response says, in the matrix's words; anything else is spelled out for the diff. */
@@ -68,7 +130,17 @@ describe('authorization matrix: every root field × anonymous, owner, other cons
       const outcomes = await Promise.all(
         ACTORS.map(async (actor: Actor) => {
           const { document, variables } = await row.operation(fx, actor);
-          const res = await t.gql(print(document), variables, { token: fx.tokens[actor] });
+          const token = fx.tokens[actor];
+          const res =
+            row.transport === 'ws'
+              ? await firstResultOverWs(
+                  t.wsUrl,
+                  token,
+                  print(document),
+                  variables,
+                  row.field.split('.')[1],
+                )
+              : await t.gql(print(document), variables, { token });
           return [actor, outcomeOf(row, res)] as const;
         }),
       );
