@@ -12,8 +12,11 @@ import type { OrderStatus } from '../../src/platform/orders/order.entity';
 
 /** Statuses in which an order paid from the bank has all its payment with the service. */
 const HOLDS_PAYMENT = new Set(['PAID', 'IN_PRODUCTION', 'COMPLETED', 'UNDERWRITING', 'EFFECTIVE']);
-/** Statuses in which the service keeps none of the order's money. */
-const HOLDS_NOTHING = new Set(['PENDING_PAYMENT', 'CANCELLED', 'EXPIRED', 'REJECTED']);
+/**
+ * Statuses in which the service keeps none of the order's money. EXPIRED is either: a shop order
+ * expires unpaid (nothing), an insurance order after its effective year (all of it).
+ */
+const HOLDS_NOTHING = new Set(['PENDING_PAYMENT', 'CANCELLED', 'REJECTED']);
 
 /**
  * Money: every balance equals its ledger's sum and its last `balance_after`; no balance is
@@ -84,8 +87,9 @@ export async function checkLedger(db: pg.Pool): Promise<string[]> {
 
 /**
  * Money per order: what the service holds for it (debits minus refunds) is never negative
- * nor more than its payment; all of it while the order stands paid (unless staff recorded an
- * offline payment by hand), none of it once cancelled, expired, rejected or before payment.
+ * nor more than its payment; all of it while the order stands paid, and once an insurance
+ * order expired after its effective year (unless staff recorded an offline payment by hand);
+ * none of it before payment, once cancelled or rejected, or once a shop order expired unpaid.
  * Ledger rows of an order belong to its owner.
  */
 export async function checkOrderMoney(db: pg.Pool): Promise<string[]> {
@@ -98,12 +102,15 @@ export async function checkOrderMoney(db: pg.Pool): Promise<string[]> {
     held: string;
     strangers: number;
     offline: boolean;
+    was_effective: boolean;
   }>(`
     select o.id, o.kind, o.status, o.payment::text,
            coalesce(-sum(t.amount), 0)::text as held,
            count(t.id) filter (where t.consumer_id <> o.consumer_id)::int as strangers,
            exists (select 1 from order_events e where e.order_id = o.id and e.to_status = 'PAID'
-                    and (e.data ->> 'manual')::boolean) as offline
+                    and (e.data ->> 'manual')::boolean) as offline,
+           exists (select 1 from order_events e where e.order_id = o.id
+                    and e.to_status = 'EFFECTIVE') as was_effective
       from orders o left join bank_transactions t on t.order_id = o.id
      group by o.id`);
   for (const o of rows) {
@@ -112,9 +119,16 @@ export async function checkOrderMoney(db: pg.Pool): Promise<string[]> {
     if (o.strangers > 0) problems.push(`${name} has ledger rows of another consumer`);
     if (held.lt(0) || held.gt(o.payment)) {
       problems.push(`${name}: the service holds ${o.held} of a payment of ${o.payment}`);
-    } else if (HOLDS_NOTHING.has(o.status) && !held.eq(0)) {
+      continue;
+    }
+    const expired = o.status === 'EXPIRED';
+    if ((HOLDS_NOTHING.has(o.status) || (expired && !o.was_effective)) && !held.eq(0)) {
       problems.push(`${name} should hold nothing, holds ${o.held}`);
-    } else if (HOLDS_PAYMENT.has(o.status) && !o.offline && !held.eq(o.payment)) {
+    } else if (
+      (HOLDS_PAYMENT.has(o.status) || (expired && o.was_effective)) &&
+      !o.offline &&
+      !held.eq(o.payment)
+    ) {
       problems.push(`${name} should hold its payment ${o.payment}, holds ${o.held}`);
     }
   }
