@@ -16,7 +16,7 @@ import { ADDRESS, makeShop, type TestShop } from './shop-fixtures';
  */
 
 const SOAK = process.env.SOAK === '1';
-const RUNS = SOAK ? 60 : 4;
+const RUNS = SOAK ? 200 : 4;
 const BATCHES = SOAK ? 40 : 12;
 
 const CONSUMERS = [demo.consumer, demo.otherConsumer, demo.thirdConsumer] as const;
