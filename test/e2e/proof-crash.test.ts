@@ -23,7 +23,7 @@ import { ADDRESS } from './shop-fixtures';
  */
 
 const SOAK = process.env.SOAK === '1';
-const KILLS = SOAK ? 15 : 3;
+const KILLS = SOAK ? 40 : 3;
 
 const CONSUMERS = [demo.consumer, demo.otherConsumer, demo.thirdConsumer];
 
