@@ -46,6 +46,11 @@ function parseDate(raw: unknown): Date {
   const date = new Date(raw);
   if (Number.isNaN(date.getTime()))
     throw badInput(`"${raw.slice(0, 40)}" is not a valid date-time.`);
+  // PostgreSQL has no year 0, and a year past 9999 would not read back in through this scalar.
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    throw badInput(`"${raw.slice(0, 40)}" is outside the years 0001 to 9999 (UTC).`);
+  }
   return date;
 }
 

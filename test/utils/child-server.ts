@@ -10,12 +10,16 @@ export interface ChildServer {
   exited: Promise<number | null>;
 }
 
-/** Runs `npm start`'s entry point (src/main.ts) as a real child process. */
+/**
+ * Runs `npm start`'s entry point (src/main.ts) as a real child process: one node process with
+ * tsx's loader, not tsx's CLI (which runs the server in a grandchild: a SIGKILL to the CLI
+ * would leave the server running, holding its port).
+ */
 export async function spawnServer(env: Record<string, string>): Promise<ChildServer> {
   const port = env.PORT ?? String(await freePort());
   let out = '';
   let err = '';
-  const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
       NODE_ENV: 'test',

@@ -5,7 +5,14 @@ import { RateLimiter } from '../auth/rate-limit';
 import { signToken } from '../auth/token';
 import { bank } from '../bank/bank.service';
 import { BankTransaction } from '../bank/bank.entity';
-import { ErrorCode, badInput, graphQLError, userError, type UserError } from '../errors';
+import {
+  BusinessError,
+  ErrorCode,
+  badInput,
+  graphQLError,
+  userError,
+  type UserError,
+} from '../errors';
 import { isBigintId } from '../ids';
 import { Decimal } from '../money';
 import { checkPageSize, decodeCursor, encodeCursor } from '../pagination';
@@ -106,9 +113,15 @@ export class AccountsService {
     if (!isBigintId(consumerId) || !(await ctx.em.findOne(Consumer, consumerId))) {
       throw badInput('No consumer has this id.', { field: 'consumerId' });
     }
-    return ctx.em.transactional((em) =>
-      bank.credit(em, consumerId, amount, `Deposit by ADMIN ${ctx.viewer?.id ?? ''}`.trim()),
-    );
+    try {
+      return await ctx.em.transactional((em) =>
+        bank.credit(em, consumerId, amount, `Deposit by ADMIN ${ctx.viewer?.id ?? ''}`.trim()),
+      );
+    } catch (err) {
+      // deposit has no payload: a balance it would push past the maximum is the caller's input.
+      if (err instanceof BusinessError) throw badInput(err.message, { field: 'amount' });
+      throw err;
+    }
   }
 
   /** The ledger, newest first, keyset-paginated on id. */

@@ -3,6 +3,9 @@ import { BusinessError, ErrorCode } from '../errors';
 import { Decimal, toMoneyString, ZERO } from '../money';
 import { BankAccount, BankTransaction } from './bank.entity';
 
+/** The largest balance an account can hold: numeric(14, 2). */
+export const MAX_BALANCE = new Decimal('999999999999.99');
+
 interface LedgerRow {
   id: string;
   balance_after: string;
@@ -57,7 +60,11 @@ export class BankService {
     return this.record(em, consumerId, amount.neg(), new Decimal(rows[0].balance), reason, orderId);
   }
 
-  /** Adds `amount` (> 0) to the account: deposits and refunds. */
+  /**
+   * Adds `amount` (> 0) to the account: deposits and refunds. Throws a BusinessError
+   * INVALID_INPUT, which rolls the caller's transaction back, when the balance would pass
+   * MAX_BALANCE (the largest amount a numeric(14, 2) column holds).
+   */
   async credit(
     em: EntityManager,
     consumerId: string,
@@ -67,11 +74,18 @@ export class BankService {
   ): Promise<BankTransaction> {
     if (amount.lte(0)) throw new Error(`credit amount must be positive, got ${amount.toString()}`);
     await this.openAccount(em, consumerId);
+    const value = toMoneyString(amount);
     const rows: { balance: string }[] = await em.execute(
       `update bank_accounts set balance = balance + ?, updated_at = now()
-        where consumer_id = ? returning balance`,
-      [toMoneyString(amount), consumerId],
+        where consumer_id = ? and balance + ? <= ? returning balance`,
+      [value, consumerId, value, toMoneyString(MAX_BALANCE)],
     );
+    if (rows.length === 0) {
+      throw BusinessError.of(
+        ErrorCode.INVALID_INPUT,
+        `An account holds at most ${toMoneyString(MAX_BALANCE)}; crediting ${value} would pass it.`,
+      );
+    }
     return this.record(em, consumerId, amount, new Decimal(rows[0].balance), reason, orderId);
   }
 

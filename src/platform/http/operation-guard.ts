@@ -18,6 +18,7 @@ import type { Config } from '../config';
 import { TokenBucket } from '../auth/rate-limit';
 import type { Viewer } from '../auth/token';
 import { graphQLError, hideSuggestions } from '../errors';
+import { badTextError } from './input-text';
 import {
   checkQueryLimits,
   fragmentsOf,
@@ -41,7 +42,8 @@ const HTTP_STATUS: Record<string, number> = {
 
 /**
  * Decides, after validation and before any resolver, whether an operation may run: the query
- * limits (src/platform/http/query-limits.ts), then the per-consumer mutation budget. One guard
+ * limits (src/platform/http/query-limits.ts), text the database can store (./input-text.ts),
+ * then the per-consumer mutation budget. One guard
  * per running app, shared by HTTP (`apolloPlugin`) and graphql-ws (`prepare`), so both
  * transports apply the same limits and spend the same budget.
  */
@@ -88,6 +90,8 @@ export class OperationGuard {
       this.limits,
     );
     if (tooComplex) return tooComplex;
+    const badText = badTextError(document, variables ?? undefined);
+    if (badText) return badText;
     if (operation.operation === 'mutation' && viewer && this.mutations) {
       const wait = this.mutations.take(viewer.id, rootFieldCount(document, operation));
       if (wait > 0) {

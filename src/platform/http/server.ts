@@ -51,6 +51,8 @@ export function makeContext(
   };
 }
 
+const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables/;
+
 /**
  * Hides what went wrong inside (stack traces, SQL) from clients outside development; names a
  * database that is down (SERVICE_UNAVAILABLE) or too slow (TIMEOUT); with `hideSuggestions`
@@ -73,6 +75,10 @@ export function formatError(
     const tooLong = tokenLimitError(cause);
     if (tooLong) {
       formatted = { message: tooLong.message, extensions: { ...tooLong.extensions } };
+    }
+    // graphql-js gives up after 50 bad variables with an error that has no code: still the client's.
+    if (TOO_MANY_VARIABLE_ERRORS.test(formatted.message)) {
+      formatted = { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
     }
     if (options.hideSuggestions) {
       formatted = { ...formatted, message: hideSuggestions(formatted.message) };
