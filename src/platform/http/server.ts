@@ -168,6 +168,9 @@ export async function createHttpApp(
     includeStacktraceInErrorResponses: development,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Shutdown is the service's own (src/main.ts: drain, jobs, database). Apollo's handler
+    // would stop and re-raise SIGTERM beside it outside NODE_ENV=test, and the two hung.
+    stopOnTerminationSignals: false,
     parseOptions: guard.parseOptions,
     formatError: formatError(development, log, { hideSuggestions: config.production }),
     plugins: [
