@@ -2,19 +2,25 @@ import { AccountsResolver } from './accounts/accounts.resolver';
 import { Consumer } from './accounts/consumer.entity';
 import { BankAccount, BankTransaction } from './bank/bank.entity';
 import { Migration20261122000000_platform } from './db/migrations/Migration20261122000000_platform';
+import { Migration20261122050000_perf } from './db/migrations/Migration20261122050000_perf';
 import { IdempotencyKey } from './idempotency/idempotency.entity';
 import type { DomainModule } from './module';
 import { Order } from './orders/order.entity';
 import { OrderEventRow } from './orders/order-event.entity';
-import { OrderEventResolver, OrderResolver } from './orders/order.resolver';
+import {
+  OrderConnectionResolver,
+  OrderEventResolver,
+  OrderResolver,
+} from './orders/order.resolver';
 import { seedPlatform } from './seed';
 
 export const platformModule: DomainModule = {
   name: 'platform',
   entities: [Consumer, BankAccount, BankTransaction, IdempotencyKey, Order, OrderEventRow],
-  resolvers: [AccountsResolver, OrderResolver, OrderEventResolver],
+  resolvers: [AccountsResolver, OrderResolver, OrderConnectionResolver, OrderEventResolver],
   migrations: [
     { name: 'Migration20261122000000_platform', class: Migration20261122000000_platform },
+    { name: 'Migration20261122050000_perf', class: Migration20261122050000_perf },
   ],
   seed: seedPlatform,
 };

@@ -106,6 +106,39 @@ describe('a page of orders of every kind, with every nested field', () => {
     });
   });
 
+  it('counts the orders only when totalCount is asked for', async () => {
+    const bare = await counted(() =>
+      t.gql(`{ orders(first: 50) { edges { node { id } } } }`, {}, { token: tokens.operator }),
+    );
+    expect(bare.result.data.orders.edges).toHaveLength(50);
+    expect(bare.sql).toHaveLength(1);
+    expect(bare.sql.join()).not.toMatch(/count\(/);
+    const withTotal = await counted(() =>
+      t.gql(
+        `{ orders(first: 50) { totalCount edges { node { id } } } }`,
+        {},
+        { token: tokens.operator },
+      ),
+    );
+    expect(withTotal.result.data.orders.totalCount).toBeGreaterThanOrEqual(50);
+    expect(withTotal.sql).toHaveLength(2);
+  });
+
+  it('starts the next page at the cursor, in the index', async () => {
+    const first = await t.gql(PerfOrderListDocument, { first: 20 }, { token: tokens.operator });
+    const { sql, result } = await counted(() =>
+      t.gql(
+        `query ($after: String) { orders(first: 30, after: $after) { edges { node { id } } } }`,
+        { after: first.data!.orders.pageInfo.endCursor },
+        { token: tokens.operator },
+      ),
+    );
+    expect(result.data.orders.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(
+      [...orderIds].reverse().slice(20, 50),
+    );
+    expect(sql[0]).toMatch(/"updated_at" <= \$1 and \(/);
+  });
+
   it("costs the same for one consumer's own orders, and for one kind", async () => {
     const own = (first: number) =>
       counted(() => t.gql(PerfOrderListDocument, { first }, { token: tokens.insurance }));
