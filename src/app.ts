@@ -6,6 +6,7 @@ import { loadConfig, type Config } from './platform/config';
 import { openDatabase } from './platform/db/orm';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded';
 import { createHttpApp } from './platform/http/server';
+import type { SubscriptionServer } from './platform/events/subscription-server';
 import { modules } from './modules';
 import { createSchema } from './schema';
 
@@ -14,6 +15,8 @@ export interface RunningApp {
   port: number;
   orm: MikroORM;
   config: Config;
+  /** graphql-ws and the live order-event hub of this process (stats for tests and benchmarks). */
+  subscriptions: SubscriptionServer;
   /** Graceful stop: HTTP and WebSockets drained, jobs stopped, database closed. */
   close(): Promise<void>;
 }
@@ -84,6 +87,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     port,
     orm,
     config,
+    subscriptions: http.subscriptions,
     close() {
       closing ??= (async () => {
         await http.close();

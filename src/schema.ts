@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { GraphQLSchema, isObjectType, printSchema } from 'graphql';
 import { buildSchema, getMetadataStorage } from 'type-graphql';
 import { authChecker } from './platform/auth/roles';
+import { noTopicsPubSub } from './platform/events/no-topics.pubsub';
 import type { DomainModule } from './platform/module';
 
 type ResolverClass = new (...args: any[]) => object;
@@ -42,6 +43,8 @@ export async function createSchema(modules: DomainModule[] = allModules): Promis
     authChecker,
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
+    // Subscriptions bring their own `subscribe` (the live hub); type-graphql still wants a PubSub.
+    pubSub: noTopicsPubSub,
   });
   assertEveryRootFieldAuthorized(schema);
   return schema;

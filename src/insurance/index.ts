@@ -68,12 +68,6 @@ defineOrderKind({
   ...effectiveOncePaid,
 });
 
-/** How often the expiry clock looks for EFFECTIVE orders past their stopAt (ms). */
-function expirySweepMs(): number {
-  const raw = Number(process.env.INSURANCE_EXPIRY_SWEEP_MS ?? 60_000);
-  return Number.isInteger(raw) && raw >= 1000 ? raw : 60_000;
-}
-
 /** Vehicle insurance orders and underwriting (seed 001). */
 export const insuranceModule: DomainModule = {
   name: 'insurance',
@@ -112,5 +106,5 @@ export const insuranceModule: DomainModule = {
     { name: 'Migration20261122020000_insurance', class: Migration20261122020000_insurance },
   ],
   seed: seedInsurance,
-  start: ({ orm, log }) => startExpiryClock(orm, log, expirySweepMs()),
+  start: ({ orm, config, log }) => startExpiryClock(orm, log, config.insuranceExpirySweepMs),
 };

@@ -14,6 +14,8 @@ export interface Config {
   productionTickMs: number | undefined;
   /** Minutes before an unpaid shop order expires. */
   shopOrderTtlMinutes: number;
+  /** How often insurance orders past their stopAt are looked for and expired. */
+  insuranceExpirySweepMs: number;
   loginMaxFailures: number;
   loginWindowSeconds: number;
   statementTimeoutMs: number;
@@ -36,6 +38,10 @@ export interface Config {
   corsOrigins: string[];
   logLevel: string;
   enableGraphiql: boolean;
+  /** Events one subscription may hold unsent before its socket is closed with 1013. */
+  subscriptionQueueLimit: number;
+  /** Milliseconds between the live hub's safety reads when no notification arrives. */
+  liveSafetyPollMs: number;
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -78,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     productionTickMs: tick > 0 ? tick : undefined,
     shopOrderTtlMinutes: intEnv(env, 'SHOP_ORDER_TTL_MINUTES', 30),
+    insuranceExpirySweepMs: intEnv(env, 'INSURANCE_EXPIRY_SWEEP_MS', 60_000, 1000),
     loginMaxFailures: intEnv(env, 'LOGIN_MAX_FAILURES', 5),
     loginWindowSeconds: intEnv(env, 'LOGIN_WINDOW_SECONDS', 300),
     statementTimeoutMs: intEnv(env, 'STATEMENT_TIMEOUT_MS', 5000),
@@ -95,5 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: listEnv(env, 'CORS_ORIGINS'),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     enableGraphiql: production ? env.ENABLE_GRAPHIQL === 'true' : env.ENABLE_GRAPHIQL !== 'false',
+    subscriptionQueueLimit: intEnv(env, 'SUBSCRIPTION_QUEUE_LIMIT', 1000, 1),
+    liveSafetyPollMs: intEnv(env, 'LIVE_SAFETY_POLL_MS', 1000, 50),
   };
 }

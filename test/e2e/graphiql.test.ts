@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CancelOrderDocument } from '../generated/graphql';
 import { launchChromium } from '../utils/browser';
+import { OrderFactory } from '../utils/factories';
 import { demo, startTestApp, type TestApp } from '../utils/test-app';
 
 let t: TestApp;
@@ -63,6 +65,39 @@ describe('GraphiQL at /graphql', () => {
     await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${token}` }));
     const text = await runAndReadResult(page, demo.consumer.id);
     expect(JSON.parse(text).data.me.id).toBe(demo.consumer.id);
+    await page.close();
+  });
+});
+
+describe('GraphiQL subscriptions', () => {
+  it('runs a subscription over graphql-ws on the same path and shows a live event', async () => {
+    const staffToken = await t.login(demo.operator);
+    const owner = await t.login(demo.consumer);
+    const page = await openGraphiQL(
+      'subscription Live { orderStatusChanged { type toStatus orderId } }',
+    );
+    await page.getByText('Headers', { exact: true }).click();
+    await page.locator('.graphiql-editor-tool .graphiql-editor').last().click();
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${staffToken}` }));
+    await page.waitForTimeout(800); // GraphiQL saves the headers editor a moment after typing
+    await page.click('.graphiql-execute-button');
+    // Live delivery starts when the server holds the subscription: wait for that.
+    await expect
+      .poll(
+        async () =>
+          (await fetch(t.url.replace('/graphql', '/healthz/live')).then((r) => r.json()))
+            .subscriptions,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(1);
+    const order = await new OrderFactory(t.app.orm).create(demo.consumer.id);
+    const cancelled = await t.gql(CancelOrderDocument, { orderId: order.id }, { token: owner });
+    expect(cancelled.data?.cancelOrder.errors).toEqual([]);
+    const response = page.locator('.graphiql-response');
+    await response.getByText('CANCELLED').first().waitFor({ timeout: 15_000 });
+    expect(await response.innerText()).toContain(order.id);
     await page.close();
   });
 });

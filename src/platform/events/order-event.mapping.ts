@@ -21,16 +21,44 @@ export interface OrderEventSqlRow {
 export const ORDER_EVENT_COLUMNS =
   'id, tx_id::text as tx_id, order_id, kind, consumer_id, actor_id, type, from_status, to_status, data, occurred_at';
 
-/** Cursor of an event: its position (transaction id, row id) in the outbox's delivery order. */
+/**
+ * Cursor order, qualified: a bare `order by tx_id` after ORDER_EVENT_COLUMNS would sort by the
+ * text output column (so '1000' before '999') instead of the xid8 column.
+ */
+export const CURSOR_ORDER = 'order_events.tx_id, order_events.id';
+export const CURSOR_ORDER_DESC = 'order_events.tx_id desc, order_events.id desc';
+
+/** A position in the outbox's delivery order: (transaction id, row id), both decimal text. */
+export interface EventPosition {
+  txId: string;
+  id: string;
+}
+
+/** Before every event: the position a reader starts from on an empty table. */
+export const START_CURSOR = '0'.repeat(32);
+
+const HEX_64 = 16;
+const MAX_64 = (1n << 64n) - 1n;
+
+/**
+ * Cursor of an event: its position (tx_id, id) as 32 lowercase hex digits. Fixed width, so
+ * plain string comparison is cursor order: a later event's cursor is always the greater string
+ * (clients may rely on that to drop an event they already have).
+ */
 export function eventCursor(txId: string, id: string): string {
-  return Buffer.from(`${txId}:${id}`).toString('base64url');
+  return (
+    BigInt(txId).toString(16).padStart(HEX_64, '0') + BigInt(id).toString(16).padStart(HEX_64, '0')
+  );
 }
 
 /** Reads a cursor back; undefined when it is not one this service made. */
-export function parseEventCursor(cursor: string): { txId: string; id: string } | undefined {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^(\d{1,20}):(\d{1,20})$/.exec(text);
-  return match ? { txId: match[1], id: match[2] } : undefined;
+export function parseEventCursor(cursor: string): EventPosition | undefined {
+  if (!/^[0-9a-f]{32}$/.test(cursor)) return undefined;
+  const txId = BigInt(`0x${cursor.slice(0, HEX_64)}`);
+  const id = BigInt(`0x${cursor.slice(HEX_64)}`);
+  // The id column is a signed bigint.
+  if (txId > MAX_64 || id >= 1n << 63n) return undefined;
+  return { txId: txId.toString(), id: id.toString() };
 }
 
 export function toOrderEvent(row: OrderEventSqlRow): OrderEvent {
@@ -49,13 +77,17 @@ export function toOrderEvent(row: OrderEventSqlRow): OrderEvent {
   });
 }
 
-/** Events of many orders in one query, oldest first per order (DataLoader batch function). */
+/**
+ * Events of many orders in one query (DataLoader batch function), per order in cursor order:
+ * the order a subscription delivers them in, with the same cursors.
+ */
 export async function loadEventsOfOrders(
   orderIds: readonly string[],
   em: EntityManager,
 ): Promise<OrderEvent[][]> {
+  // knex expands a bound array into a list: `in (?)` is `in ($1, $2, ...)`.
   const rows = await em.execute<OrderEventSqlRow[]>(
-    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id in (?) order by order_id, id`,
+    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id in (?) order by order_id, ${CURSOR_ORDER}`,
     [orderIds as string[]],
   );
   return groupByKeys(orderIds, rows.map(toOrderEvent), (e) => e.orderId);

@@ -1,39 +1,75 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import type { Config } from '../config';
 import { viewerFromAuthorization, type Viewer } from '../auth/token';
-import { makeContext } from '../http/server';
+import { formatError, makeContext } from '../http/server';
 import { operationGuard } from '../http/operation-guard';
+import type { LiveContext } from './live.context';
+import { OrderEventHub, type HubStats } from './order-event.hub';
 
-/** graphql-ws close codes this service uses beyond the protocol's own. */
+/**
+ * Close codes this service sends on its graphql-ws sockets, beyond the protocol's own
+ * (graphql-ws uses 4400-4499 for protocol errors; 4429 is its "too many initialisation
+ * requests", so overflow does not reuse it).
+ */
 export enum CloseCode {
-  /** The server is shutting down (RFC 6455 "going away"); reconnect elsewhere or later. */
+  /**
+   * The server is shutting down (RFC 6455 "going away"). Sent after the events already read
+   * for the socket have been written. Reconnect (to another process) with your last cursor.
+   */
   GoingAway = 1001,
-  /** graphql-ws: connection_init carried no valid token. */
+  /**
+   * RFC 6455 "try again later": one of the socket's subscriptions fell more than
+   * SUBSCRIPTION_QUEUE_LIMIT events behind. Nothing was dropped: resubscribe with the cursor
+   * of the last event you received. graphql-ws clients treat it as retryable.
+   */
+  TryAgainLater = 1013,
+  /** graphql-ws: connection_init carried no valid token (missing, malformed or expired). */
   Forbidden = 4403,
 }
 
 export interface SubscriptionServer {
-  /** Closes every socket with 1001 after in-flight deliveries. */
-  close(): Promise<void>;
+  /** The live hub's figures: subscriptions, cursor, reads, reconnects. */
+  stats(): HubStats;
+  /**
+   * Graceful stop: refuses new subscriptions, delivers what has committed, waits (at most
+   * `drainMs`) for queued events to be written, then closes every socket with 1001.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 /**
- * graphql-ws on the HTTP server's /graphql path. The token is read once from the
- * connection_init payload (`{ "authorization": "Bearer …" }`); without a valid one the socket
- * closes with 4403. Each subscription gets its own context (its own EntityManager fork).
+ * graphql-ws on the HTTP server's /graphql path, with this process's OrderEventHub started.
+ * The token is read once from the connection_init payload (`{ "authorization": "Bearer …" }`);
+ * without a valid one the socket closes with 4403. Each operation gets its own context (its
+ * own EntityManager fork) carrying the hub and a way to close its socket.
  */
-export function startSubscriptionServer(
+export async function startSubscriptionServer(
   wsServer: WebSocketServer,
   schema: GraphQLSchema,
   orm: MikroORM,
   config: Config,
   log: Logger,
-): SubscriptionServer {
+): Promise<SubscriptionServer> {
+  const hub = new OrderEventHub({
+    databaseUrl: orm.config.get('clientUrl') as string,
+    log,
+    queueLimit: config.subscriptionQueueLimit,
+    overflowCode: CloseCode.TryAgainLater,
+    safetyPollMs: config.liveSafetyPollMs,
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
+  await hub.start();
   const guard = operationGuard(schema, config);
+  const format = formatError(process.env.NODE_ENV === 'development', log, {
+    hideSuggestions: config.production,
+  });
+  const formatAll = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((e) => format(e.toJSON(), e));
+
   const server = useServer<Record<string, unknown>, { viewer?: Viewer; address?: string }>(
     {
       schema,
@@ -47,24 +83,40 @@ export function startSubscriptionServer(
           );
           if (!viewer) return false;
           ctx.extra.viewer = viewer;
-          ctx.extra.address = (ctx.extra as { request?: { socket?: { remoteAddress?: string } } })
-            .request?.socket?.remoteAddress;
+          ctx.extra.address = ctx.extra.request.socket.remoteAddress;
           return true;
         } catch (err) {
           if (err instanceof GraphQLError) return false;
           throw err;
         }
       },
-      context: (ctx) =>
-        makeContext(orm, config, log, ctx.extra.viewer, ctx.extra.address ?? 'unknown'),
+      context: (ctx): LiveContext => ({
+        ...makeContext(orm, config, log, ctx.extra.viewer, ctx.extra.address ?? 'unknown'),
+        live: {
+          hub,
+          connection: { close: (code, reason) => ctx.extra.socket.close(code, reason) },
+        },
+      }),
+      // Same masking of internal errors as over HTTP.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => formatAll(errors),
     },
     wsServer,
-    // Keep-alive: graphql-ws pings; the ws server drops sockets that stop answering.
+    // Keep-alive: the server pings every 12 s and drops a socket whose pong is 12 s late.
     12_000,
   );
   return {
-    async close() {
+    stats: () => hub.stats(),
+    async close(drainMs = 5000) {
+      await hub.drain(drainMs);
       await server.dispose();
+      // Let the 1001 close frames go out before the process may exit (at most a second).
+      const deadline = Date.now() + 1000;
+      while (wsServer.clients.size > 0 && Date.now() < deadline) {
+        await new Promise((done) => setTimeout(done, 10));
+      }
+      await hub.close();
     },
   };
 }

@@ -16,13 +16,47 @@ query Me {
 `;
 
 /**
+ * graphql-ws reads the token from connection_init, and a browser WebSocket cannot carry HTTP
+ * headers: this copies the Authorization typed into GraphiQL's Headers tab (which GraphiQL keeps
+ * in localStorage) into every connection_init the page sends.
+ */
+const AUTHORIZATION_BRIDGE = `<script>
+(function () {
+  function currentAuthorization() {
+    try {
+      var state = JSON.parse(localStorage.getItem('graphiql:tabState') || 'null');
+      var text = state && state.tabs[state.activeTabIndex]
+        ? state.tabs[state.activeTabIndex].headers
+        : localStorage.getItem('graphiql:headers');
+      var headers = JSON.parse(text || '{}');
+      return headers.Authorization || headers.authorization;
+    } catch (e) {
+      return undefined;
+    }
+  }
+  var send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    try {
+      var message = JSON.parse(data);
+      var authorization = currentAuthorization();
+      if (message.type === 'connection_init' && authorization) {
+        message.payload = Object.assign({}, message.payload, { authorization: authorization });
+        data = JSON.stringify(message);
+      }
+    } catch (e) {}
+    return send.call(this, data);
+  };
+})();
+</script>`;
+
+/**
  * Serves GraphiQL on GET /graphql (Accept: text/html) instead of Apollo's landing page, which
  * loads from a CDN that users behind firewalls cannot reach. The page is one HTML document
  * with its scripts inlined from the @graphql-yoga/render-graphiql package; subscriptions go
  * over graphql-ws on the same path.
  */
 export function graphiqlLandingPage(): ApolloServerPlugin {
-  const html = renderGraphiQL({
+  const page = renderGraphiQL({
     title: 'Orderly GraphiQL',
     endpoint: '/graphql',
     subscriptionsProtocol: 'WS',
@@ -30,6 +64,12 @@ export function graphiqlLandingPage(): ApolloServerPlugin {
     isHeadersEditorEnabled: true,
     shouldPersistHeaders: true,
   });
+  const html = page.replace(
+    '<div id="root"></div>',
+    `${AUTHORIZATION_BRIDGE}<div id="root"></div>`,
+  );
+  if (html === page)
+    throw new Error('GraphiQL page changed shape: the authorization bridge found no root');
   return {
     async serverWillStart() {
       return {

@@ -27,6 +27,8 @@ import { tokenLimitError } from './query-limits';
 
 export interface HttpApp {
   httpServer: Server;
+  /** graphql-ws and this process's live order-event hub. */
+  subscriptions: SubscriptionServer;
   /** Stops accepting, finishes in-flight requests, closes WebSockets with 1001. */
   close(): Promise<void>;
 }
@@ -156,7 +158,7 @@ export async function createHttpApp(
   const development = process.env.NODE_ENV === 'development';
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const subscriptions: SubscriptionServer = startSubscriptionServer(
+  const subscriptions: SubscriptionServer = await startSubscriptionServer(
     wsServer,
     schema,
     orm,
@@ -198,6 +200,11 @@ export async function createHttpApp(
     }
   });
 
+  // This process's live subscriptions (counts and the hub's cursor; no personal data).
+  app.get('/healthz/live', (_req, res) => {
+    res.json(subscriptions.stats());
+  });
+
   const graphql = expressMiddleware(apollo, {
     context: async ({ req, res }) => {
       let viewer: Viewer | undefined;
@@ -235,8 +242,10 @@ export async function createHttpApp(
 
   return {
     httpServer,
+    subscriptions,
     async close() {
-      // Order matters: no new sockets, subscribers told 1001, then in-flight HTTP drained.
+      // Order matters: Apollo's drain destroys every socket without an HTTP request in flight,
+      // upgraded WebSockets included, so subscribers are told 1001 first; then HTTP drains.
       await subscriptions.close();
       await apollo.stop();
       await new Promise<void>((done) => wsServer.close(() => done()));

@@ -1,0 +1,28 @@
+import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { LoggedIn } from '../auth/roles';
+import { OrderKind } from '../orders/order.entity';
+import { OrderEvent } from '../orders/order.types';
+import type { LiveContext } from './live.context';
+import { liveEvents, type OrderStatusChangedArgs } from './live.service';
+
+@Resolver()
+export class OrderStatusResolver {
+  @LoggedIn()
+  @Subscription(() => OrderEvent, {
+    description:
+      "Events of the caller's orders (every order for OPERATOR and ADMIN), optionally narrowed to one order or some kinds. With `after`, the events after that cursor are replayed first and live ones follow: none lost, none twice, in cursor order.",
+    subscribe: ({ args, context }) =>
+      liveEvents.subscribe(context as LiveContext, args as OrderStatusChangedArgs),
+  })
+  orderStatusChanged(
+    @Root() event: OrderEvent | undefined,
+    @Ctx() ctx: RequestContext,
+    // Declared for the schema; `subscribe` above reads them.
+    @Arg('orderId', () => ID, { nullable: true }) _orderId?: string | null,
+    @Arg('kinds', () => [OrderKind], { nullable: true }) _kinds?: OrderKind[] | null,
+    @Arg('after', () => String, { nullable: true }) _after?: string | null,
+  ): OrderEvent {
+    return liveEvents.prepareDelivery(ctx, event);
+  }
+}

@@ -1,0 +1,158 @@
+import { ApolloClient, HttpLink, InMemoryCache, gql, split } from '@apollo/client';
+import type { TypedDocumentNode } from '@apollo/client';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { getMainDefinition } from '@apollo/client/utilities';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { UpdateOrderStateDocument } from '../generated/graphql';
+import { deferred, within } from '../utils/deferred';
+import { OrderFactory } from '../utils/factories';
+import { demo, startTestApp, type TestApp } from '../utils/test-app';
+
+// What a web UI's own documents would say: the order through the `Order` interface, with the
+// cursor of its last event so the live part starts exactly where the page left off.
+interface LiveOrderData {
+  order: { __typename: string; id: string; status: string; events: { cursor: string }[] } | null;
+}
+const LIVE_ORDER: TypedDocumentNode<LiveOrderData, { id: string }> = gql`
+  query LiveOrder($id: ID!) {
+    order(id: $id) {
+      id
+      status
+      events {
+        cursor
+      }
+    }
+  }
+`;
+interface ChangesData {
+  orderStatusChanged: { id: string; cursor: string; orderId: string; toStatus: string | null };
+}
+const ORDER_CHANGES: TypedDocumentNode<ChangesData, { orderId: string; after?: string }> = gql`
+  subscription LiveOrderChanges($orderId: ID!, $after: String) {
+    orderStatusChanged(orderId: $orderId, after: $after) {
+      id
+      cursor
+      orderId
+      toStatus
+    }
+  }
+`;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t?.close());
+
+/** The implementations of `Order`, from introspection, as a UI build step would fetch them. */
+async function possibleOrderTypes(token: string): Promise<string[]> {
+  const res = await t.gql<{ __type: { possibleTypes: { name: string }[] } }>(
+    `{ __type(name: "Order") { possibleTypes { name } } }`,
+    {},
+    { token },
+  );
+  return res.data!.__type.possibleTypes.map((p) => p.name);
+}
+
+describe('@apollo/client as a web UI uses it', () => {
+  it("updates the cached order's status from a subscription event, without refetching", async () => {
+    const token = await t.login(demo.consumer);
+    const operator = await t.login(demo.operator);
+    const order = await new OrderFactory(t.app.orm).create(demo.consumer.id);
+
+    const httpRequests: string[] = [];
+    const wsClient = createClient({
+      url: t.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
+    const client = new ApolloClient({
+      cache: new InMemoryCache({ possibleTypes: { Order: await possibleOrderTypes(token) } }),
+      link: split(
+        ({ query }) => {
+          const main = getMainDefinition(query);
+          return main.kind === 'OperationDefinition' && main.operation === 'subscription';
+        },
+        new GraphQLWsLink(wsClient),
+        new HttpLink({
+          uri: t.url,
+          headers: { authorization: `Bearer ${token}` },
+          fetch: (input, init) => {
+            httpRequests.push(String(init?.body ?? ''));
+            return fetch(input, init);
+          },
+        }),
+      ),
+    });
+    try {
+      // The page: watches the order, and keeps it live from its last event's cursor.
+      const statuses: string[] = [];
+      const changed = new Map<string, ReturnType<typeof deferred<void>>>();
+      const watched = client.watchQuery({ query: LIVE_ORDER, variables: { id: order.id } });
+      const seen = watched.subscribe({
+        next: ({ data }) => {
+          const status = (data as LiveOrderData | undefined)?.order?.status;
+          if (!status || statuses.at(-1) === status) return;
+          statuses.push(status);
+          changed.get(status)?.resolve();
+        },
+      });
+      const waitForStatus = (status: string) => {
+        if (statuses.includes(status)) return Promise.resolve();
+        const d = deferred<void>();
+        changed.set(status, d);
+        return within(d.promise, 10_000, `the page to show ${status} (saw ${statuses})`);
+      };
+      await waitForStatus('PENDING_PAYMENT');
+      const first = client.readQuery({ query: LIVE_ORDER, variables: { id: order.id } })!.order!;
+      watched.subscribeToMore({
+        document: ORDER_CHANGES,
+        variables: { orderId: order.id, after: first.events.at(-1)!.cursor },
+        updateQuery: (_unsafe, { complete, previousData, subscriptionData }) => {
+          const event = subscriptionData.data.orderStatusChanged;
+          if (!complete || !previousData.order || !event.toStatus) return;
+          return {
+            order: {
+              ...previousData.order,
+              status: event.toStatus,
+              events: [...previousData.order.events, { cursor: event.cursor }],
+            },
+          };
+        },
+      });
+      const requestsBefore = httpRequests.length;
+
+      // Someone else (the operator, elsewhere) moves the order on: an offline payment (a SALE
+      // order becomes EFFECTIVE with it), later its expiry.
+      for (const status of ['PAID', 'EXPIRED'] as const) {
+        const res = await t.gql(
+          UpdateOrderStateDocument,
+          { orderId: order.id, status },
+          { token: operator },
+        );
+        expect(res.data?.updateOrderState.errors).toEqual([]);
+        await waitForStatus(status === 'PAID' ? 'EFFECTIVE' : status);
+      }
+
+      // What the page showed, in lifecycle order (PAID may be folded into EFFECTIVE).
+      const lifecycle = ['PENDING_PAYMENT', 'PAID', 'EFFECTIVE', 'EXPIRED'];
+      const steps = statuses.map((s) => lifecycle.indexOf(s));
+      expect(statuses[0]).toBe('PENDING_PAYMENT');
+      expect(statuses.slice(-2)).toEqual(['EFFECTIVE', 'EXPIRED']);
+      expect(steps).toEqual([...steps].sort());
+      // The normalized cache entry itself changed, under the order's concrete type.
+      const key = client.cache.identify({ __typename: first.__typename, id: order.id })!;
+      expect(key).toBe(`${first.__typename}:${order.id}`);
+      expect((client.cache.extract() as Record<string, unknown>)[key]).toMatchObject({
+        status: 'EXPIRED',
+      });
+      expect(httpRequests.length).toBe(requestsBefore);
+      seen.unsubscribe();
+    } finally {
+      client.stop();
+      await wsClient.dispose();
+    }
+  });
+});

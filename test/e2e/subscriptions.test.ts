@@ -1,0 +1,277 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CancelOrderDocument,
+  OrderByIdDocument,
+  PayOrderDocument,
+  UpdateOrderStateDocument,
+} from '../generated/graphql';
+import { OrderFactory } from '../utils/factories';
+import { eventsAfter, headCursor, LiveSocket } from '../utils/live-client';
+import { demo, startTestApp, type TestApp } from '../utils/test-app';
+
+let t: TestApp;
+let orders: OrderFactory;
+const tokens: Record<'consumer' | 'other' | 'operator' | 'admin', string> = {} as never;
+const sockets: LiveSocket[] = [];
+
+function socket(token: string | undefined): LiveSocket {
+  const s = new LiveSocket(t.wsUrl, token);
+  sockets.push(s);
+  return s;
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  orders = new OrderFactory(t.app.orm);
+  [tokens.consumer, tokens.other, tokens.operator, tokens.admin] = await Promise.all([
+    t.login(demo.consumer),
+    t.login(demo.otherConsumer),
+    t.login(demo.operator),
+    t.login(demo.admin),
+  ]);
+});
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((s) => s.dispose()));
+});
+afterAll(() => t?.close());
+
+const cancel = (orderId: string, token: string) =>
+  t.gql(CancelOrderDocument, { orderId }, { token });
+/** The operator moves an order by hand (a SALE order's PAID is followed by EFFECTIVE at once). */
+async function setStatus(orderId: string, status: 'PAID' | 'EXPIRED'): Promise<void> {
+  const res = await t.gql(
+    UpdateOrderStateDocument,
+    { orderId, status },
+    { token: tokens.operator },
+  );
+  expect(res.data?.updateOrderState.errors).toEqual([]);
+}
+const cursorsOf = (events: { cursor: string }[]) => events.map((e) => e.cursor);
+
+describe('orderStatusChanged: who sees what', () => {
+  it("gives a consumer only their own orders' events, and staff everyone's", async () => {
+    const after = await headCursor(t.db);
+    const mine = socket(tokens.consumer).subscribe({ after });
+    const theirs = socket(tokens.other).subscribe({ after });
+    const operator = socket(tokens.operator).subscribe({ after });
+    const admin = socket(tokens.admin).subscribe({ after });
+
+    const a = await orders.create(demo.consumer.id);
+    const b = await orders.create(demo.otherConsumer.id);
+    expect((await cancel(a.id, tokens.consumer)).data?.cancelOrder.errors).toEqual([]);
+    expect((await cancel(b.id, tokens.other)).data?.cancelOrder.errors).toEqual([]);
+
+    const own = await mine.waitForCount(2);
+    expect(own.map((e) => [e.orderId, e.type, e.toStatus])).toEqual([
+      [a.id, 'ORDER_CREATED', 'PENDING_PAYMENT'],
+      [a.id, 'STATUS_CHANGED', 'CANCELLED'],
+    ]);
+    expect(own[1]).toMatchObject({
+      kind: 'SALE',
+      fromStatus: 'PENDING_PAYMENT',
+      actor: { id: demo.consumer.id },
+    });
+    const other = await theirs.waitForCount(2);
+    expect(other.map((e) => e.orderId)).toEqual([b.id, b.id]);
+    for (const staff of [operator, admin]) {
+      const all = await staff.waitForCount(4);
+      expect(all.map((e) => e.cursor)).toEqual(
+        (await eventsAfter(t.db, after)).map((e) => e.cursor),
+      );
+    }
+    // Nothing else trickles in: a consumer never sees the other's two events.
+    expect(await mine.quietFor(300)).toEqual([]);
+    expect(mine.events).toHaveLength(2);
+  });
+
+  it('narrows to one order, or to some kinds', async () => {
+    const after = await headCursor(t.db);
+    const a = await orders.create(demo.consumer.id);
+    const b = await orders.create(demo.consumer.id);
+    const chip = await orders.create(demo.consumer.id, { kind: 'CHIP' as never });
+    const onlyA = socket(tokens.consumer).subscribe({ orderId: a.id, after });
+    const onlyChip = socket(tokens.operator).subscribe({ kinds: ['CHIP'], after });
+    const saleAndShop = socket(tokens.operator).subscribe({ kinds: ['SALE', 'SHOP'], after });
+    await cancel(b.id, tokens.consumer);
+    await cancel(a.id, tokens.consumer);
+
+    expect((await onlyA.waitForCount(2)).map((e) => [e.orderId, e.toStatus])).toEqual([
+      [a.id, 'PENDING_PAYMENT'],
+      [a.id, 'CANCELLED'],
+    ]);
+    expect((await onlyChip.waitForCount(1)).map((e) => e.orderId)).toEqual([chip.id]);
+    expect((await saleAndShop.waitForCount(4)).map((e) => e.orderId)).toEqual([
+      a.id,
+      b.id,
+      b.id,
+      a.id,
+    ]);
+    expect([...(await onlyA.quietFor(200)), ...(await onlyChip.quietFor(0))]).toEqual([]);
+  });
+
+  it("refuses another consumer's order with FORBIDDEN, and staff may watch it", async () => {
+    const theirs = await orders.create(demo.otherConsumer.id);
+    const refused = socket(tokens.consumer).subscribe({ orderId: theirs.id });
+    await refused.waitForEnd();
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(refused.events).toEqual([]);
+
+    const after = await headCursor(t.db);
+    const staff = socket(tokens.operator).subscribe({ orderId: theirs.id, after });
+    await cancel(theirs.id, tokens.other);
+    expect((await staff.waitForCount(1))[0]).toMatchObject({
+      orderId: theirs.id,
+      toStatus: 'CANCELLED',
+    });
+  });
+
+  it('refuses a cursor it did not hand out, an unknown order and an empty kinds list with BAD_USER_INPUT', async () => {
+    const cases = [
+      { after: 'not-a-cursor' },
+      { after: 'f'.repeat(32) },
+      { orderId: 'nope' },
+      { orderId: '00000000-0000-4000-8000-000000000000' },
+      { kinds: [] },
+    ];
+    for (const variables of cases) {
+      const s = socket(tokens.consumer).subscribe(variables as never);
+      await s.waitForEnd();
+      expect(
+        s.errors?.map((e) => e.extensions?.code),
+        JSON.stringify(variables),
+      ).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+
+  it('refuses the subscription over HTTP with BAD_USER_INPUT, pointing at graphql-ws', async () => {
+    const res = await t.gql(
+      'subscription { orderStatusChanged { id } }',
+      {},
+      {
+        token: tokens.consumer,
+      },
+    );
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors?.[0].message).toMatch(/graphql-ws/);
+  });
+
+  it('closes the socket with 4403 for a missing, malformed or forged token', async () => {
+    for (const token of [undefined, 'garbage', `${tokens.consumer}x`]) {
+      const s = socket(token);
+      const stream = s.subscribe({});
+      expect((await s.closed.promise).code).toBe(4403);
+      expect((await stream.waitForEnd()) as { code: number }).toMatchObject({ code: 4403 });
+    }
+  });
+});
+
+describe('orderStatusChanged: cursors', () => {
+  it('replays the events after a cursor, then goes live with no gap and no repeat', async () => {
+    const order = await orders.create(demo.consumer.id);
+    const start = await headCursor(t.db);
+    await setStatus(order.id, 'PAID');
+    const history = await eventsAfter(t.db, start, { orderId: order.id });
+    expect(history.map((e) => e.toStatus)).toContain('PAID');
+    const stream = socket(tokens.consumer).subscribe({ orderId: order.id, after: start });
+    expect(cursorsOf(await stream.waitForCount(history.length))).toEqual(cursorsOf(history));
+
+    await setStatus(order.id, 'EXPIRED');
+    const all = await eventsAfter(t.db, start, { orderId: order.id });
+    expect(all.at(-1)?.toStatus).toBe('EXPIRED');
+    const delivered = await stream.waitForCount(all.length);
+    expect(cursorsOf(delivered)).toEqual(cursorsOf(all));
+    // Cursors compare as plain strings in delivery order.
+    expect([...cursorsOf(delivered)].sort()).toEqual(cursorsOf(delivered));
+    expect(await stream.quietFor(200)).toEqual([]);
+  });
+
+  it('resumes after a disconnect with exactly the events it missed', async () => {
+    const order = await orders.create(demo.consumer.id);
+    const other = await orders.create(demo.consumer.id);
+    const start = await headCursor(t.db);
+    const first = socket(tokens.consumer);
+    const stream = first.subscribe({ after: start });
+    await setStatus(order.id, 'PAID');
+    await stream.waitForCount(
+      (await eventsAfter(t.db, start, { consumerId: demo.consumer.id })).length,
+    );
+    const seen = stream.lastCursor!;
+    await first.dispose();
+
+    // While nobody listens: two orders move.
+    await setStatus(order.id, 'EXPIRED');
+    await cancel(other.id, tokens.consumer);
+    const missed = await eventsAfter(t.db, seen, { consumerId: demo.consumer.id });
+    expect(missed.map((e) => [e.orderId, e.toStatus])).toEqual(
+      expect.arrayContaining([
+        [order.id, 'EXPIRED'],
+        [other.id, 'CANCELLED'],
+      ]),
+    );
+
+    const resumed = socket(tokens.consumer).subscribe({ after: seen });
+    expect(cursorsOf(await resumed.waitForCount(missed.length))).toEqual(cursorsOf(missed));
+    expect(await resumed.quietFor(200)).toEqual([]);
+    expect(stream.events.filter((e) => e.cursor > seen)).toEqual([]);
+  });
+
+  it('lists the same events with the same cursors in Order.events', async () => {
+    await orders.create(demo.consumer.id);
+    const after = await headCursor(t.db);
+    const order = await orders.create(demo.consumer.id);
+    const stream = socket(tokens.consumer).subscribe({ kinds: ['SALE'], after });
+    const pay = await t.gql(
+      PayOrderDocument,
+      { orderId: order.id, payType: 'BALANCE', key: `live-${order.id}` },
+      { token: tokens.consumer },
+    );
+    expect(pay.errors).toBeUndefined();
+    expect(pay.data?.payOrder.errors).toEqual([]);
+    const res = await t.gql(OrderByIdDocument, { id: order.id }, { token: tokens.consumer });
+    expect(res.errors).toBeUndefined();
+    const listed = res.data!.order!.events;
+    expect(listed.slice(0, 2).map((e) => e.toStatus)).toEqual(['PENDING_PAYMENT', 'PAID']);
+    const delivered = await stream.waitForCount(listed.length);
+    expect(delivered.map((e) => [e.id, e.cursor, e.type, e.toStatus])).toEqual(
+      listed.map((e) => [e.id, e.cursor, e.type, e.toStatus]),
+    );
+
+    // Many orders at once load their events in one batch, each order's in cursor order.
+    const list = await t.gql<{
+      orders: { edges: { node: { id: string; events: { cursor: string }[] } }[] };
+    }>(`{ orders(first: 10) { edges { node { id events { cursor } } } } }`, undefined, {
+      token: tokens.consumer,
+    });
+    expect(list.errors).toBeUndefined();
+    const nodes = list.data!.orders.edges.map((e) => e.node);
+    expect(nodes.length).toBeGreaterThan(1);
+    for (const node of nodes) {
+      const cursors = node.events.map((e) => e.cursor);
+      expect(cursors.length).toBeGreaterThan(0);
+      expect([...cursors].sort()).toEqual(cursors);
+    }
+    expect(nodes.find((n) => n.id === order.id)!.events.map((e) => e.cursor)).toEqual(
+      listed.map((e) => e.cursor),
+    );
+  });
+
+  it('catches up from the table when its listening connection drops', async () => {
+    const order = await orders.create(demo.consumer.id);
+    const stream = socket(tokens.consumer).subscribe({
+      orderId: order.id,
+      after: await headCursor(t.db),
+    });
+    const before = t.app.subscriptions.stats().reconnects;
+    await t.db.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+        where application_name = 'orderly-live-hub' and datname = current_database()`,
+    );
+    // Commits while the hub is reconnecting: their notifications go nowhere.
+    const start = await headCursor(t.db);
+    await setStatus(order.id, 'PAID');
+    const committed = await eventsAfter(t.db, start, { orderId: order.id });
+    expect(committed.map((e) => e.toStatus)).toContain('PAID');
+    expect(cursorsOf(await stream.waitForCount(committed.length))).toEqual(cursorsOf(committed));
+    expect(t.app.subscriptions.stats().reconnects).toBeGreaterThan(before);
+  });
+});
