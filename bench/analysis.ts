@@ -256,7 +256,7 @@ async function main(): Promise<void> {
       '',
       '![analyzeChipOrder time against plan size](bench/analysis.svg)',
     ].join('\n');
-    writeFigures('analysis', md, {
+    await writeFigures('analysis', md, {
       machine: machine(db.version),
       calendar: count[0].n,
       results,

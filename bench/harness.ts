@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { format } from 'prettier';
 import { Role } from '../src/platform/accounts/consumer.entity';
 import { signToken } from '../src/platform/auth/token';
 import type { Config } from '../src/platform/config';
@@ -241,10 +242,12 @@ export function table(rows: (string | number)[][]): string {
  * Writes one benchmark's figures: bench/results/<name>.json, and the markdown between
  * `<!-- bench:<name> -->` and `<!-- /bench:<name> -->` in BENCHMARKS.md.
  */
-export function writeFigures(name: string, markdown: string, results: unknown): void {
+export async function writeFigures(name: string, markdown: string, results: unknown) {
   const dir = join(ROOT, 'bench', 'results');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify(results, null, 2) + '\n');
+  // Formatted as `prettier --check .` (in npm test) wants it.
+  const json = await format(JSON.stringify(results), { parser: 'json', printWidth: 100 });
+  writeFileSync(join(dir, `${name}.json`), json);
   const file = join(ROOT, 'BENCHMARKS.md');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const open = `<!-- bench:${name} -->`;

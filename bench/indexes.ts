@@ -246,7 +246,7 @@ async function main(): Promise<void> {
       '',
       `Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
     ].join('\n');
-    writeFigures('indexes', md, {
+    await writeFigures('indexes', md, {
       machine: machine(db.version),
       dataset: sizes[0],
       results: results.map(({ plan: _plan, ...r }) => r),

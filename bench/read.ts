@@ -5,11 +5,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { print } from 'graphql';
-import { Role } from '../src/platform/accounts/consumer.entity';
+import pg from 'pg';
+import { modules } from '../src/modules';
+import { Consumer, Role } from '../src/platform/accounts/consumer.entity';
+import { openDatabase } from '../src/platform/db/orm';
 import { PerfOrderDetailDocument, PerfOrderListDocument } from '../test/generated/graphql';
 import {
   cpuMs,
   deadline,
+  median,
   machine,
   round,
   spawnApp,
@@ -98,6 +102,117 @@ async function compare(app: Child, baseline: Child, token: string, body: string,
   };
 }
 
+const BREAKDOWN_CONNECTIONS = 4;
+
+/** CPU the server spends per request of `body`: `amount` requests after a warm-up. */
+async function cpuPerRequest(server: Child, token: string, body: string, amount: number) {
+  const send = (n: number) =>
+    autocannon({
+      url: server.url,
+      connections: BREAKDOWN_CONNECTIONS,
+      amount: n,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+    });
+  await send(Math.max(20, amount / 5));
+  const before = cpuMs(server.process.pid!);
+  const result = await send(amount);
+  if (result.non2xx || result.errors) throw new Error(`breakdown request failed: ${body}`);
+  return round((cpuMs(server.process.pid!) - before) / amount, 1);
+}
+
+/**
+ * The service's CPU per request as the selection grows, each kind's page alone, and one
+ * statement through MikroORM's find, its execute, and pg: what the ratio above is made of.
+ */
+async function whereTheCpuGoes(app: Child, baseline: Child, token: string, databaseUrl: string) {
+  const body = (query: string, variables: Record<string, unknown> = {}) =>
+    JSON.stringify({ query, variables });
+  const full = print(PerfOrderListDocument);
+  const cases: { what: string; body: string; amount: number; baseline?: boolean }[] = [
+    {
+      what: '`{ __typename }`: HTTP, token, Apollo, the operation guard',
+      body: body('{ __typename }'),
+      amount: 600,
+    },
+    {
+      what: '`orders(first: 20) { edges { node { id } } }`',
+      body: body('{ orders(first: 20) { edges { node { id } } } }'),
+      amount: 400,
+    },
+    {
+      what: '… with `totalCount` and the order columns',
+      body: body(
+        '{ orders(first: 20) { totalCount edges { node { id kind orderNo status statusCode statusLabel payment createdAt updatedAt } } } }',
+      ),
+      amount: 400,
+    },
+    {
+      what: '… and `consumer`, `events { actor }`',
+      body: body(
+        '{ orders(first: 20) { totalCount edges { node { id kind orderNo status statusCode statusLabel payment createdAt updatedAt consumer { id name role } events { id cursor type fromStatus toStatus data occurredAt actor { id name } } } } } }',
+      ),
+      amount: 300,
+    },
+    {
+      what: "… and every kind's fields: the benchmark's `orders(first: 20)`",
+      body: body(full, { first: PAGE }),
+      amount: 150,
+      baseline: true,
+    },
+    ...['CHIP', 'PLAN', 'DRIVER', 'SALE', 'SHOP'].map((kind) => ({
+      what: `\`orders(first: 20, kind: ${kind})\`, every field`,
+      body: body(full, { first: PAGE, kind }),
+      amount: 150,
+    })),
+  ];
+  const requests = [];
+  for (const c of cases) {
+    requests.push({
+      what: c.what,
+      service: await cpuPerRequest(app, token, c.body, c.amount),
+      baseline: c.baseline ? await cpuPerRequest(baseline, token, c.body, c.amount) : undefined,
+    });
+  }
+  // One trivial read of one row, N times in a row, in this process.
+  const orm = await openDatabase(modules, { url: databaseUrl });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const iterations = 2000;
+  const measures: [string, () => Promise<unknown>][] = [
+    [
+      'MikroORM `em.find(Consumer, { id: { $in: [id] } })`',
+      () => orm.em.fork().find(Consumer, { id: { $in: ['89638599'] } }),
+    ],
+    [
+      'MikroORM `em.execute(sql)`',
+      () => orm.em.fork().execute(`select * from consumers where id in ('89638599')`),
+    ],
+    [
+      '`pg` `pool.query(sql, [id])`',
+      () => pool.query(`select * from consumers where id = any($1::bigint[])`, [['89638599']]),
+    ],
+  ];
+  // Interleaved in 5 rounds, the median round of each kept: the machine's other load moves.
+  const samples = measures.map(() => [] as number[]);
+  for (const [, fn] of measures) for (let i = 0; i < 300; i++) await fn();
+  for (let r = 0; r < 5; r++) {
+    for (const [m, [, fn]] of measures.entries()) {
+      const before = process.cpuUsage();
+      for (let i = 0; i < iterations / 5; i++) await fn();
+      const used = process.cpuUsage(before);
+      samples[m].push((used.user + used.system) / (iterations / 5));
+    }
+  }
+  const calls = {
+    iterations,
+    results: measures.map(([what], m) => ({ what, us: Math.round(median(samples[m])) })),
+  };
+  await pool.end();
+  await orm.close(true);
+  return { requests, calls };
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const db = await startDatabase();
@@ -169,6 +284,7 @@ async function main(): Promise<void> {
       }
     }
 
+    const breakdown = await whereTheCpuGoes(app, baseline, operator, db.url);
     const detailStatements = checks.detail.map((d) => d.service).join(' / ');
     const md = [
       `Measured ${new Date().toISOString().slice(0, 10)}, ${SECONDS} s per run after a 2 s warm-up, on ${ids.length} orders (${ROUNDS} of each kind) placed through the API. Statements per request, service / baseline: list ${checks.list.service} / ${checks.list.baseline}; detail (CHIP / PLAN / DRIVER / SALE / SHOP) ${detailStatements} / ${checks.detail.map((d) => d.baseline).join(' / ')}. Response sizes: list ${checks.list.bytes} B, detail ${checks.detail.map((d) => d.bytes).join(' / ')} B. Both answers were checked equal before timing.`,
@@ -201,13 +317,23 @@ async function main(): Promise<void> {
       ]),
       '',
       `Failed requests (errors, timeouts, non-2xx): ${results.reduce((t, r) => t + r.service.failures + r.baseline.failures, 0)}. Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
+      '',
+      `**Where the service's CPU goes.** CPU time of the server process per request (from \`/proc\`), ${BREAKDOWN_CONNECTIONS} connections, after a warm-up: the same page with more and more of the selection, then each kind alone.`,
+      '',
+      table([
+        ['request', 'service CPU ms/req', 'baseline CPU ms/req'],
+        ...breakdown.requests.map((b) => [b.what, b.service, b.baseline ?? '—']),
+      ]),
+      '',
+      `One statement's CPU in the bench process (${breakdown.calls.iterations} of each, interleaved in 5 rounds, median round, µs): ${breakdown.calls.results.map((c) => `${c.what} **${c.us}**`).join('; ')}.`,
     ].join('\n');
-    writeFigures('read', md, {
+    await writeFigures('read', md, {
       machine: machine(db.version),
       seconds: SECONDS,
       orders: ids.length,
       statements: checks,
       results,
+      breakdown,
     });
   } finally {
     await baseline?.stop();

@@ -64,7 +64,9 @@ async function main(): Promise<void> {
       result.code === 0 ? 'ok' : `failed (${result.code})`,
     ]);
     if (part.capture && result.code === 0) {
-      writeFigures(part.name, ['```', result.out.trim(), '```'].join('\n'), { output: result.out });
+      await writeFigures(part.name, ['```', result.out.trim(), '```'].join('\n'), {
+        output: result.out,
+      });
     }
   }
   // PostgreSQL's version, from a throwaway server like the ones the parts used.
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
   const version = db.version;
   await db.stop();
   const m = machine(version);
-  writeFigures(
+  await writeFigures(
     'machine',
     [
       `Last full run: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, \`npm run bench\`, ${round((Date.now() - started) / 1000, 0)} s in all.`,

@@ -244,7 +244,7 @@ async function main(): Promise<void> {
       '',
       `Failed orders: ${results.reduce((t, r) => t + r.service.failures + r.baseline.failures, 0)}. Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
     ].join('\n');
-    writeFigures('write', md, {
+    await writeFigures('write', md, {
       machine: machine(db.version),
       seconds: SECONDS,
       statements,
