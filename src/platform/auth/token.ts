@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role } from '../accounts/consumer.entity';
 import { graphQLError } from '../errors';
@@ -10,8 +11,22 @@ export interface Viewer {
 
 const ISSUER = 'orderly';
 
+const keys = new Map<string, KeyObject>();
+/**
+ * The secret as a KeyObject, made once: given a string, jsonwebtoken first tries to parse it
+ * as a PEM public key and builds the secret key only after that throws, on every request.
+ */
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 export function signToken(viewer: Viewer, secret: string, ttlSeconds: number): string {
-  return jwt.sign({ role: viewer.role }, secret, {
+  return jwt.sign({ role: viewer.role }, keyOf(secret), {
     algorithm: 'HS256',
     subject: viewer.id,
     issuer: ISSUER,
@@ -30,7 +45,7 @@ export function viewerFromAuthorization(header: unknown, secret: string): Viewer
     throw graphQLError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>".');
   }
   try {
-    const claims = jwt.verify(header.slice(7).trim(), secret, {
+    const claims = jwt.verify(header.slice(7).trim(), keyOf(secret), {
       algorithms: ['HS256'],
       issuer: ISSUER,
     }) as jwt.JwtPayload;

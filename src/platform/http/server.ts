@@ -1,6 +1,9 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
@@ -176,10 +179,16 @@ export async function createHttpApp(
     includeStacktraceInErrorResponses: development,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Shutdown is the service's own (src/main.ts: drain, jobs, database). Apollo's handler
+    // would stop and re-raise SIGTERM beside it outside NODE_ENV=test, and the two hung.
+    stopOnTerminationSignals: false,
     parseOptions: guard.parseOptions,
     formatError: formatError(development, log, { hideSuggestions: config.production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No cache hints are used; Apollo's default cache-control plugin would wrap every
+      // field's resolver to look for them (CPU on every field of every list: BENCHMARKS.md).
+      ApolloServerPluginCacheControlDisabled(),
       config.enableGraphiql ? graphiqlLandingPage() : ApolloServerPluginLandingPageDisabled(),
       guard.apolloPlugin(),
       databaseDownStatus(),

@@ -17,11 +17,11 @@ import {
 } from './order.types';
 
 export function toConnection(page: OrderPage): OrderConnection {
-  return {
+  return Object.assign(new OrderConnection(), {
     edges: page.edges,
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    totalCount: page.totalCount,
-  };
+    countTotal: page.countTotal,
+  });
 }
 
 /** Loads consumers by id, one query per batch. */
@@ -118,6 +118,15 @@ export class OrderResolver {
   @FieldResolver(() => [OrderEvent])
   events(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<OrderEvent[]> {
     return ctx.loaders.get('eventsByOrder', loadEventsOfOrders).load(order.id);
+  }
+}
+
+/** totalCount costs a count of every matching order, so it is counted only when asked for. */
+@Resolver(() => OrderConnection)
+export class OrderConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() connection: OrderConnection): Promise<number> {
+    return connection.countTotal();
   }
 }
 

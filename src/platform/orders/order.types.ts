@@ -119,8 +119,12 @@ export class OrderConnection {
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 
+  /** Resolved by OrderConnectionResolver from `countTotal`, only when selected. */
   @Field(() => Int)
   totalCount!: number;
+
+  /** Not a GraphQL field: counts what the list's filter matches. */
+  countTotal!: () => Promise<number>;
 }
 
 @ObjectType()

