@@ -25,7 +25,7 @@ export interface Config {
   requestTimeoutMs: number;
   /** Largest accepted request body (JSON), in bytes. */
   maxBodyBytes: number;
-  /** Query limits: see src/platform/http/query-limits.ts and docs/security.md. */
+  /** Query limits: see src/platform/http/query-limits.ts and the README (Security). */
   maxQueryDepth: number;
   maxQueryAliases: number;
   maxQueryDirectives: number;

@@ -7,7 +7,7 @@ import { START_CURSOR } from '../../src/platform/events/order-event.mapping';
 
 /**
  * The authorization matrix: one row per root field of the schema, saying what each actor gets.
- * docs/proof.md explains the convention; test/e2e/proof-authz.test.ts runs it and fails when
+ * README, Proof, explains the convention; test/e2e/proof-authz.test.ts runs it and fails when
  * the schema has a root field without a row here.
  *
  * - ALLOWED: no UNAUTHENTICATED or FORBIDDEN error and the object was not hidden. A business

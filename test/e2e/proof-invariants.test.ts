@@ -9,7 +9,7 @@ import { secondsAgo, tomorrow } from './insurance-fixtures';
 import { ADDRESS, makeShop, type TestShop } from './shop-fixtures';
 
 /**
- * Random interleavings of what several consumers, an operator and an admin do (docs/proof.md):
+ * Random interleavings of what several consumers, an operator and an admin do (README, Proof):
  * batches of operations sent at once, batch after batch. After each sequence the invariants of
  * test/utils/proof-invariants.ts must hold: the books balance, nothing below zero, no plant
  * double-booked, every order's history a valid path of its kind's state machine.

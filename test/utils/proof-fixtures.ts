@@ -22,7 +22,7 @@ import { ADDRESS, makeShop, type TestShop } from '../e2e/shop-fixtures';
 import { ck101Lot } from './chip-plans';
 import { demo, type Account, type TestApp } from './test-app';
 
-/** The five callers every root field is tried with (docs/proof.md). */
+/** The five callers every root field is tried with (README, Proof). */
 export const ACTORS = ['anonymous', 'owner', 'other', 'operator', 'admin'] as const;
 export type Actor = (typeof ACTORS)[number];
 

@@ -24,7 +24,7 @@ import { checkPageSize } from '../pagination';
 
 /**
  * The limits every GraphQL operation must stay under, over HTTP and over graphql-ws alike.
- * Over one: QUERY_TOO_COMPLEX, before any resolver runs. docs/security.md lists the defaults.
+ * Over one: QUERY_TOO_COMPLEX, before any resolver runs. The README's Security section lists the defaults.
  */
 export interface QueryLimits {
   /** Nesting of fields: `{ me { id } }` is 2. Fragments add no level. */
