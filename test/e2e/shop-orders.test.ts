@@ -120,7 +120,8 @@ describe('confirmShopOrder (seed 002 processCode 2)', () => {
     ['a recipient of 51 characters', { recipient: '李'.repeat(51) }, 'recipient'],
     ['an empty address', { address: '' }, 'address'],
     ['an address of 201 characters', { address: 'x'.repeat(201) }, 'address'],
-    ['an address with a control character', { address: 'Room 1\u0000' }, 'address'],
+    // (NUL itself never gets here: the edge refuses it in any string as BAD_USER_INPUT.)
+    ['an address with a control character', { address: 'Room 1\u0007' }, 'address'],
     ['letters for a telephone number', { telNum: 'call me' }, 'telNum'],
     ['a telephone number of 3 digits', { telNum: '110' }, 'telNum'],
     ['a telephone number of 16 digits', { telNum: '1234567890123456' }, 'telNum'],
