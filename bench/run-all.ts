@@ -8,6 +8,26 @@ import { ROOT, deadline, machine, round, startDatabase, table, writeFigures } fr
 
 deadline(10);
 
+/*
+ * Each part runs in a process group of its own (detached), so that when the whole run stops
+ * (deadline, Ctrl-C, a crash) the part goes with everything it started: its app servers and
+ * its embedded PostgreSQL. A plain child would be left running as an orphan.
+ */
+const running = new Set<number>();
+function killParts(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on('exit', killParts);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => process.exit(130));
+}
+
 interface Part {
   name: string;
   script: string;
@@ -31,15 +51,17 @@ function run(part: Part): Promise<{ code: number | null; out: string; seconds: n
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', join(ROOT, 'bench', part.script), ...(part.args ?? [])],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], detached: true },
     );
+    if (child.pid) running.add(child.pid);
     child.stdout.on('data', (chunk) => {
       out += chunk;
       process.stdout.write(chunk);
     });
-    child.on('exit', (code) =>
-      done({ code, out, seconds: round((Date.now() - started) / 1000, 0) }),
-    );
+    child.on('exit', (code) => {
+      if (child.pid) running.delete(child.pid);
+      done({ code, out, seconds: round((Date.now() - started) / 1000, 0) });
+    });
   });
 }
 
