@@ -7,7 +7,14 @@ import {
   DepositDocument,
   type ChipPlanInput,
 } from '../generated/graphql';
-import { ck101Lot, DIAZ, FERNANDEZ, REED, seedExamplePlan } from '../utils/chip-plans';
+import {
+  ck101Lot,
+  DIAZ,
+  farApartPlan,
+  FERNANDEZ,
+  REED,
+  seedExamplePlan,
+} from '../utils/chip-plans';
 import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
 
 let t: TestApp;
@@ -201,6 +208,31 @@ describe('confirmation rules', () => {
     expect(paid.errors).toEqual([]);
     expect(paid.order!.payment).toBe('60000.00');
     expect(await balance(demo.thirdConsumer.id)).toBe('0.00');
+  });
+
+  it('refuses two lots whose waits add up beyond a 32-bit integer as BAD_USER_INPUT, charging nothing', async () => {
+    const plan = farApartPlan(100_000_000);
+    // Each lot is bookable on its own, so only the total stands between the plan and a debit.
+    for (const lot of plan.lots) {
+      const alone = await t.gql(
+        AnalyzeChipOrderDocument,
+        { input: { ...plan, lots: [lot] } },
+        { token: tokens[demo.consumer.id] },
+      );
+      expect(alone.data!.analyzeChipOrder.feasible).toBe(true);
+    }
+    const before = await counts();
+    const balanceBefore = await balance(demo.consumer.id);
+    const res = await confirm(plan, 'far-apart');
+    expect(res.data?.confirmChipOrder ?? null).toBeNull();
+    expect(res.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      figure: 'totalWaitTime',
+    });
+    expect(await balance(demo.consumer.id)).toBe(balanceBefore);
+    expect(await counts()).toEqual(before);
+    const keys = await t.db.query(`select 1 from idempotency_keys where key = 'far-apart'`);
+    expect(keys.rows).toEqual([]);
   });
 
   it('asks who is calling before confirming', async () => {
