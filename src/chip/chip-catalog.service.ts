@@ -4,6 +4,7 @@ import { badInput } from '../platform/errors';
 import { isIntId } from '../platform/ids';
 import { groupByKeys, indexByKeys } from '../platform/loaders';
 import { Decimal } from '../platform/money';
+import { checkPageSize } from '../platform/pagination';
 import {
   ChipOperationType,
   ChipType,
@@ -118,21 +119,29 @@ export class ChipCatalogService {
       .load(plantId);
   }
 
-  /** Bookings overlapping [from, to) (unbounded where null), ordered by start. */
+  /**
+   * The first `first` (1..100, else BAD_USER_INPUT) bookings overlapping [from, to) (unbounded
+   * where null), ordered by start. Bookings of a plant never overlap, so the next page starts
+   * at `from` = the last booking's end.
+   */
   bookings(
     ctx: RequestContext,
     plantId: number,
-    from: number | null,
-    to: number | null,
+    window: { from: number | null; to: number | null; first: number },
   ): Promise<PlantBookingType[]> {
+    const { from, to } = window;
+    const first = checkPageSize(window.first);
     if (from !== null && to !== null && from > to) {
       throw badInput('bookings: from must not be after to.', { field: 'from' });
     }
     return ctx.loaders
-      .get<number, PlantBookingType[]>(`chipBookingsByPlant:${from}:${to}`, async (ids, em) => {
-        const rows = await loadBookingRows(em, ids, from, to);
-        return groupByKeys(ids, rows, (b) => b.plantId);
-      })
+      .get<number, PlantBookingType[]>(
+        `chipBookingsByPlant:${from}:${to}:${first}`,
+        async (ids, em) => {
+          const rows = await loadBookingRows(em, ids, from, to, first);
+          return groupByKeys(ids, rows, (b) => b.plantId);
+        },
+      )
       .load(plantId);
   }
 
@@ -204,12 +213,16 @@ export class ChipCatalogService {
   }
 }
 
-/** Bookings of some plants overlapping [from, to), by plant then start (an index range scan). */
+/**
+ * At most `limit` bookings per plant overlapping [from, to), by plant then start: one lateral
+ * probe of the exclusion constraint's index per plant, so a busy plant cannot swell the page.
+ */
 export async function loadBookingRows(
   em: EntityManager,
   plantIds: readonly number[],
   from: number | null,
   to: number | null,
+  limit: number,
 ): Promise<PlantBookingType[]> {
   const rows = await em.execute<
     {
@@ -221,10 +234,15 @@ export async function loadBookingRows(
       end_tick: string;
     }[]
   >(
-    `select plant_id, order_id, lot, step, start_tick, end_tick from chip_bookings
-      where plant_id = any(?::int[]) and int8range(start_tick, end_tick) && int8range(?, ?)
-      order by plant_id, start_tick`,
-    [intArray(plantIds), from, to],
+    `select b.plant_id, b.order_id, b.lot, b.step, b.start_tick, b.end_tick
+       from unnest(?::int[]) as p (id)
+       cross join lateral (
+         select plant_id, order_id, lot, step, start_tick, end_tick from chip_bookings
+          where plant_id = p.id and int8range(start_tick, end_tick) && int8range(?, ?)
+          order by start_tick limit ?
+       ) b
+      order by b.plant_id, b.start_tick`,
+    [intArray(plantIds), from, to, limit],
   );
   return rows.map((r) =>
     Object.assign(new PlantBookingType(), {

@@ -1,4 +1,5 @@
 import { Decimal, sum } from '../platform/money';
+import { MAX_TICK } from './chip-plan.input';
 import type { ScheduledLot, TimedOperation } from './chip-plan.model';
 import { ChipPlanKpi, LotSchedule, PlantLoad, ScheduledOperation } from './chip-plan.types';
 
@@ -104,4 +105,33 @@ export function computeKpi(
     lots: lotSchedules,
     plantLoads,
   });
+}
+
+/** The smallest GraphQL Int; MAX_TICK is the largest. */
+const MIN_INT = -MAX_TICK - 1;
+
+/**
+ * The first tick figure of the KPIs that a GraphQL Int cannot carry (a sum of waits, a load,
+ * the slack of a plan starting far in the past), or undefined when all fit. graphql-js would
+ * fail to serialize such a figure after the work was done, so the caller refuses the plan.
+ */
+export function kpiOutOfRange(kpi: ChipPlanKpi): { figure: string; value: number } | undefined {
+  const figures: [string, number][] = [
+    ['finishTime', kpi.finishTime],
+    ['slack', kpi.slack],
+    ['totalWaitTime', kpi.totalWaitTime],
+  ];
+  kpi.lots.forEach((lot, i) => {
+    figures.push([`lots[${i}].start`, lot.start], [`lots[${i}].finish`, lot.finish]);
+    figures.push([`lots[${i}].waitTime`, lot.waitTime]);
+    for (const op of lot.operations) {
+      figures.push(
+        [`lots[${i}].operations.start`, op.start],
+        [`lots[${i}].operations.end`, op.end],
+      );
+    }
+  });
+  kpi.plantLoads.forEach((load, i) => figures.push([`plantLoads[${i}].busyTime`, load.busyTime]));
+  const out = figures.find(([, value]) => value > MAX_TICK || value < MIN_INT);
+  return out && { figure: out[0], value: out[1] };
 }

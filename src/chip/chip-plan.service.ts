@@ -10,7 +10,7 @@ import type { ChipOrderPayload } from './chip-order.types';
 import { chipOrders } from './chip-order.service';
 import type { ChipPlanInput } from './chip-plan.input';
 import { MAX_LOTS, MAX_STEPS, MAX_TICK } from './chip-plan.input';
-import { computeKpi } from './chip-plan.kpi';
+import { computeKpi, kpiOutOfRange } from './chip-plan.kpi';
 import type { Plan, ScheduledLot } from './chip-plan.model';
 import {
   bookingWindows,
@@ -161,10 +161,20 @@ export class ChipPlanService {
             operations: lotJudgement.timed[index],
           }))
         : undefined;
+    const kpi = lots ? computeKpi(lots, plan.budget, plan.expectedTime) : null;
+    // Ends fit an Int, but sums and differences of them may not (two lots each waiting 2e9
+    // ticks): refused before anything is written, so a confirmation never debits for them.
+    const overflow = kpi && kpiOutOfRange(kpi);
+    if (overflow) {
+      throw badInput(
+        `The plan's ${overflow.figure} would be ${overflow.value} ticks, beyond what a GraphQL Int carries (${-MAX_TICK - 1} to ${MAX_TICK}); bring its start times closer together.`,
+        { field: ['input'], figure: overflow.figure },
+      );
+    }
     const analysis = Object.assign(new ChipPlanAnalysis(), {
       feasible: violations.length === 0,
       violations,
-      kpi: lots ? computeKpi(lots, plan.budget, plan.expectedTime) : null,
+      kpi,
     });
     return { analysis, lots, chipIds };
   }

@@ -197,6 +197,21 @@ export const DEMO_CHIPS: ChipSeed[] = [
   madeUp('PX101', 2, 5),
   madeUp('HG256', 8, 2),
   madeUp('TK450', 10, 3),
+  // The rest of the catalogue (issue 3 asks for tens of chips): a spread of step counts and of
+  // plants per step, so the order page shows short and long chips, rare and common steps.
+  madeUp('BT300', 4, 3),
+  madeUp('EM512', 5, 3),
+  madeUp('FX220', 3, 3),
+  madeUp('GP940', 9, 2),
+  madeUp('IR150', 3, 2),
+  madeUp('JC808', 6, 2),
+  madeUp('KS350', 5, 4),
+  madeUp('MC032', 4, 2),
+  madeUp('NV128', 7, 2),
+  madeUp('OP660', 2, 3),
+  madeUp('SN077', 4, 4),
+  madeUp('UV405', 6, 3),
+  madeUp('WL600', 5, 3),
 ];
 
 /**

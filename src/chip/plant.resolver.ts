@@ -54,15 +54,17 @@ export class PlantResolver {
   }
 
   @FieldResolver(() => [PlantBookingType], {
-    description: 'Booked operations overlapping [from, to), ordered by start.',
+    description:
+      "Booked operations overlapping [from, to), ordered by start: the first `first` (1..100). The next page starts at from = the last one's end.",
   })
   bookings(
     @Root() plant: PlantType,
     @Arg('from', () => Int, { nullable: true }) from: number | null,
     @Arg('to', () => Int, { nullable: true }) to: number | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number,
     @Ctx() ctx: RequestContext,
   ): Promise<PlantBookingType[]> {
-    return catalog.bookings(ctx, plant.id, from ?? null, to ?? null);
+    return catalog.bookings(ctx, plant.id, { from: from ?? null, to: to ?? null, first });
   }
 }
 

@@ -11,6 +11,7 @@ import {
   CK101_PLANTS,
   ck101Lot,
   DIAZ,
+  farApartPlan,
   FERNANDEZ,
   REED,
   seedExamplePlan,
@@ -484,6 +485,44 @@ describe('bad input', () => {
     ]);
     // A finish beyond GraphQL's Int cannot be shown, so there are no KPIs (documented).
     expect(analysis.kpi).toBeNull();
+  });
+
+  it('refuses two lots whose waits add up beyond a 32-bit integer as BAD_USER_INPUT, not an internal error', async () => {
+    const res = await t.gql(AnalyzeChipOrderDocument, { input: farApartPlan() }, { token });
+    expect(res.data?.analyzeChipOrder ?? null).toBeNull();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['input'],
+      figure: 'totalWaitTime',
+    });
+    expect(res.errors![0].message).toContain('totalWaitTime would be 3999999996 ticks');
+    // Either lot alone fits, and is judged as usual.
+    const one = await analyze({ ...farApartPlan(), lots: [farApartPlan().lots[1]] });
+    expect(one.kpi!.totalWaitTime).toBe(1_999_999_998);
+  });
+
+  it('refuses a plan so far before the deadline that its slack is beyond a 32-bit integer', async () => {
+    const res = await t.gql(
+      AnalyzeChipOrderDocument,
+      {
+        input: {
+          budget: '750',
+          expectedTime: 2_147_483_647,
+          lots: [
+            {
+              chipName: 'CK101',
+              quantity: 1,
+              plantNames: CK101_PLANTS,
+              startTimes: [-2_147_483_648, -2_147_483_600, -2_147_483_500],
+            },
+          ],
+        },
+      },
+      { token },
+    );
+    expect(res.data?.analyzeChipOrder ?? null).toBeNull();
+    expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', figure: 'slack' });
   });
 
   it('asks who is calling before analysing', async () => {

@@ -8,7 +8,7 @@ import {
   ProductionClockDocument,
   SetPlantStatusDocument,
 } from '../generated/graphql';
-import { ck101Lot, REED } from '../utils/chip-plans';
+import { CK101_PLANTS, ck101Lot, REED } from '../utils/chip-plans';
 import { demo, startTestApp, type TestApp } from '../utils/test-app';
 
 // Seed 000's order page for DM878, verbatim.
@@ -102,9 +102,14 @@ describe('the order page (chip)', () => {
   it('lists tens of chips and their steps in a fixed number of queries', async () => {
     const { result: res, count } = await countStatements(() => t.gql(ChipsDocument));
     const chips = res.data!.chips;
-    expect(chips.length).toBeGreaterThanOrEqual(10);
+    expect(chips.length).toBeGreaterThanOrEqual(20);
     expect(chips.map((c) => c.name)).toEqual(expect.arrayContaining(['DM878', 'CK101', 'NB666']));
     expect(chips.find((c) => c.name === 'NB666')!.operationCount).toBe(4);
+    // Every step of every chip can be made somewhere.
+    for (const chip of chips) {
+      expect(chip.operations).toHaveLength(chip.operationCount);
+      for (const op of chip.operations) expect(op.plants.length).toBeGreaterThanOrEqual(2);
+    }
     // chips, their operations, the plants of every step: no query per chip or per step.
     expect(count).toBeLessThanOrEqual(3);
   });
@@ -172,6 +177,59 @@ describe('the factory page (plants)', () => {
     expect(missing.data!.plant).toBeNull();
     const malformed = await t.gql(PlantByIdDocument, { id: 'not-an-id' }, { token: consumer });
     expect(malformed.data!.plant).toBeNull();
+  });
+
+  it("pages a plant's bookings: 100 at most by default, `first` on request, the next page from the last end", async () => {
+    // 120 one-chip lots back to back: 120 one-tick bookings on Reed, at ticks 1000..1119.
+    const lots = Array.from({ length: 120 }, (_, i) => ({
+      chipName: 'CK101',
+      quantity: 1,
+      plantNames: CK101_PLANTS,
+      startTimes: [1000 + i, 2000 + i, 3000 + i],
+    }));
+    const order = await t.gql(
+      ConfirmChipOrderDocument,
+      { input: { budget: '1000000', expectedTime: 2_000_000_000, lots }, key: 'cat-many' },
+      { token: consumer },
+    );
+    expect(order.data!.confirmChipOrder.errors).toEqual([]);
+    const plants = (await t.gql(PlantsDocument, {}, { token: consumer })).data!.plants;
+    const reed = plants.find((p) => p.name === REED)!;
+    const page = async (from: number, first?: number) => {
+      const res = await t.gql(PlantByIdDocument, { id: reed.id, from, first }, { token: consumer });
+      expect(res.errors).toBeUndefined();
+      return res.data!.plant!.bookings.map((b) => b.start);
+    };
+    const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+    expect(await page(1000)).toEqual(range(1000, 100));
+    expect(await page(1000, 30)).toEqual(range(1000, 30));
+    expect(await page(1030, 30)).toEqual(range(1030, 30));
+    expect(await page(1100, 100)).toEqual(range(1100, 20));
+    for (const first of [0, 101]) {
+      const res = await t.gql(
+        PlantByIdDocument,
+        { id: reed.id, from: 1000, first },
+        { token: consumer },
+      );
+      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    }
+  });
+
+  it('weighs bookings by `first` in the query cost: a factory page asking for every booking of every plant is too complex', async () => {
+    const pages = (first: number) =>
+      `{ ${Array.from(
+        { length: 8 },
+        (_, i) =>
+          `p${i}: plants { bookings(first: ${first}) { orderId lot step start end plant { name } } }`,
+      ).join(' ')} }`;
+    const tooMuch = await t.gql(pages(100), {}, { token: consumer });
+    expect(tooMuch.errors![0].extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 'cost',
+    });
+    const fewer = await t.gql(pages(10), {}, { token: consumer });
+    expect(fewer.errors).toBeUndefined();
+    expect(fewer.data.p0.length).toBeGreaterThanOrEqual(40);
   });
 
   it('refuses a bookings window whose from is after its to as bad input', async () => {

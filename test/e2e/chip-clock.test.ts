@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/platform/config';
 import {
   AdvanceProductionClockDocument,
   AnalyzeChipOrderDocument,
@@ -196,8 +197,18 @@ describe('the last tick', () => {
 });
 
 describe('a clock that ticks by itself', () => {
+  it('reads PRODUCTION_TICK_MS: a positive period ticks, unset or 0 leaves the clock to ADMIN', () => {
+    expect(loadConfig({ PRODUCTION_TICK_MS: '250' }).productionTickMs).toBe(250);
+    expect(loadConfig({}).productionTickMs).toBeUndefined();
+    expect(loadConfig({ PRODUCTION_TICK_MS: '0' }).productionTickMs).toBeUndefined();
+    expect(() => loadConfig({ PRODUCTION_TICK_MS: 'fast' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PRODUCTION_TICK_MS: '-5' })).toThrow(/PRODUCTION_TICK_MS/);
+  });
+
   it('moves every PRODUCTION_TICK_MS and takes orders along', async () => {
-    const ticking = await startTestApp({ config: { productionTickMs: 25 } });
+    // Through the environment, as an operator sets it, not the config object.
+    vi.stubEnv('PRODUCTION_TICK_MS', '25');
+    const ticking = await startTestApp().finally(() => vi.unstubAllEnvs());
     try {
       const token = await ticking.login(demo.consumer);
       const clock = await ticking.gql(ProductionClockDocument);

@@ -5,9 +5,18 @@ import {
   ChipOrderPageDocument,
   ConfirmChipOrderDocument,
   DepositDocument,
+  PlantsDocument,
+  SetPlantStatusDocument,
   type ChipPlanInput,
 } from '../generated/graphql';
-import { ck101Lot, DIAZ, FERNANDEZ, REED, seedExamplePlan } from '../utils/chip-plans';
+import {
+  ck101Lot,
+  DIAZ,
+  farApartPlan,
+  FERNANDEZ,
+  REED,
+  seedExamplePlan,
+} from '../utils/chip-plans';
 import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
 
 let t: TestApp;
@@ -203,6 +212,61 @@ describe('confirmation rules', () => {
     expect(await balance(demo.thirdConsumer.id)).toBe('0.00');
   });
 
+  it('refuses two lots whose waits add up beyond a 32-bit integer as BAD_USER_INPUT, charging nothing', async () => {
+    const plan = farApartPlan(100_000_000);
+    // Each lot is bookable on its own, so only the total stands between the plan and a debit.
+    for (const lot of plan.lots) {
+      const alone = await t.gql(
+        AnalyzeChipOrderDocument,
+        { input: { ...plan, lots: [lot] } },
+        { token: tokens[demo.consumer.id] },
+      );
+      expect(alone.data!.analyzeChipOrder.feasible).toBe(true);
+    }
+    const before = await counts();
+    const balanceBefore = await balance(demo.consumer.id);
+    const res = await confirm(plan, 'far-apart');
+    expect(res.data?.confirmChipOrder ?? null).toBeNull();
+    expect(res.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      figure: 'totalWaitTime',
+    });
+    expect(await balance(demo.consumer.id)).toBe(balanceBefore);
+    expect(await counts()).toEqual(before);
+    const keys = await t.db.query(`select 1 from idempotency_keys where key = 'far-apart'`);
+    expect(keys.rows).toEqual([]);
+  });
+
+  it('refuses a plan whose plant went into maintenance after analysis: PLAN_INFEASIBLE, nothing charged', async () => {
+    const token = tokens[demo.consumer.id];
+    const plan = ck101Lot(97000, 2);
+    const analysis = await t.gql(AnalyzeChipOrderDocument, { input: plan }, { token });
+    expect(analysis.data!.analyzeChipOrder.feasible).toBe(true);
+    const plants = (await t.gql(PlantsDocument, {}, { token })).data!.plants;
+    const diaz = plants.find((p) => p.name === DIAZ)!;
+    const setDiaz = (status: 'MAINTENANCE' | 'RUNNING') =>
+      t.gql(SetPlantStatusDocument, { plantId: diaz.id, status }, { token: tokens[demo.admin.id] });
+    const before = await counts();
+    const balanceBefore = await balance(demo.consumer.id);
+    await setDiaz('MAINTENANCE');
+    try {
+      const payload = (await confirm(plan, 'maintenance-between')).data!.confirmChipOrder;
+      expect(payload.order).toBeNull();
+      expect(payload.errors.map((e) => e.code)).toEqual(['PLAN_INFEASIBLE']);
+      expect(payload.analysis!.violations.map((v) => [v.code, v.lot, v.step, v.plantName])).toEqual(
+        [['PLANT_IN_MAINTENANCE', 0, 2, DIAZ]],
+      );
+      expect(await balance(demo.consumer.id)).toBe(balanceBefore);
+      expect(await counts()).toEqual(before);
+    } finally {
+      await setDiaz('RUNNING');
+    }
+    // Nothing was kept, the key included: the same key goes through once the plant runs again.
+    const paid = (await confirm(plan, 'maintenance-between')).data!.confirmChipOrder;
+    expect(paid.errors).toEqual([]);
+    expect(paid.order!.payment).toBe('1500.00');
+  });
+
   it('asks who is calling before confirming', async () => {
     const res = await t.gql(ConfirmChipOrderDocument, { input: ck101Lot(40000), key: 'anon' });
     expect(res.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
@@ -283,15 +347,18 @@ describe('confirmations racing', () => {
       );
       const before = await counts();
       const pending = confirm(ck101Lot(90000, 10), 'db-clash', demo.otherConsumer);
-      for (let waited = 0; waited < 100; waited++) {
+      // Only an insert seen waiting proves the clash reached the constraint, not the judge.
+      let sawWait = false;
+      for (let waited = 0; waited < 200 && !sawWait; waited++) {
         const { rows } = await t.db.query(
           `select count(*)::int as n from pg_stat_activity
             where wait_event_type = 'Lock' and query like '%insert into chip_bookings%'`,
         );
-        if (rows[0].n > 0) break;
-        await new Promise((r) => setTimeout(r, 50));
+        sawWait = rows[0].n > 0;
+        if (!sawWait) await new Promise((r) => setTimeout(r, 50));
       }
       await holder.query('commit');
+      expect(sawWait).toBe(true);
       const payload = (await pending).data!.confirmChipOrder;
       expect(payload.order).toBeNull();
       expect(payload.errors.map((e) => e.code)).toEqual(['PLAN_INFEASIBLE']);
@@ -301,6 +368,38 @@ describe('confirmations racing', () => {
       expect(await counts()).toEqual(before);
     } finally {
       holder.release();
+    }
+  });
+});
+
+describe('the exclusion constraint on its own', () => {
+  it('has PostgreSQL refuse an overlapping booking of one plant (SQLSTATE 23P01), and take one that only touches', async () => {
+    const a = (await confirm(ck101Lot(95000, 10), 'sql-a')).data!.confirmChipOrder.order!.id;
+    const b = (await confirm(ck101Lot(96000, 10), 'sql-b')).data!.confirmChipOrder.order!.id;
+    const client = await t.db.connect();
+    // Moves b's Reed booking by hand, bypassing the service: onto a's [95000, 95004), then
+    // onto [95004, 95008), which touches it (half-open intervals).
+    const rebook = async (start: number, end: number) => {
+      await client.query('begin');
+      try {
+        await client.query(`delete from chip_bookings where order_id = $1 and step = 1`, [b]);
+        await client.query(
+          `insert into chip_bookings (order_id, lot, step, plant_id, start_tick, end_tick)
+           select $1, 0, 1, plant_id, $2, $3 from chip_bookings where order_id = $4 and step = 1`,
+          [b, start, end, a],
+        );
+      } finally {
+        await client.query('rollback');
+      }
+    };
+    try {
+      await expect(rebook(95002, 95006)).rejects.toMatchObject({
+        code: '23P01',
+        constraint: 'chip_bookings_no_overlap',
+      });
+      await expect(rebook(95004, 95008)).resolves.toBeUndefined();
+    } finally {
+      client.release();
     }
   });
 });

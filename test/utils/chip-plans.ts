@@ -49,3 +49,18 @@ export function ck101Lot(at: number, quantity = 1, budget = '1000000'): ChipPlan
     ],
   };
 }
+
+/**
+ * Issue 3's overflow report: two one-chip CK101 lots whose steps lie a billion ticks apart,
+ * from `at`. Every tick fits an Int and each lot waits 1999999998 ticks, but the plan's total
+ * wait, 3999999996, does not.
+ */
+export function farApartPlan(at = 0): ChipPlanInput {
+  const lot = (offset: number) => ({
+    chipName: 'CK101',
+    quantity: 1,
+    plantNames: CK101_PLANTS,
+    startTimes: [0, 1_000_000_000, 2_000_000_000].map((s) => at + offset + s),
+  });
+  return { budget: '1500', expectedTime: 2_147_483_647, lots: [lot(0), lot(10)] };
+}
