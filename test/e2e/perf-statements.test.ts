@@ -19,8 +19,6 @@ let orderIds: string[];
 beforeAll(async () => {
   t = await startTestApp({
     onQuery: (sql) => statements.push(sql),
-    // 50 orders with every nested field weigh more than the default cost limit allows.
-    config: { maxQueryCost: 1_000_000 },
   });
   tokens = {
     insurance: await t.login(demo.consumer),
