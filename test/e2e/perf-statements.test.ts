@@ -41,7 +41,7 @@ async function counted<T>(work: () => Promise<T>): Promise<{ result: T; sql: str
   statements = [];
   const result = await work();
   const sql = statements.splice(0);
-  // PERF_SQL=1 prints them: what BENCHMARKS.md's statement table was read from.
+  // PERF_SQL=1 prints them: README, Data model and indexes, "Statements per GraphQL operation".
   if (process.env.PERF_SQL) console.log(`${sql.length} statements:\n${sql.join('\n')}`);
   return { result, sql };
 }
