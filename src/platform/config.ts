@@ -96,7 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryAliases: intEnv(env, 'MAX_QUERY_ALIASES', 30),
     maxQueryDirectives: intEnv(env, 'MAX_QUERY_DIRECTIVES', 20),
     maxQueryTokens: intEnv(env, 'MAX_QUERY_TOKENS', 2000, 1),
-    maxQueryCost: intEnv(env, 'MAX_QUERY_COST', 50_000, 1),
+    // A page of 100 orders of every kind with every nested field (about 107000) fits: README, Security.
+    maxQueryCost: intEnv(env, 'MAX_QUERY_COST', 120_000, 1),
     mutationRateLimit: intEnv(env, 'MUTATION_RATE_LIMIT', 60),
     mutationRateWindowSeconds: intEnv(env, 'MUTATION_RATE_WINDOW_SECONDS', 10, 1),
     corsOrigins: listEnv(env, 'CORS_ORIGINS'),

@@ -5,6 +5,8 @@ import {
   getIntrospectionQuery,
   parse,
   print,
+  visit,
+  type ASTNode,
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -12,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/platform/config';
 import { checkQueryLimits, queryLimits } from '../../src/platform/http/query-limits';
+import { MAX_PAGE_SIZE } from '../../src/platform/pagination';
 import { DepositDocument } from '../generated/graphql';
 import { demo, startTestApp, type TestApp } from '../utils/test-app';
 import { connectWs, type WsConnection } from '../utils/ws-run';
@@ -59,6 +62,32 @@ function operationsIn(document: DocumentNode): OperationDefinitionNode[] {
   );
 }
 
+/** The variables the operation passes as some field's `first`, through the fragments it spreads. */
+function pageVariables(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (node: ASTNode) =>
+    visit(node, {
+      Argument(arg) {
+        if (arg.name.value === 'first' && arg.value.kind === Kind.VARIABLE) {
+          names.add(arg.value.name.value);
+        }
+      },
+      FragmentSpread(spread) {
+        const name = spread.name.value;
+        const fragment = document.definitions.find(
+          (d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name,
+        );
+        if (fragment && !seen.has(name)) {
+          seen.add(name);
+          walk(fragment);
+        }
+      },
+    });
+  walk(operation);
+  return [...names];
+}
+
 function emittedSchema(): GraphQLSchema {
   return buildSchema(readFileSync('schema.graphql', 'utf8'));
 }
@@ -76,21 +105,57 @@ describe('query limits: the defaults leave room for real clients', () => {
     const docs = existsSync('docs') ? readdirSync('docs').map((f) => `docs/${f}`) : [];
     sources.push('README.md', ...docs.filter((f) => f.endsWith('.md')));
     let checked = 0;
+    const atLargestPage: string[] = [];
     for (const path of sources) {
       const text = readFileSync(path, 'utf8');
       const blocks = path.endsWith('.graphql')
         ? [text]
         : [...text.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
       for (const block of blocks) {
-        const document = parse(block);
+        // As the server parses: over the token limit, parse throws.
+        const document = parse(block, { maxTokens: DEFAULTS.maxTokens });
         for (const operation of operationsIn(document)) {
-          const refusal = checkQueryLimits(schema, document, operation, {}, DEFAULTS);
+          // Every page a variable sizes at its largest, so a client may page as far as `first` allows.
+          const variables = Object.fromEntries(
+            pageVariables(document, operation).map((name) => [name, MAX_PAGE_SIZE]),
+          );
+          const refusal = checkQueryLimits(schema, document, operation, variables, DEFAULTS);
           expect(refusal?.message, `${path}: ${operation.name?.value}`).toBeUndefined();
           checked += 1;
+          if (Object.keys(variables).length > 0) atLargestPage.push(operation.name?.value ?? path);
         }
       }
     }
     expect(checked).toBeGreaterThan(5);
+    // The costliest documents are among them: the perf page, and each business's order list.
+    expect(atLargestPage).toEqual(
+      expect.arrayContaining(['PerfOrderList', 'ChipOrderPage', 'ShopOrderList', 'MyOrders']),
+    );
+  });
+
+  it('weighs the fragments of each order kind as alternatives, not as a sum', () => {
+    const schema = emittedSchema();
+    const cost = (selection: string) => {
+      const document = parse(`{ orders(first: 50) { edges { node { ${selection} } } } }`);
+      const refusal = checkQueryLimits(
+        schema,
+        document,
+        operationsIn(document)[0],
+        {},
+        {
+          ...DEFAULTS,
+          maxCost: 1,
+        },
+      );
+      return refusal?.extensions.measured;
+    };
+    const chip = `... on ChipOrder { lots { operations { plant { name } } } }`;
+    const shop = `... on ShopOrder { lines { name count } }`;
+    expect(cost(chip)).toBe(10602);
+    expect(cost(shop)).toBe(1102);
+    // An order is one kind: the chip order's schedule is the costliest it can be.
+    expect(cost(`${chip} ${shop}`)).toBe(10602);
+    expect(cost(`id ${chip} ${shop}`)).toBe(10652);
   });
 
   it("lets a client's 4-level nested list of chip orders through: orders(first: 50) … lots { operations { plant { name } } }", () => {
@@ -158,7 +223,7 @@ describe('query limits: over one, QUERY_TOO_COMPLEX before any resolver runs', (
     expect(res.errors?.[0].extensions).toMatchObject({
       code: 'QUERY_TOO_COMPLEX',
       limit: 'cost',
-      maximum: 50_000,
+      maximum: 120_000,
     });
     expect(res.errors?.[0].extensions?.measured).toBeGreaterThan(200_000);
     expect(res.statements).toBe(0);
@@ -343,13 +408,13 @@ describe('limits from the environment', () => {
     expect(config.maxBodyBytes).toBe(4096);
   });
 
-  it('documents its defaults: depth 12, aliases 30, directives 20, tokens 2000, cost 50000', () => {
+  it('documents its defaults: depth 12, aliases 30, directives 20, tokens 2000, cost 120000', () => {
     expect(DEFAULTS).toEqual({
       maxDepth: 12,
       maxAliases: 30,
       maxDirectives: 20,
       maxTokens: 2000,
-      maxCost: 50_000,
+      maxCost: 120_000,
     });
     expect(loadConfig({}).maxBodyBytes).toBe(1_048_576);
   });

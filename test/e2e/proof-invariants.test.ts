@@ -438,4 +438,66 @@ describe('random interleavings of several consumers keep the invariants', () => 
     expect(problems).toContain(`chip order ${chip!.id}`);
     expect(problems).toContain(`SHOP order ${shopOrder!.id}: EXPIRED → PAID`);
   });
+
+  it('notice a negative balance, a negative stock and overlapping bookings, which only constraints keep out', async () => {
+    const clock = await t.gql(D.ProofProductionClockDocument, {});
+    const confirmed = await t.gql(
+      D.ProofConfirmChipOrderDocument,
+      {
+        input: ck101Lot(clock.data!.productionClock.now + 200_000),
+        idempotencyKey: 'notice-overlap',
+      },
+      { token: tokenOf(1) },
+    );
+    const chip = confirmed.data?.confirmChipOrder.order;
+    expect(chip?.id, JSON.stringify(confirmed)).toBeTruthy();
+    const { rows: bookings } = await t.db.query<{ id: string; plant_id: number }>(
+      `select id, plant_id from chip_bookings where order_id = $1 order by id`,
+      [chip!.id],
+    );
+    expect(bookings.length).toBeGreaterThanOrEqual(2);
+    const [moved, kept] = bookings;
+    const breaks = {
+      balance: [
+        `update bank_accounts set balance = -1 where consumer_id = $1`,
+        [demo.otherConsumer.id],
+      ],
+      stock: [`update products set stock = -1 where id = $1`, [shop.productIds[1]]],
+      // One step's booking moved onto another's plant and hours.
+      overlap: [
+        `update chip_bookings m set plant_id = k.plant_id, start_tick = k.start_tick, end_tick = k.end_tick
+           from chip_bookings k where m.id = $1 and k.id = $2`,
+        [moved.id, kept.id],
+      ],
+    } as const;
+
+    // The database is the guard: each break, tried by SQL, fails on its constraint.
+    const refusal = async ([sql, params]: readonly [string, readonly unknown[]]) =>
+      t.db.query(sql, [...params]).then(
+        () => undefined,
+        (err: { code?: string; constraint?: string }) => `${err.code} ${err.constraint}`,
+      );
+    expect(await refusal(breaks.balance)).toBe('23514 bank_accounts_balance_check');
+    expect(await refusal(breaks.stock)).toBe('23514 products_stock_check');
+    expect(await refusal(breaks.overlap)).toBe('23P01 chip_bookings_no_overlap');
+
+    // The checker is the second guard: with the constraints dropped in a transaction that is
+    // rolled back, the same rows go in and it names each.
+    const client = await t.db.connect();
+    try {
+      await client.query('begin');
+      await client.query(`alter table bank_accounts drop constraint bank_accounts_balance_check`);
+      await client.query(`alter table products drop constraint products_stock_check`);
+      await client.query(`alter table chip_bookings drop constraint chip_bookings_no_overlap`);
+      for (const [sql, params] of Object.values(breaks)) await client.query(sql, [...params]);
+      const problems = (await checkInvariants(client, { initialStock })).join('\n');
+      expect(problems).toContain(`consumer ${demo.otherConsumer.id} has a negative balance -1.00`);
+      expect(problems).toContain(`product ${shop.productIds[1]} has stock -1`);
+      expect(problems).toMatch(new RegExp(`overlapping bookings: .*"a":"${chip!.id}"`));
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+    expect(await refusal(breaks.overlap)).toBe('23P01 chip_bookings_no_overlap');
+  });
 });

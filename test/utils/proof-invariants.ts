@@ -10,6 +10,9 @@ import type { OrderStatus } from '../../src/platform/orders/order.entity';
  * rows. Each check returns what it found wrong, as sentences; an empty list means it holds.
  */
 
+/** A pool, or one client inside a transaction (the self-check plants rows it rolls back). */
+type Queryable = Pick<pg.Pool, 'query'>;
+
 /** Statuses in which an order paid from the bank has all its payment with the service. */
 const HOLDS_PAYMENT = new Set(['PAID', 'IN_PRODUCTION', 'COMPLETED', 'UNDERWRITING', 'EFFECTIVE']);
 /**
@@ -23,7 +26,7 @@ const HOLDS_NOTHING = new Set(['PENDING_PAYMENT', 'CANCELLED', 'REJECTED']);
  * negative; deposits (ledger rows without an order) are never negative; and the sum of all
  * balances plus what orders collected minus what they refunded equals all deposits.
  */
-export async function checkLedger(db: pg.Pool): Promise<string[]> {
+export async function checkLedger(db: Queryable): Promise<string[]> {
   const problems: string[] = [];
   const { rows: accounts } = await db.query<{
     consumer_id: string;
@@ -92,7 +95,7 @@ export async function checkLedger(db: pg.Pool): Promise<string[]> {
  * none of it before payment, once cancelled or rejected, or once a shop order expired unpaid.
  * Ledger rows of an order belong to its owner.
  */
-export async function checkOrderMoney(db: pg.Pool): Promise<string[]> {
+export async function checkOrderMoney(db: Queryable): Promise<string[]> {
   const problems: string[] = [];
   const { rows } = await db.query<{
     id: string;
@@ -140,7 +143,7 @@ export async function checkOrderMoney(db: pg.Pool): Promise<string[]> {
  * is left plus what live (not cancelled, not expired) shop orders hold.
  */
 export async function checkStock(
-  db: pg.Pool,
+  db: Queryable,
   initial: Map<string, number> = new Map(),
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -165,7 +168,7 @@ export async function checkStock(
  * Plants: no two bookings of one plant overlap; a cancelled chip order has no bookings and
  * every other one has one booking per scheduled operation.
  */
-export async function checkBookings(db: pg.Pool): Promise<string[]> {
+export async function checkBookings(db: Queryable): Promise<string[]> {
   const problems: string[] = [];
   const { rows: overlaps } = await db.query(`
     select a.plant_id, a.order_id as a, b.order_id as b, a.start_tick, a.end_tick, b.start_tick as b_start, b.end_tick as b_end
@@ -205,7 +208,7 @@ interface EventRow {
  * status, then STATUS_CHANGED events each an allowed move of the kind's state table from where
  * the previous one left it, ending at the order's status (code and label agreeing).
  */
-export async function checkEventPaths(db: pg.Pool): Promise<string[]> {
+export async function checkEventPaths(db: Queryable): Promise<string[]> {
   const problems: string[] = [];
   const tables = new Map(allOrderKinds().map((d) => [d.kind as string, d.table]));
   const { rows: orders } = await db.query<{
@@ -261,7 +264,7 @@ export async function checkEventPaths(db: pg.Pool): Promise<string[]> {
 
 /** Every invariant at once. */
 export async function checkInvariants(
-  db: pg.Pool,
+  db: Queryable,
   options: { initialStock?: Map<string, number> } = {},
 ): Promise<string[]> {
   return [

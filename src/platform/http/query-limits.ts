@@ -3,6 +3,7 @@ import {
   Kind,
   getNamedType,
   getNullableType,
+  isAbstractType,
   isInterfaceType,
   isListType,
   isObjectType,
@@ -146,7 +147,9 @@ function shapeOf(
  * The estimated number of fields resolving the operation takes: every field counts 1 for each
  * time it is resolved. A field with a `first` argument multiplies what is inside by its value
  * (its default, or 20, when absent): a list by itself, a connection (`orders(first: 50)`) its
- * `edges` or `nodes`. Other lists multiply by 10. Introspection counts nothing (it reads the
+ * `edges` or `nodes`. Other lists multiply by 10. A field of an interface or union type counts
+ * as its costliest possible type: `... on ChipOrder` and `... on ShopOrder` under one order are
+ * alternatives, not a sum, since each order is of one kind. Introspection counts nothing (it reads the
  * schema, not the database). `first` outside 1..100 is refused here already (BAD_USER_INPUT),
  * as the resolvers' `checkPageSize` would.
  */
@@ -180,7 +183,29 @@ export function operationCost(
   };
 
   // Cost for one resolution of the parent; linear in it, so fragments memoize per page size.
+  // An abstract parent (`Order`) resolves as one of its types: the costliest one counts, as
+  // the fragments of the other types (`... on ChipOrder` for a shop order) resolve nothing.
   const costOf = (
+    selectionSet: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    page: number | undefined,
+  ): number => {
+    const narrows = selectionSet.selections.some((s) => s.kind !== Kind.FIELD);
+    if (!parent || !isAbstractType(parent) || !narrows) return costAs(selectionSet, parent, page);
+    const types = schema.getPossibleTypes(parent);
+    if (types.length === 0) return costAs(selectionSet, parent, page);
+    return Math.max(...types.map((type) => costAs(selectionSet, type, page)));
+  };
+
+  // Whether fields selected on `condition` resolve for an object of type `type`.
+  const applies = (condition: GraphQLNamedType | undefined, type: GraphQLNamedType | undefined) =>
+    !condition ||
+    !type ||
+    condition === type ||
+    !isObjectType(type) ||
+    (isAbstractType(condition) && schema.isSubType(condition, type));
+
+  const costAs = (
     selectionSet: SelectionSetNode,
     parent: GraphQLNamedType | undefined,
     page: number | undefined,
@@ -190,19 +215,21 @@ export function operationCost(
       if (selection.kind === Kind.FIELD) {
         total += fieldCost(selection, parent, page);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition
+        const condition = selection.typeCondition
           ? schema.getType(selection.typeCondition.name.value)
-          : parent;
-        total += costOf(selection.selectionSet, type, page);
+          : undefined;
+        if (!applies(condition, parent)) continue;
+        total += costOf(selection.selectionSet, isObjectType(parent) ? parent : condition, page);
       } else {
-        const key = `${selection.name.value}:${page ?? ''}`;
+        const fragment = fragments.get(selection.name.value);
+        const condition = fragment && schema.getType(fragment.typeCondition.name.value);
+        if (!fragment || !applies(condition, parent)) continue;
+        const type = isObjectType(parent) ? parent : condition;
+        const key = `${selection.name.value}:${page ?? ''}:${type?.name ?? ''}`;
         let cost = memo.get(key);
         if (cost === undefined) {
           memo.set(key, 0); // a cycle counts nothing
-          const fragment = fragments.get(selection.name.value);
-          cost = fragment
-            ? costOf(fragment.selectionSet, schema.getType(fragment.typeCondition.name.value), page)
-            : 0;
+          cost = costOf(fragment.selectionSet, type, page);
           memo.set(key, cost);
         }
         total += cost;
