@@ -16,6 +16,7 @@ import {
 } from '../generated/graphql';
 import { expireDueOrders } from '../../src/insurance/insurance-order.lifecycle';
 import {
+  endPeriod,
   filledUnderwrite,
   ids,
   paidPlanOrder,
@@ -473,12 +474,10 @@ describe('alterUnderwriteResult', () => {
     await submit(underwriteId, 'PASSED', secondsAgo(20));
     const byConsumer = await alter(underwriteId, 'FAILED', secondsAgo(5), consumer);
     expect(byConsumer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const expired = await t.gql(
-      UpdateOrderStateDocument,
-      { orderId, status: 'EXPIRED' },
-      { token: operator },
-    );
-    expect(expired.data?.updateOrderState.order?.status).toBe('EXPIRED');
+    // Its year passes and the clock sweeps it.
+    await endPeriod(t, orderId);
+    expect(await expireDueOrders(t.app.orm.em.fork())).toBeGreaterThanOrEqual(1);
+    expect(await orderStatus(orderId)).toBe('EXPIRED');
     const late = await alter(underwriteId, 'FAILED', secondsAgo(5));
     expect(codes(late.data?.alterUnderwriteResult.errors)).toEqual(['INVALID_TRANSITION']);
     expect(await ledger(orderId)).toEqual(['-5500.00']);
