@@ -493,6 +493,50 @@ describe('updateOrderState on plan orders', () => {
     }
     expect(await orderStatus(orderId)).toBe('PAID');
   });
+
+  it('refuses EXPIRED by hand before stopAt, changing nothing; allows it once stopAt has passed', async () => {
+    const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
+    await submit(underwriteId, 'PASSED', secondsAgo(5));
+    const period = async () =>
+      (
+        await t.db.query(`select start_at, stop_at from plan_order_ext where order_id = $1`, [
+          orderId,
+        ])
+      ).rows[0];
+    const stored = await period();
+    const events = await eventTypes(orderId);
+    const early = await t.gql(
+      UpdateOrderStateDocument,
+      { orderId, status: 'EXPIRED' },
+      { token: admin },
+    );
+    expect(early.data?.updateOrderState).toEqual({
+      order: null,
+      errors: [
+        {
+          code: 'INVALID_TRANSITION',
+          message: `This PLAN order is effective until ${stored.stop_at.toISOString()}; it expires after that, not before.`,
+        },
+      ],
+    });
+    expect(await orderStatus(orderId)).toBe('EFFECTIVE');
+    expect(await eventTypes(orderId)).toEqual(events);
+    expect(await period()).toEqual(stored);
+
+    // Once the year is over, staff need not wait for the clock.
+    await endPeriod(t, orderId);
+    const due = await t.gql(
+      UpdateOrderStateDocument,
+      { orderId, status: 'EXPIRED' },
+      { token: operator },
+    );
+    expect(due.data?.updateOrderState.order).toMatchObject({ status: 'EXPIRED', statusCode: 9 });
+    const { rows } = await t.db.query(
+      `select actor_id, data from order_events where order_id = $1 order by id desc limit 1`,
+      [orderId],
+    );
+    expect(rows[0]).toEqual({ actor_id: demo.operator.id, data: { manual: true } });
+  });
 });
 
 describe('the alter* calls and photos', () => {
