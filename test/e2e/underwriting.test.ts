@@ -482,6 +482,28 @@ describe('alterUnderwriteResult', () => {
     expect(codes(late.data?.alterUnderwriteResult.errors)).toEqual(['INVALID_TRANSITION']);
     expect(await ledger(orderId)).toEqual(['-5500.00']);
   });
+
+  it('refuses even a correction to the same result once the order has expired, changing nothing', async () => {
+    const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
+    await submit(underwriteId, 'PASSED', secondsAgo(20));
+    await endPeriod(t, orderId);
+    await expireDueOrders(t.app.orm.em.fork());
+    const stored = await underwriteRow(underwriteId);
+    const events = await eventTypes(orderId);
+    const res = await alter(underwriteId, 'PASSED', secondsAgo(5), admin);
+    expect(res.data?.alterUnderwriteResult.errors).toEqual([
+      {
+        code: 'INVALID_TRANSITION',
+        message: 'The result of a EXPIRED plan order can no longer change.',
+        field: ['underwriteId'],
+      },
+    ]);
+    // Result time and operator stay as they were; no event, no money.
+    expect(await underwriteRow(underwriteId)).toEqual(stored);
+    expect(await eventTypes(orderId)).toEqual(events);
+    expect(await orderStatus(orderId)).toBe('EXPIRED');
+    expect(await ledger(orderId)).toEqual(['-5500.00']);
+  });
 });
 
 describe('updateOrderState on plan orders', () => {
