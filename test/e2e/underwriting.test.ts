@@ -775,3 +775,44 @@ describe('underwriteByOrder', () => {
     expect(await orderStatus(orderId)).toBe('EXPIRED');
   });
 });
+
+describe('the real place and its update time', () => {
+
+  it('accepts a refill right after an alterRealPlace stamped by a client clock a little ahead, keeping the later time', async () => {
+    const { underwriteId } = await filledUnderwrite(t, consumer, operator);
+    // Within the five minutes of clock skew the service allows.
+    const ahead = new Date(Date.now() + 2 * 60_000).toISOString();
+    const moved = await t.gql(
+      AlterRealPlaceDocument,
+      { underwriteId, realPlace: '客户端时钟快两分钟', realUpdateTime: ahead },
+      { token: operator },
+    );
+    expect(moved.data?.alterRealPlace.errors).toEqual([]);
+    const refill = await t.gql(
+      FillUnderwriteDocument,
+      {
+        input: {
+          underwriteId,
+          realPlace: '复验地点',
+          certificateState: 'COMPLETE',
+          problems: [],
+          photos: [],
+        },
+      },
+      { token: admin },
+    );
+    expect(refill.data?.fillUnderwrite.errors).toEqual([]);
+    expect(refill.data?.fillUnderwrite.underwrite).toMatchObject({
+      realPlace: '复验地点',
+      realUpdateTime: ahead,
+    });
+    // The stored time did not move back: a delayed write older than the last one stays refused.
+    const delayed = await t.gql(
+      AlterRealPlaceDocument,
+      { underwriteId, realPlace: '迟到的旧写入', realUpdateTime: secondsAgo(1) },
+      { token: operator },
+    );
+    expect(codes(delayed.data?.alterRealPlace.errors)).toEqual(['STALE_UPDATE']);
+    expect((await underwriteRow(underwriteId)).real_place).toBe('复验地点');
+  });
+});
