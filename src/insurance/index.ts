@@ -12,7 +12,7 @@ import {
   PlanOrderExt,
   SaleOrderExt,
 } from './insurance-order.entity';
-import { startExpiryClock, takeEffect } from './insurance-order.lifecycle';
+import { refuseEarlyExpiry, startExpiryClock, takeEffect } from './insurance-order.lifecycle';
 import { InsuranceOrderResolver, OrderItemResolver } from './insurance-order.resolver';
 import { DriverOrderResolver, SaleOrderResolver } from './driver-sale-order.resolver';
 import { PlanOrderResolver } from './plan-order.resolver';
@@ -39,6 +39,9 @@ defineOrderKind({
   payable: true,
   // A paid plan order waits for createUnderwrite; underwriting moves it on.
   cancellableFrom: [OrderStatus.PENDING_PAYMENT],
+  async afterManualTransition(ctx: TxContext, order: Order, _from: OrderStatus, to: OrderStatus) {
+    await refuseEarlyExpiry(ctx.em, order, to);
+  },
 });
 
 // A paid driver or sale order takes effect at once, for one year from now.
@@ -51,6 +54,7 @@ const effectiveOncePaid = {
   // An offline payment recorded with updateOrderState takes effect the same way.
   async afterManualTransition(ctx: TxContext, order: Order, _from: OrderStatus, to: OrderStatus) {
     if (to === OrderStatus.PAID) await takeEffect(ctx.em, order, ctx.viewer?.id ?? null);
+    await refuseEarlyExpiry(ctx.em, order, to);
   },
 } satisfies Partial<OrderKindDefinition>;
 defineOrderKind({

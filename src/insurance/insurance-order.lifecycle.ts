@@ -67,6 +67,33 @@ async function refuseDriversAlreadyEffective(em: EntityManager, order: Order): P
 }
 
 /**
+ * updateOrderState may expire an order only once its stopAt has passed (the issue: EFFECTIVE
+ * → EXPIRED after stopAt): staff then need not wait for the clock's next sweep, but cannot end
+ * cover the consumer paid for early. INVALID_TRANSITION while stopAt is ahead of `now`, the
+ * same clock `expireDueOrders` uses; an order without a period has nothing to wait for.
+ * Runs in updateOrderState's transaction, so the refusal rolls the move back.
+ */
+export async function refuseEarlyExpiry(
+  em: EntityManager,
+  order: Order,
+  to: OrderStatus,
+  now: Date = new Date(),
+): Promise<void> {
+  if (to !== OrderStatus.EXPIRED || !EXT_TABLE[order.kind]) return;
+  const [row] = await em.execute<{ stop_at: Date | null }[]>(
+    `select stop_at from ${EXT_TABLE[order.kind]} where order_id = ?`,
+    [order.id],
+  );
+  if (row?.stop_at && new Date(row.stop_at) > now) {
+    throw BusinessError.of(
+      ErrorCode.INVALID_TRANSITION,
+      `This ${order.kind} order is effective until ${new Date(row.stop_at).toISOString()}; it expires after that, not before.`,
+      ['status'],
+    );
+  }
+}
+
+/**
  * Moves every EFFECTIVE insurance order whose stopAt has passed (by `now`) to EXPIRED, each in
  * its own transaction under its row lock, with the clock (null) as actor. Returns how many.
  */

@@ -2,7 +2,8 @@ import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity';
 import type { OrderStateTable, Transition } from '../platform/orders/order-state';
 
 // Moves every insurance kind shares: payment (staff may record an offline payment by hand,
-// as the seed's updateOrderState example does with 已支付), cancellation before payment, expiry.
+// as the seed's updateOrderState example does with 已支付), cancellation before payment, expiry
+// (by hand only once stopAt has passed: refuseEarlyExpiry in insurance-order.lifecycle.ts).
 const paymentAndCancellation: Transition[] = [
   {
     from: S.PENDING_PAYMENT,
@@ -15,7 +16,7 @@ const paymentAndCancellation: Transition[] = [
     from: S.EFFECTIVE,
     to: S.EXPIRED,
     manual: true,
-    by: 'expiry timer after stopAt, or updateOrderState',
+    by: 'expiry timer, or updateOrderState, once stopAt has passed',
   },
 ];
 

@@ -39,6 +39,8 @@ export const ids = {
   drivers: D.drivers.slice(0, 4).map((d) => d.id),
   otherDriver: D.drivers[4].id,
   thirdDrivers: D.drivers.slice(6, 8).map((d) => d.id),
+  /** Glass and scratches: glass breakage at 300.00 × the vehicle's factor. */
+  glassPlan: D.plans[3].id,
 };
 
 export const tomorrow = () => new Date(Date.now() + 24 * 3600 * 1000).toISOString();
@@ -185,4 +187,21 @@ export async function insuranceRowCounts(t: TestApp): Promise<Record<string, num
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = await countRows(t, table);
   return counts;
+}
+
+/**
+ * Lets an EFFECTIVE order's year pass: its period moves a year back, so stopAt was a minute ago
+ * (start and stop together: the table checks stopAt > startAt).
+ */
+export async function endPeriod(
+  t: TestApp,
+  orderId: string,
+  table: 'plan_order_ext' | 'driver_order_ext' | 'sale_order_ext' = 'plan_order_ext',
+): Promise<void> {
+  const { rowCount } = await t.db.query(
+    `update ${table} set start_at = now() - interval '1 year 1 minute',
+       stop_at = now() - interval '1 minute' where order_id = $1`,
+    [orderId],
+  );
+  expect(rowCount).toBe(1);
 }

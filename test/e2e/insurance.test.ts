@@ -18,6 +18,7 @@ import { expireDueOrders } from '../../src/insurance/insurance-order.lifecycle';
 import { seedInsurance } from '../../src/insurance/insurance.seed';
 import {
   countRows,
+  endPeriod,
   ids,
   insuranceRowCounts,
   paidPlanOrder,
@@ -34,7 +35,11 @@ let operator: string;
 let statements = 0;
 let counting = false;
 beforeAll(async () => {
-  t = await startTestApp({ onQuery: () => void (counting && statements++) });
+  t = await startTestApp({
+    onQuery: () => void (counting && statements++),
+    // The tests run the expiry sweep themselves; the clock's own must not race them.
+    config: { insuranceExpirySweepMs: 3_600_000 },
+  });
   [consumer, other, third, operator] = await Promise.all([
     t.login(demo.consumer),
     t.login(demo.otherConsumer),
@@ -659,6 +664,100 @@ describe('placeAnSaleOrder', () => {
     );
     expect(foreign.data?.placeAnSaleOrder.errors[0].code).toBe('NOT_FOUND');
   });
+
+  it('saves nothing when a price, the summary or the payment is not the quoted one', async () => {
+    const before = await insuranceRowCounts(t);
+    const res = await t.gql(
+      PlaceAnSaleOrderDocument,
+      {
+        input: {
+          vehicleId: ids.secondCar,
+          quotationId: ids.secondCarQuotation,
+          items: [
+            { planItemId: ids.compulsoryItem, price: '760.00' },
+            { planItemId: ids.glass, price: '200.00' },
+          ],
+          summary: '960.00',
+          payment: '900.00',
+        },
+      },
+      { token: consumer },
+    );
+    expect(res.data?.placeAnSaleOrder.order).toBeNull();
+    expect(res.data?.placeAnSaleOrder.errors.map((e) => [e.code, e.field!.join('.')])).toEqual([
+      ['PRICE_MISMATCH', 'input.items.1.price'],
+      ['PRICE_MISMATCH', 'input.summary'],
+      ['PRICE_MISMATCH', 'input.payment'],
+    ]);
+    expect(await insuranceRowCounts(t)).toEqual(before);
+  });
+
+  it('refuses an unknown vehicle as NOT_FOUND for driver and sale orders alike, saving nothing', async () => {
+    const before = await insuranceRowCounts(t);
+    for (const vehicleId of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+      const driver = await t.gql(
+        PlaceAnDriverOrderDocument,
+        { input: { vehicleId, driverIds: [ids.drivers[0]], summary: '50.00', payment: '50.00' } },
+        { token: consumer },
+      );
+      const sale = await t.gql(
+        PlaceAnSaleOrderDocument,
+        {
+          input: {
+            vehicleId,
+            quotationId: ids.secondCarQuotation,
+            items: [{ planItemId: ids.compulsoryItem, price: '760.00' }],
+            summary: '760.00',
+            payment: '760.00',
+          },
+        },
+        { token: consumer },
+      );
+      for (const errors of [
+        driver.data?.placeAnDriverOrder.errors,
+        sale.data?.placeAnSaleOrder.errors,
+      ]) {
+        expect(errors).toEqual([
+          {
+            code: 'NOT_FOUND',
+            message: 'You have no vehicle with this id.',
+            field: ['input', 'vehicleId'],
+          },
+        ]);
+      }
+    }
+    expect(await insuranceRowCounts(t)).toEqual(before);
+  });
+});
+
+describe('bad ids', () => {
+  it("gives no drivers for an unknown vehicle, and FORBIDDEN for another consumer's", async () => {
+    for (const vehicleId of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+      const res = await t.gql(DriversOfVehicleDocument, { vehicleId }, { token: consumer });
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.driversOfVehicle).toEqual([]);
+    }
+    const foreign = await t.gql(
+      DriversOfVehicleDocument,
+      { vehicleId: ids.otherCar },
+      { token: consumer },
+    );
+    expect(foreign.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('answers updateOrderState on an unknown order with NOT_FOUND', async () => {
+    for (const orderId of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
+      const res = await t.gql(
+        UpdateOrderStateDocument,
+        { orderId, status: 'EXPIRED' },
+        { token: operator },
+      );
+      expect(res.data?.updateOrderState).toEqual({
+        order: null,
+        errors: [{ code: 'NOT_FOUND', message: 'No such order.' }],
+      });
+    }
+  });
 });
 
 describe('expiry', () => {
@@ -696,6 +795,85 @@ describe('expiry', () => {
       { vehicleId: ids.otherCar },
       { token: other },
     );
+    expect(drivers.data?.driversOfVehicle).toEqual([]);
+  });
+
+  it('refuses to expire a sale order by hand before its stopAt, then allows it after', async () => {
+    const placed = await t.gql(
+      PlaceAnSaleOrderDocument,
+      {
+        input: {
+          vehicleId: ids.thirdCar,
+          quotationId: ids.thirdCarQuotation,
+          items: [{ planItemId: ids.glass, price: '360.00' }],
+          summary: '360.00',
+          payment: '360.00',
+        },
+      },
+      { token: third },
+    );
+    const orderId = placed.data!.placeAnSaleOrder.order!.id;
+    expect((await pay(orderId, third)).data?.payOrder.order?.status).toBe('EFFECTIVE');
+    const expire = () =>
+      t.gql(UpdateOrderStateDocument, { orderId, status: 'EXPIRED' }, { token: operator });
+    const early = await expire();
+    expect(early.data?.updateOrderState.errors.map((e) => e.code)).toEqual(['INVALID_TRANSITION']);
+    const order = await t.gql(InsuranceOrderDocument, { id: orderId }, { token: third });
+    expect(order.data?.order?.status).toBe('EFFECTIVE');
+    expect(order.data?.order?.events.map((e) => e.toStatus).at(-1)).toBe('EFFECTIVE');
+    await endPeriod(t, orderId, 'sale_order_ext');
+    expect((await expire()).data?.updateOrderState.order?.status).toBe('EXPIRED');
+  });
+});
+
+describe('the expiry clock', () => {
+  let fast: TestApp;
+  beforeAll(async () => {
+    fast = await startTestApp({ config: { insuranceExpirySweepMs: 200 } });
+  });
+  afterAll(() => fast?.close());
+
+  it('expires an order by itself once its stopAt has passed, with an event by no one', async () => {
+    const token = await fast.login(demo.consumer);
+    const placed = await fast.gql(
+      PlaceAnDriverOrderDocument,
+      {
+        input: {
+          vehicleId: ids.car,
+          driverIds: [ids.drivers[0]],
+          summary: '50.00',
+          payment: '50.00',
+        },
+      },
+      { token },
+    );
+    const orderId = placed.data!.placeAnDriverOrder.order!.id;
+    const paid = await fast.gql(
+      PayOrderDocument,
+      { orderId, payType: 'BALANCE', key: 'clock-1' },
+      { token },
+    );
+    expect(paid.data?.payOrder.order?.status).toBe('EFFECTIVE');
+    // Sweeps meanwhile leave it alone: its year has not passed.
+    await new Promise((r) => setTimeout(r, 500));
+    const read = () => fast.gql(InsuranceOrderDocument, { id: orderId }, { token });
+    expect((await read()).data?.order?.status).toBe('EFFECTIVE');
+
+    await endPeriod(fast, orderId, 'driver_order_ext');
+    const deadline = Date.now() + 10_000;
+    let order = (await read()).data!.order!;
+    while (order.status !== 'EXPIRED' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      order = (await read()).data!.order!;
+    }
+    expect(order).toMatchObject({ status: 'EXPIRED', statusCode: 9, statusLabel: '已失效' });
+    expect(order.events.at(-1)).toMatchObject({
+      type: 'STATUS_CHANGED',
+      fromStatus: 'EFFECTIVE',
+      toStatus: 'EXPIRED',
+      actor: null,
+    });
+    const drivers = await fast.gql(DriversOfVehicleDocument, { vehicleId: ids.car }, { token });
     expect(drivers.data?.driversOfVehicle).toEqual([]);
   });
 });

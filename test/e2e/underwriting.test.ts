@@ -9,6 +9,7 @@ import {
   InsuranceOrderDocument,
   PlaceAnDriverOrderDocument,
   PlaceAnPlanOrderDocument,
+  PlaceAnSaleOrderDocument,
   SubmitUnderwriteResultDocument,
   UnderwriteByOrderDocument,
   UpdateOrderStateDocument,
@@ -16,8 +17,11 @@ import {
 } from '../generated/graphql';
 import { expireDueOrders } from '../../src/insurance/insurance-order.lifecycle';
 import {
+  countRows,
+  endPeriod,
   filledUnderwrite,
   ids,
+  insuranceRowCounts,
   paidPlanOrder,
   secondsAgo,
   seedPlanInput,
@@ -34,7 +38,8 @@ let third: string;
 let operator: string;
 let admin: string;
 beforeAll(async () => {
-  t = await startTestApp();
+  // The tests run the expiry sweep themselves; the clock's own must not race them.
+  t = await startTestApp({ config: { insuranceExpirySweepMs: 3_600_000 } });
   [consumer, other, third, operator, admin] = await Promise.all([
     t.login(demo.consumer),
     t.login(demo.otherConsumer),
@@ -473,15 +478,85 @@ describe('alterUnderwriteResult', () => {
     await submit(underwriteId, 'PASSED', secondsAgo(20));
     const byConsumer = await alter(underwriteId, 'FAILED', secondsAgo(5), consumer);
     expect(byConsumer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const expired = await t.gql(
-      UpdateOrderStateDocument,
-      { orderId, status: 'EXPIRED' },
-      { token: operator },
-    );
-    expect(expired.data?.updateOrderState.order?.status).toBe('EXPIRED');
+    // Its year passes and the clock sweeps it.
+    await endPeriod(t, orderId);
+    expect(await expireDueOrders(t.app.orm.em.fork())).toBeGreaterThanOrEqual(1);
+    expect(await orderStatus(orderId)).toBe('EXPIRED');
     const late = await alter(underwriteId, 'FAILED', secondsAgo(5));
     expect(codes(late.data?.alterUnderwriteResult.errors)).toEqual(['INVALID_TRANSITION']);
     expect(await ledger(orderId)).toEqual(['-5500.00']);
+  });
+
+  it('refuses even a correction to the same result once the order has expired, changing nothing', async () => {
+    const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
+    await submit(underwriteId, 'PASSED', secondsAgo(20));
+    await endPeriod(t, orderId);
+    await expireDueOrders(t.app.orm.em.fork());
+    const stored = await underwriteRow(underwriteId);
+    const events = await eventTypes(orderId);
+    const res = await alter(underwriteId, 'PASSED', secondsAgo(5), admin);
+    expect(res.data?.alterUnderwriteResult.errors).toEqual([
+      {
+        code: 'INVALID_TRANSITION',
+        message: 'The result of a EXPIRED plan order can no longer change.',
+        field: ['underwriteId'],
+      },
+    ]);
+    // Result time and operator stay as they were; no event, no money.
+    expect(await underwriteRow(underwriteId)).toEqual(stored);
+    expect(await eventTypes(orderId)).toEqual(events);
+    expect(await orderStatus(orderId)).toBe('EXPIRED');
+    expect(await ledger(orderId)).toEqual(['-5500.00']);
+  });
+
+  it('moves no money for an order paid offline: FAILED refunds nothing, PASSED again debits nothing', async () => {
+    const before = await balance(demo.consumer.id);
+    const placed = await t.gql(
+      PlaceAnPlanOrderDocument,
+      { input: seedPlanInput() },
+      { token: consumer },
+    );
+    const orderId = placed.data!.placeAnPlanOrder.order!.id;
+    const paid = await t.gql(
+      UpdateOrderStateDocument,
+      { orderId, status: 'PAID' },
+      { token: operator },
+    );
+    // A plan order paid offline waits for its inspection like one paid from the bank.
+    expect(paid.data?.updateOrderState.order?.status).toBe('PAID');
+    const created = await create(orderId, consumer);
+    const underwriteId = created.data!.createUnderwrite.underwrite!.id;
+    const filled = await t.gql(
+      FillUnderwriteDocument,
+      {
+        input: {
+          underwriteId,
+          realPlace: '验车中心',
+          certificateState: 'COMPLETE',
+          problems: [],
+          photos: [],
+        },
+      },
+      { token: operator },
+    );
+    expect(filled.data?.fillUnderwrite.errors).toEqual([]);
+
+    const failed = await submit(underwriteId, 'FAILED', secondsAgo(20));
+    expect(failed.data?.submitUnderwriteResult.underwrite?.order.status).toBe('REJECTED');
+    expect(await ledger(orderId)).toEqual([]);
+    const passed = await alter(underwriteId, 'PASSED', secondsAgo(10));
+    expect(passed.data?.alterUnderwriteResult.errors).toEqual([]);
+    expect(passed.data?.alterUnderwriteResult.underwrite?.order.status).toBe('EFFECTIVE');
+    expect(await ledger(orderId)).toEqual([]);
+    expect(await balance(demo.consumer.id)).toBe(before);
+    const results = await t.db.query(
+      `select data from order_events where order_id = $1 and type = 'UNDERWRITE_RESULT' order by id`,
+      [orderId],
+    );
+    expect(results.rows.map((r) => Object.keys(r.data).sort())).toEqual([
+      ['previous', 'result', 'resultUpdateTime', 'underwriteId'],
+      ['previous', 'result', 'resultUpdateTime', 'underwriteId'],
+    ]);
   });
 });
 
@@ -493,6 +568,50 @@ describe('updateOrderState on plan orders', () => {
       expect(codes(res.data?.updateOrderState.errors)).toEqual(['INVALID_TRANSITION']);
     }
     expect(await orderStatus(orderId)).toBe('PAID');
+  });
+
+  it('refuses EXPIRED by hand before stopAt, changing nothing; allows it once stopAt has passed', async () => {
+    const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
+    await submit(underwriteId, 'PASSED', secondsAgo(5));
+    const period = async () =>
+      (
+        await t.db.query(`select start_at, stop_at from plan_order_ext where order_id = $1`, [
+          orderId,
+        ])
+      ).rows[0];
+    const stored = await period();
+    const events = await eventTypes(orderId);
+    const early = await t.gql(
+      UpdateOrderStateDocument,
+      { orderId, status: 'EXPIRED' },
+      { token: admin },
+    );
+    expect(early.data?.updateOrderState).toEqual({
+      order: null,
+      errors: [
+        {
+          code: 'INVALID_TRANSITION',
+          message: `This PLAN order is effective until ${stored.stop_at.toISOString()}; it expires after that, not before.`,
+        },
+      ],
+    });
+    expect(await orderStatus(orderId)).toBe('EFFECTIVE');
+    expect(await eventTypes(orderId)).toEqual(events);
+    expect(await period()).toEqual(stored);
+
+    // Once the year is over, staff need not wait for the clock.
+    await endPeriod(t, orderId);
+    const due = await t.gql(
+      UpdateOrderStateDocument,
+      { orderId, status: 'EXPIRED' },
+      { token: operator },
+    );
+    expect(due.data?.updateOrderState.order).toMatchObject({ status: 'EXPIRED', statusCode: 9 });
+    const { rows } = await t.db.query(
+      `select actor_id, data from order_events where order_id = $1 order by id desc limit 1`,
+      [orderId],
+    );
+    expect(rows[0]).toEqual({ actor_id: demo.operator.id, data: { manual: true } });
   });
 });
 
@@ -708,5 +827,409 @@ describe('underwriteByOrder', () => {
     await submit(underwriteId, 'PASSED', secondsAgo(5));
     await expireDueOrders(t.app.orm.em.fork(), new Date(Date.now() + 2 * 366 * 24 * 3600 * 1000));
     expect(await orderStatus(orderId)).toBe('EXPIRED');
+  });
+});
+
+describe('the real place and its update time', () => {
+  it('leaves real_place and real_update_time as they were when an alterRealPlace is stale', async () => {
+    const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
+    // fillUnderwrite stamped the place with the server's time; this write is later.
+    const newer = new Date().toISOString();
+    const moved = await t.gql(
+      AlterRealPlaceDocument,
+      { underwriteId, realPlace: '较新的地点', realUpdateTime: newer },
+      { token: operator },
+    );
+    expect(moved.data?.alterRealPlace.errors).toEqual([]);
+    const events = await eventTypes(orderId);
+    const stale = await t.gql(
+      AlterRealPlaceDocument,
+      { underwriteId, realPlace: '较旧的地点', realUpdateTime: secondsAgo(30) },
+      { token: admin },
+    );
+    expect(stale.data?.alterRealPlace.errors).toEqual([
+      {
+        code: 'STALE_UPDATE',
+        message: expect.stringContaining(`last changed at ${newer}`),
+        field: ['realUpdateTime'],
+      },
+    ]);
+    const row = await underwriteRow(underwriteId);
+    expect(row.real_place).toBe('较新的地点');
+    expect(row.real_update_time.toISOString()).toBe(newer);
+    expect(await eventTypes(orderId)).toEqual(events);
+  });
+
+  it('accepts a refill right after an alterRealPlace stamped by a client clock a little ahead, keeping the later time', async () => {
+    const { underwriteId } = await filledUnderwrite(t, consumer, operator);
+    // Within the five minutes of clock skew the service allows.
+    const ahead = new Date(Date.now() + 2 * 60_000).toISOString();
+    const moved = await t.gql(
+      AlterRealPlaceDocument,
+      { underwriteId, realPlace: '客户端时钟快两分钟', realUpdateTime: ahead },
+      { token: operator },
+    );
+    expect(moved.data?.alterRealPlace.errors).toEqual([]);
+    const refill = await t.gql(
+      FillUnderwriteDocument,
+      {
+        input: {
+          underwriteId,
+          realPlace: '复验地点',
+          certificateState: 'COMPLETE',
+          problems: [],
+          photos: [],
+        },
+      },
+      { token: admin },
+    );
+    expect(refill.data?.fillUnderwrite.errors).toEqual([]);
+    expect(refill.data?.fillUnderwrite.underwrite).toMatchObject({
+      realPlace: '复验地点',
+      realUpdateTime: ahead,
+    });
+    // The stored time did not move back: a delayed write older than the last one stays refused.
+    const delayed = await t.gql(
+      AlterRealPlaceDocument,
+      { underwriteId, realPlace: '迟到的旧写入', realUpdateTime: secondsAgo(1) },
+      { token: operator },
+    );
+    expect(codes(delayed.data?.alterRealPlace.errors)).toEqual(['STALE_UPDATE']);
+    expect((await underwriteRow(underwriteId)).real_place).toBe('复验地点');
+  });
+});
+
+describe('insurance orders by update time', () => {
+  const PAGE = `query ($first: Int, $after: String) {
+    orders(kind: PLAN, first: $first, after: $after) {
+      edges { node { id updatedAt } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+  type Page = {
+    orders: {
+      edges: { node: { id: string; updatedAt: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
+  const page = async (first: number, after?: string | null) => {
+    const res = await t.gql<Page>(PAGE, { first, after }, { token: third });
+    expect(res.errors).toBeUndefined();
+    return res.data!.orders;
+  };
+
+  it('lists most recently updated first; an underwriting write moves the order to the top; pages follow on with after', async () => {
+    const made: { orderId: string; underwriteId: string }[] = [];
+    for (let i = 0; i < 3; i++)
+      made.push(await underwritingOrder(t, third, thirdConsumerPlanInput()));
+    const all = (await page(100)).edges.map((e) => e.node);
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    const times = all.map((n) => new Date(n.updatedAt).getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(all.slice(0, 3).map((n) => n.id)).toEqual(made.map((m) => m.orderId).reverse());
+
+    // The owner moves the booked place of the oldest of the three: it comes first.
+    const moved = await t.gql(
+      AlterValidatePlaceDocument,
+      {
+        underwriteId: made[0].underwriteId,
+        validatePlace: '新地点',
+        validateUpdateTime: secondsAgo(1),
+      },
+      { token: third },
+    );
+    expect(moved.data?.alterValidatePlace.errors).toEqual([]);
+    const now = (await page(100)).edges.map((e) => e.node.id);
+    expect(now[0]).toBe(made[0].orderId);
+    expect(now.slice(1, 3)).toEqual([made[2].orderId, made[1].orderId]);
+
+    // Two at a time with the cursor: the same orders, each once, in the same order.
+    const walked: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const p: Page['orders'] = await page(2, after);
+      walked.push(...p.edges.map((e) => e.node.id));
+      if (!p.pageInfo.hasNextPage) break;
+      after = p.pageInfo.endCursor;
+    }
+    expect(walked).toEqual(now);
+  });
+});
+
+describe('bad input to underwriting', () => {
+  it('refuses a blank or over-long place in alterValidatePlace and alterRealPlace, changing nothing', async () => {
+    const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
+    const stored = await underwriteRow(underwriteId);
+    const events = await eventTypes(orderId);
+    for (const place of ['', '   ', 'x'.repeat(257)]) {
+      const booked = await t.gql(
+        AlterValidatePlaceDocument,
+        { underwriteId, validatePlace: place, validateUpdateTime: secondsAgo(1) },
+        { token: consumer },
+      );
+      expect(booked.data?.alterValidatePlace.errors.map((e) => [e.code, e.field])).toEqual([
+        ['INVALID_INPUT', ['validatePlace']],
+      ]);
+      const real = await t.gql(
+        AlterRealPlaceDocument,
+        { underwriteId, realPlace: place, realUpdateTime: new Date().toISOString() },
+        { token: operator },
+      );
+      expect(real.data?.alterRealPlace.errors.map((e) => [e.code, e.field])).toEqual([
+        ['INVALID_INPUT', ['realPlace']],
+      ]);
+    }
+    expect(await underwriteRow(underwriteId)).toEqual(stored);
+    expect(await eventTypes(orderId)).toEqual(events);
+  });
+
+  it('answers NOT_FOUND for an unknown underwrite in every call that takes one', async () => {
+    for (const underwriteId of ['00000000-0000-4000-8000-000000000000', 'nope']) {
+      const fill = await t.gql(
+        FillUnderwriteDocument,
+        {
+          input: {
+            underwriteId,
+            realPlace: 'x',
+            certificateState: 'NONE',
+            problems: [],
+            photos: [],
+          },
+        },
+        { token: operator },
+      );
+      const at = secondsAgo(1);
+      const booked = await t.gql(
+        AlterValidatePlaceDocument,
+        { underwriteId, validatePlace: 'x', validateUpdateTime: at },
+        { token: consumer },
+      );
+      const real = await t.gql(
+        AlterRealPlaceDocument,
+        { underwriteId, realPlace: 'x', realUpdateTime: at },
+        { token: operator },
+      );
+      const note = await t.gql(
+        AlterNoteDocument,
+        { underwriteId, note: 'x', noteUpdateTime: at },
+        { token: operator },
+      );
+      const result = await alter(underwriteId, 'PASSED', at);
+      const found = [
+        fill.data?.fillUnderwrite.errors,
+        booked.data?.alterValidatePlace.errors,
+        real.data?.alterRealPlace.errors,
+        note.data?.alterNote.errors,
+        result.data?.alterUnderwriteResult.errors,
+      ].map((errors) => errors?.map((e) => [e.code, e.field]));
+      expect(found).toEqual(Array(5).fill([['NOT_FOUND', ['underwriteId']]]));
+    }
+  });
+
+  it('refuses fillUnderwrite once the result is in, passed or failed, as INVALID_TRANSITION', async () => {
+    for (const result of ['PASSED', 'FAILED'] as const) {
+      const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
+      await submit(underwriteId, result, secondsAgo(5));
+      const stored = await underwriteRow(underwriteId);
+      const res = await t.gql(
+        FillUnderwriteDocument,
+        {
+          input: {
+            underwriteId,
+            realPlace: '改过的地点',
+            certificateState: 'NONE',
+            problems: [{ type: '剐蹭', description: '事后补记' }],
+            photos: ['https://late.example.com/1.jpg'],
+          },
+        },
+        { token: operator },
+      );
+      expect(codes(res.data?.fillUnderwrite.errors)).toEqual(['INVALID_TRANSITION']);
+      expect(await underwriteRow(underwriteId)).toEqual(stored);
+      expect(await orderStatus(orderId)).toBe(result === 'PASSED' ? 'EFFECTIVE' : 'REJECTED');
+      const kept = await t.db.query(
+        `select (select count(*)::int from underwrite_photos where underwrite_id = $1) as photos,
+                (select count(*)::int from underwrite_problems where underwrite_id = $1) as problems`,
+        [underwriteId],
+      );
+      expect(kept.rows[0]).toEqual({ photos: 1, problems: 0 });
+    }
+  });
+
+  it('refuses a result time more than five minutes ahead as INVALID_INPUT; the order stays underwriting', async () => {
+    const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
+    for (const at of [
+      new Date(Date.now() + 10 * 60_000).toISOString(),
+      '9999-12-31T23:59:59.000Z',
+    ]) {
+      const res = await submit(underwriteId, 'PASSED', at);
+      expect(res.data?.submitUnderwriteResult.errors.map((e) => [e.code, e.field])).toEqual([
+        ['INVALID_INPUT', ['resultUpdateTime']],
+      ]);
+    }
+    expect(await orderStatus(orderId)).toBe('UNDERWRITING');
+    expect((await underwriteRow(underwriteId)).result).toBeNull();
+    expect(await ledger(orderId)).toEqual(['-5500.00']);
+  });
+});
+
+describe('documented limits', () => {
+  it('refuses each limit past its documented size with its code, and saves nothing', async () => {
+    const DAY = 24 * 3600 * 1000;
+    const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+    const paid = await paidPlanOrder(t, consumer);
+    const open = await underwritingOrder(t, consumer);
+    const full = await underwritingOrder(t, consumer);
+    for (const n of [20, 20, 10]) {
+      const up = await t.gql(
+        UploadPhotosDocument,
+        {
+          underwriteId: full.underwriteId,
+          urls: Array.from({ length: n }, (_, i) => `https://full.example.com/${n}-${i}.jpg`),
+        },
+        { token: operator },
+      );
+      expect(up.data?.uploadPhotos.errors).toEqual([]);
+    }
+    const tables = ['underwrites', 'underwrite_photos', 'underwrite_problems'];
+    const snapshot = async () => ({
+      counts: await insuranceRowCounts(t),
+      underwriting: await Promise.all(tables.map((table) => countRows(t, table))),
+      rows: [await underwriteRow(open.underwriteId), await underwriteRow(full.underwriteId)],
+      paid: await orderStatus(paid),
+    });
+    const errorsOf = (payload: { errors: { code: string; field?: string[] | null }[] }) =>
+      payload.errors.map((e) => [e.code, e.field!.join('.')]);
+    const plan = (input: Parameters<typeof seedPlanInput>[0]) =>
+      t
+        .gql(PlaceAnPlanOrderDocument, { input: seedPlanInput(input) }, { token: consumer })
+        .then((r) => errorsOf(r.data!.placeAnPlanOrder));
+    const thirdParty = { planItemId: ids.thirdParty, price: '1000.00' };
+
+    const cases: [string, () => Promise<string[][]>, string[][]][] = [
+      [
+        'more than 20 plans',
+        () => plan({ plans: Array(21).fill({ planId: ids.basic, items: [thirdParty] }) }),
+        [['INVALID_INPUT', 'input.plans']],
+      ],
+      [
+        'more than 100 items in a plan order',
+        () => plan({ plans: [{ planId: ids.basic, items: Array(101).fill(thirdParty) }] }),
+        [['INVALID_INPUT', 'input.plans']],
+      ],
+      [
+        'more than 100 items in a sale order',
+        async () => {
+          const r = await t.gql(
+            PlaceAnSaleOrderDocument,
+            {
+              input: {
+                vehicleId: ids.secondCar,
+                quotationId: ids.secondCarQuotation,
+                items: Array(101).fill({ planItemId: ids.compulsoryItem, price: '760.00' }),
+                summary: '76760.00',
+                payment: '76760.00',
+              },
+            },
+            { token: consumer },
+          );
+          return errorsOf(r.data!.placeAnSaleOrder);
+        },
+        [['INVALID_INPUT', 'input.items']],
+      ],
+      [
+        'more than 10 drivers',
+        async () => {
+          const r = await t.gql(
+            PlaceAnDriverOrderDocument,
+            {
+              input: {
+                vehicleId: ids.secondCar,
+                driverIds: Array.from({ length: 11 }, (_, i) => ids.drivers[i % 4]),
+                summary: '550.00',
+                payment: '550.00',
+              },
+            },
+            { token: consumer },
+          );
+          return errorsOf(r.data!.placeAnDriverOrder);
+        },
+        [['INVALID_INPUT', 'input.driverIds']],
+      ],
+      [
+        'expectAt more than a year ahead',
+        () => plan({ expectAt: inDays(400) }),
+        [['INVALID_INPUT', 'input.expectAt']],
+      ],
+      [
+        'a promotion leaving nothing to pay (300.00 − 500.00)',
+        () =>
+          plan({
+            plans: [{ planId: ids.glassPlan, items: [{ planItemId: ids.glass, price: '300.00' }] }],
+            summary: '300.00',
+            payment: '0.00',
+          }),
+        [['INVALID_INPUT', 'input.promotionId']],
+      ],
+      [
+        'planTime more than a year ahead',
+        () =>
+          create(paid, consumer, { planTime: inDays(400) }).then((r) =>
+            errorsOf(r.data!.createUnderwrite),
+          ),
+        [['INVALID_INPUT', 'input.planTime']],
+      ],
+      [
+        'a photo address of 1025 characters',
+        async () => {
+          const url = `https://p.example.com/${'a'.repeat(1003)}`;
+          expect(url).toHaveLength(1025);
+          const r = await t.gql(
+            UploadPhotosDocument,
+            { underwriteId: open.underwriteId, urls: [url] },
+            { token: consumer },
+          );
+          return errorsOf(r.data!.uploadPhotos);
+        },
+        [['INVALID_INPUT', 'urls.0']],
+      ],
+      [
+        'a problem description of 2001 characters',
+        async () => {
+          const r = await t.gql(
+            FillUnderwriteDocument,
+            {
+              input: {
+                underwriteId: open.underwriteId,
+                realPlace: '验车中心',
+                certificateState: 'COMPLETE',
+                problems: [{ type: '剐蹭', description: 'x'.repeat(2001) }],
+                photos: [],
+              },
+            },
+            { token: operator },
+          );
+          return errorsOf(r.data!.fillUnderwrite);
+        },
+        [['INVALID_INPUT', 'input.problems.0.description']],
+      ],
+      [
+        'a 51st photo',
+        async () => {
+          const r = await t.gql(
+            UploadPhotosDocument,
+            { underwriteId: full.underwriteId, urls: ['https://full.example.com/51.jpg'] },
+            { token: consumer },
+          );
+          return errorsOf(r.data!.uploadPhotos);
+        },
+        [['INVALID_INPUT', 'urls']],
+      ],
+    ];
+    const before = await snapshot();
+    for (const [what, run, expected] of cases) {
+      expect(await run(), what).toEqual(expected);
+    }
+    expect(await snapshot()).toEqual(before);
   });
 });

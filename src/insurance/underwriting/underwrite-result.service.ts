@@ -68,6 +68,15 @@ export class UnderwriteResultService {
           ['underwriteId'],
         );
       }
+      // Checked here, not only in apply(): a "correction" to the same result skips apply but
+      // would still rewrite the result time and operator of an expired order.
+      if (order.status !== OrderStatus.EFFECTIVE && order.status !== OrderStatus.REJECTED) {
+        return found.add(
+          ErrorCode.INVALID_TRANSITION,
+          `The result of a ${order.status} plan order can no longer change.`,
+          ['underwriteId'],
+        );
+      }
       checkClientTime(found, at, ['resultUpdateTime']);
       checkNotStale(found, at, underwrite.resultUpdateTime, 'The result', ['resultUpdateTime']);
       if (found.any) return;

@@ -122,9 +122,14 @@ export class UnderwriteService {
       this.checkProblems(found, input);
       checkPhotoUrls(found, input.photos, ['input', 'photos']);
       await this.checkPhotoRoom(em, found, underwrite.id, input.photos.length, ['input', 'photos']);
-      const now = new Date();
-      checkNotStale(found, now, underwrite.realUpdateTime, 'realPlace', ['input', 'realPlace']);
       if (found.any) return;
+      const now = new Date();
+      // A fill carries no client time: it is the newest write of its row (it holds the lock),
+      // so it is never stale. An alterRealPlace may have stored a client time up to the allowed
+      // skew ahead of this clock; keep that, so the stored time never moves back and a delayed
+      // older alterRealPlace stays refused.
+      const stored = underwrite.realUpdateTime;
+      const realUpdateTime = stored && stored > now ? stored : now;
 
       const replaced = await em.execute(
         `update underwrite_problems set deleted = true, updated_at = now()
@@ -147,7 +152,7 @@ export class UnderwriteService {
       const photos = this.addPhotos(em, underwrite.id, input.photos);
       Object.assign(underwrite, {
         realPlace: place,
-        realUpdateTime: now,
+        realUpdateTime,
         certificateState: input.certificateState,
         operatorId: viewer.id,
       });
