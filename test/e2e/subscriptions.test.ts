@@ -1,10 +1,15 @@
+import { once } from 'node:events';
+import { print } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import {
   CancelOrderDocument,
   OrderByIdDocument,
+  OrderStatusChangedDocument,
   PayOrderDocument,
   UpdateOrderStateDocument,
 } from '../generated/graphql';
+import { within } from '../utils/deferred';
 import { OrderFactory } from '../utils/factories';
 import { eventsAfter, headCursor, LiveSocket } from '../utils/live-client';
 import { demo, startTestApp, type TestApp } from '../utils/test-app';
@@ -273,5 +278,97 @@ describe('orderStatusChanged: cursors', () => {
     expect(committed.map((e) => e.toStatus)).toContain('PAID');
     expect(cursorsOf(await stream.waitForCount(committed.length))).toEqual(cursorsOf(committed));
     expect(t.app.subscriptions.stats().reconnects).toBeGreaterThan(before);
+  });
+});
+
+describe('keep-alive', () => {
+  const KEEPALIVE_MS = 300;
+  let k: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    k = await startTestApp({ config: { subscriptionKeepAliveMs: KEEPALIVE_MS } });
+    token = await k.login(demo.operator);
+  });
+  afterAll(() => k?.close());
+
+  /**
+   * A raw graphql-transport-ws socket, acknowledged, with one live subscription; `pings` holds
+   * when each ping arrived. With `autoPong` false it never answers them.
+   */
+  async function rawSubscriber(autoPong: boolean): Promise<{ ws: WebSocket; pings: number[] }> {
+    const ws = new WebSocket(k.wsUrl, 'graphql-transport-ws', { autoPong });
+    const pings: number[] = [];
+    ws.on('ping', () => pings.push(Date.now()));
+    await once(ws, 'open');
+    ws.send(
+      JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+    );
+    const [ack] = (await once(ws, 'message')) as [Buffer];
+    expect(JSON.parse(String(ack))).toEqual({ type: 'connection_ack' });
+    ws.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: print(OrderStatusChangedDocument), variables: {} },
+      }),
+    );
+    return { ws, pings };
+  }
+
+  async function untilSubscriptions(n: number): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (k.app.subscriptions.stats().subscriptions !== n) {
+      if (Date.now() > deadline) throw new Error(`expected ${n} subscriptions on the server`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('pings every SUBSCRIPTION_KEEPALIVE_MS and keeps a socket that answers', async () => {
+    const opened = Date.now();
+    const { ws, pings } = await rawSubscriber(true);
+    try {
+      await within(
+        new Promise<void>((done) => ws.on('ping', () => pings.length >= 3 && done())),
+        KEEPALIVE_MS * 3 + 2000,
+        `three pings (got ${pings.length})`,
+      );
+      // The first within the interval (plus scheduling slack), then one per interval.
+      expect(pings[0] - opened).toBeLessThan(KEEPALIVE_MS + 500);
+      for (let i = 1; i < pings.length; i++) {
+        expect(pings[i] - pings[i - 1]).toBeGreaterThanOrEqual(KEEPALIVE_MS - 50);
+        expect(pings[i] - pings[i - 1]).toBeLessThan(KEEPALIVE_MS + 500);
+      }
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+      expect(k.app.subscriptions.stats().subscriptions).toBe(1);
+    } finally {
+      ws.close();
+      await untilSubscriptions(0);
+    }
+  });
+
+  it('drops a socket that stops answering pings, and its subscription with it', async () => {
+    const { ws: answering } = await rawSubscriber(true);
+    const start = Date.now();
+    const { ws: silent, pings } = await rawSubscriber(false);
+    await untilSubscriptions(2);
+    try {
+      const [code] = (await within(
+        once(silent, 'close'),
+        KEEPALIVE_MS * 2 + 2000,
+        'the silent socket to be dropped',
+      )) as [number];
+      // Terminated without a close frame: pinged after one interval, then one interval with no
+      // pong.
+      expect(code).toBe(1006);
+      expect(pings.length).toBeGreaterThanOrEqual(1);
+      expect(Date.now() - start).toBeGreaterThanOrEqual(2 * KEEPALIVE_MS - 20);
+      await untilSubscriptions(1);
+      // The socket that answers was pinged just the same and stays.
+      expect(answering.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      answering.close();
+      silent.terminate();
+      await untilSubscriptions(0);
+    }
   });
 });
