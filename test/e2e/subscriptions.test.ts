@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import { print } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { OrderStatus } from '../../src/platform/orders/order.entity';
+import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle';
 import {
   CancelOrderDocument,
   OrderByIdDocument,
@@ -260,24 +262,93 @@ describe('orderStatusChanged: cursors', () => {
     );
   });
 
-  it('catches up from the table when its listening connection drops', async () => {
+  it('publishes nothing for a change whose transaction rolls back; the next commit follows with no gap', async () => {
     const order = await orders.create(demo.consumer.id);
-    const stream = socket(tokens.consumer).subscribe({
-      orderId: order.id,
-      after: await headCursor(t.db),
+    const start = await headCursor(t.db);
+    const mine = socket(tokens.consumer).subscribe({ orderId: order.id, after: start });
+    const staff = socket(tokens.operator).subscribe({ after: start });
+    await mine.quietFor(100);
+
+    // The real lifecycle code writes the event row (and queues its NOTIFY), then the
+    // transaction fails: the row, the status change and the notification all go.
+    const failure = new Error('fails after the event was appended');
+    const attempt = t.app.orm.em.fork().transactional(async (em) => {
+      const locked = await lockOrder(em, order.id);
+      transition(em, locked!, OrderStatus.CANCELLED, {
+        actorId: demo.operator.id,
+        data: { attempt: 'rolled back' },
+      });
+      await em.flush();
+      const written = await em.execute<{ n: number }[]>(
+        `select count(*)::int as n from order_events where order_id = ? and to_status = 'CANCELLED'`,
+        [order.id],
+      );
+      expect(written[0].n).toBe(1);
+      throw failure;
     });
-    const before = t.app.subscriptions.stats().reconnects;
-    await t.db.query(
+    await expect(attempt).rejects.toBe(failure);
+    expect(await eventsAfter(t.db, start)).toEqual([]);
+
+    // Then a change that commits, through the API.
+    expect((await cancel(order.id, tokens.consumer)).data?.cancelOrder.errors).toEqual([]);
+    const committed = await eventsAfter(t.db, start);
+    expect(committed.map((e) => [e.orderId, e.toStatus])).toEqual([[order.id, 'CANCELLED']]);
+
+    for (const stream of [mine, staff]) {
+      const [event] = await stream.waitForCount(1);
+      expect(event).toMatchObject({ orderId: order.id, toStatus: 'CANCELLED', data: null });
+      expect(event.actor).toEqual({ id: demo.consumer.id });
+      expect(await stream.quietFor(300)).toEqual([]);
+      // Exactly the table's rows after the cursor: nothing of the rolled-back attempt, no gap.
+      expect(cursorsOf(stream.events)).toEqual(cursorsOf(committed));
+    }
+  });
+});
+
+describe('orderStatusChanged: a lost notification', () => {
+  let q: TestApp;
+  beforeAll(async () => {
+    // The safety read ten minutes away: within a test only NOTIFY or a reconnect wakes the hub.
+    q = await startTestApp({ config: { liveSafetyPollMs: 600_000 } });
+  });
+  afterAll(() => q?.close());
+
+  it('delivers a commit whose NOTIFY never came once the listening connection is back', async () => {
+    const live = new LiveSocket(q.wsUrl, await q.login(demo.operator));
+    sockets.push(live);
+    const stream = live.subscribe({ after: await headCursor(q.db) });
+    const order = await new OrderFactory(q.app.orm).create(demo.consumer.id);
+    expect((await stream.waitForCount(1))[0]).toMatchObject({ orderId: order.id });
+    const seen = stream.lastCursor!;
+
+    // A commit that notifies nobody: the insert trigger's NOTIFY is off for it.
+    await q.db.query(`alter table order_events disable trigger order_events_notify`);
+    try {
+      const res = await q.gql(
+        CancelOrderDocument,
+        { orderId: order.id },
+        { token: await q.login(demo.consumer) },
+      );
+      expect(res.data?.cancelOrder.errors).toEqual([]);
+    } finally {
+      await q.db.query(`alter table order_events enable trigger order_events_notify`);
+    }
+    const missed = await eventsAfter(q.db, seen);
+    expect(missed.map((e) => e.toStatus)).toEqual(['CANCELLED']);
+    // Committed, but nothing has woken the hub: the client has not got it.
+    expect(await stream.quietFor(700)).toEqual([]);
+
+    // The listener drops; the hub reconnects and reads the table from its cursor.
+    const reconnects = q.app.subscriptions.stats().reconnects;
+    const killed = await q.db.query(
       `select pg_terminate_backend(pid) from pg_stat_activity
         where application_name = 'orderly-live-hub' and datname = current_database()`,
     );
-    // Commits while the hub is reconnecting: their notifications go nowhere.
-    const start = await headCursor(t.db);
-    await setStatus(order.id, 'PAID');
-    const committed = await eventsAfter(t.db, start, { orderId: order.id });
-    expect(committed.map((e) => e.toStatus)).toContain('PAID');
-    expect(cursorsOf(await stream.waitForCount(committed.length))).toEqual(cursorsOf(committed));
-    expect(t.app.subscriptions.stats().reconnects).toBeGreaterThan(before);
+    expect(killed.rowCount).toBe(1);
+    await stream.waitForCount(2);
+    expect(cursorsOf(stream.events.slice(1))).toEqual(cursorsOf(missed));
+    expect(q.app.subscriptions.stats().reconnects).toBe(reconnects + 1);
+    expect(await stream.quietFor(200)).toEqual([]);
   });
 });
 
