@@ -9,11 +9,18 @@
 // lifecycle code (lockOrder + transition, one transaction each, any allowed move as the
 // kinds' own flows make them) from this process, so the figure is the live path:
 // commit -> NOTIFY -> hub read -> fan-out -> socket -> client.
+//
+// Latency is from the writer seeing its COMMIT return (MikroORM's afterTransactionCommit, fired
+// as soon as the COMMIT's reply is processed) to a client handling the event, on one clock. It
+// can come out negative: writers and clients share this process's event loop, and when the loop
+// is busy the event's socket message may be handled before the COMMIT reply that was on the wire
+// first. Negative figures are counted and kept in the percentiles, not clamped to 0.
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { seedDemoData } from '../src/app';
@@ -51,6 +58,8 @@ interface Subscriber {
   consumerId: string | null;
   client: Client;
   cursors: Set<string>;
+  /** Every cursor in arrival order, repeats included. */
+  received: string[];
   duplicates: number;
 }
 
@@ -114,7 +123,13 @@ function openSubscriber(wsUrl: string, consumerId: string | null): Promise<Subsc
       retryAttempts: 0,
       on: { connected: () => resolve(subscriber) },
     });
-    const subscriber: Subscriber = { consumerId, client, cursors: new Set(), duplicates: 0 };
+    const subscriber: Subscriber = {
+      consumerId,
+      client,
+      cursors: new Set(),
+      received: [],
+      duplicates: 0,
+    };
     client.subscribe<{
       orderStatusChanged: { cursor: string; orderId: string; toStatus: string };
     }>(
@@ -125,6 +140,7 @@ function openSubscriber(wsUrl: string, consumerId: string | null): Promise<Subsc
           const e = data!.orderStatusChanged;
           if (subscriber.cursors.has(e.cursor)) subscriber.duplicates++;
           subscriber.cursors.add(e.cursor);
+          subscriber.received.push(e.cursor);
           const key = `${e.orderId}:${e.toStatus}`;
           const list = receivedAt.get(key);
           if (list) list.push(now);
@@ -184,6 +200,16 @@ async function main(): Promise<void> {
       `setup: ${consumers.length} consumers, ${orderIds.length} SALE orders, ${plan.length} planned transitions`,
     );
 
+    // The moment each writer's COMMIT returns: registered before any transaction of the run,
+    // so every transaction's own (cloned) event manager has it.
+    const keyOfTx = new WeakMap<EntityManager, string>();
+    orm.em.getEventManager().registerSubscriber({
+      afterTransactionCommit: ({ em: tx }) => {
+        const key = keyOfTx.get(tx as EntityManager);
+        if (key) committedAt.set(key, performance.now());
+      },
+    });
+
     server = await startServer(db.url);
     const wsUrl = `${server.url.replace('http', 'ws')}/graphql`;
     const pid = server.child.pid!;
@@ -217,7 +243,6 @@ async function main(): Promise<void> {
             order by order_events.tx_id desc, order_events.id desc limit 1`,
       );
       const startCursor = head[0] ? eventCursor(head[0].tx, head[0].id) : START_CURSOR;
-      const receivedBefore = subscribers.map((s) => s.cursors.size);
 
       // Drive RATE transitions per second for SECONDS, at most MAX_IN_FLIGHT at once.
       const total = RATE * SECONDS;
@@ -235,16 +260,20 @@ async function main(): Promise<void> {
           );
           while (launched < due && inFlight < MAX_IN_FLIGHT) {
             const { id, to } = stepPlan[launched++];
+            const key = `${id}:${to}`;
             inFlight++;
             orm.em
               .fork()
               .transactional(async (tx) => {
+                keyOfTx.set(tx, key);
                 const order = await lockOrder(tx, id);
                 transition(tx, order!, to, { actorId: OPERATOR_ID });
                 await tx.flush();
               })
               .then(
-                () => committedAt.set(`${id}:${to}`, performance.now()),
+                () => {
+                  if (!committedAt.has(key)) throw new Error('afterTransactionCommit did not fire');
+                },
                 () => failed++,
               )
               .finally(() => {
@@ -259,29 +288,58 @@ async function main(): Promise<void> {
       });
       const driveSeconds = (performance.now() - started) / 1000;
 
-      // Expected deliveries: each event to its owner's subscribers and to every staff one.
-      const perConsumer = new Map<string, number>();
-      for (const s of subscribers) {
-        if (s.consumerId) perConsumer.set(s.consumerId, (perConsumer.get(s.consumerId) ?? 0) + 1);
-      }
+      // Expected deliveries, from the table: each event after the step's start cursor to its
+      // owner's subscribers and to every staff one, in cursor order.
       const staff = subscribers.filter((s) => !s.consumerId).length;
       const events = stepPlan.filter((p) => committedAt.has(`${p.id}:${p.to}`));
-      const expected = events.reduce(
-        (n, p) => n + staff + (perConsumer.get(orderOwner.get(p.id)!) ?? 0),
-        0,
+      const rows = await orm.em.fork().execute<{ tx: string; id: string; consumer: string }[]>(
+        `select tx_id::text as tx, id::text as id, consumer_id::text as consumer
+           from order_events
+          where (tx_id, id) > (?::xid8, ?::bigint)
+          order by order_events.tx_id, order_events.id`,
+        head[0] ? [head[0].tx, head[0].id] : ['0', '0'],
       );
-      const delivered = () =>
-        subscribers.reduce((n, s, i) => n + s.cursors.size - (receivedBefore[i] ?? 0), 0);
+      const all = rows.map((r) => ({ cursor: eventCursor(r.tx, r.id), consumer: r.consumer }));
+      const byConsumer = new Map<string, string[]>();
+      for (const e of all) {
+        const list = byConsumer.get(e.consumer);
+        if (list) list.push(e.cursor);
+        else byConsumer.set(e.consumer, [e.cursor]);
+      }
+      const expectedOf = (s: Subscriber) =>
+        s.consumerId ? (byConsumer.get(s.consumerId) ?? []) : all.map((e) => e.cursor);
+      const expected = subscribers.reduce((n, s) => n + expectedOf(s).length, 0);
+      const receivedInStep = (s: Subscriber) => s.received.filter((c) => c > startCursor);
+      const delivered = () => subscribers.reduce((n, s) => n + receivedInStep(s).length, 0);
       await waitFor('deliveries', () => delivered() >= expected, 30_000).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 500));
+
+      // Per subscriber: exactly its expected cursors, in order, each once.
+      let exact = 0;
+      let missing = 0;
+      let unexpected = 0;
+      let outOfOrder = 0;
+      for (const s of subscribers) {
+        const want = expectedOf(s);
+        const got = receivedInStep(s);
+        if (got.length === want.length && got.every((c, i) => c === want[i])) {
+          exact++;
+          continue;
+        }
+        const wanted = new Set(want);
+        const gotSet = new Set(got);
+        missing += want.filter((c) => !gotSet.has(c)).length;
+        unexpected += got.filter((c) => !wanted.has(c)).length;
+        if (got.some((c, i) => i > 0 && c <= got[i - 1])) outOfOrder++;
+      }
 
       const latencies: number[] = [];
       for (const p of events) {
         const key = `${p.id}:${p.to}`;
-        for (const at of receivedAt.get(key) ?? [])
-          latencies.push(Math.max(0, at - committedAt.get(key)!));
+        for (const at of receivedAt.get(key) ?? []) latencies.push(at - committedAt.get(key)!);
       }
       latencies.sort((a, b) => a - b);
+      const negative = latencies.filter((l) => l < 0);
       const after = rssMb(pid);
       const stats = await liveStats(server.url);
       const duplicates = subscribers.reduce((n, s) => n + s.duplicates, 0);
@@ -290,8 +348,14 @@ async function main(): Promise<void> {
         `${events.length} transitions in ${driveSeconds.toFixed(1)} s ` +
         `(${(events.length / driveSeconds).toFixed(0)}/s, ${failed} failed); ` +
         `delivered ${delivered()}/${expected}, duplicates ${duplicates}; ` +
+        `per subscriber: ${exact}/${subscribers.length} exact` +
+        (exact < subscribers.length
+          ? ` (${missing} missing, ${unexpected} unexpected, ${outOfOrder} out of order)`
+          : '') +
+        `; ${all.length} events in the table; ` +
         `latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
-        `max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms; ` +
+        `max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms, ` +
+        `${negative.length} negative (min ${(latencies[0] ?? NaN).toFixed(1)} ms); ` +
         `server RSS ${before.rss} MB with subscribers, ${after.rss} MB after the run (peak ${after.peak} MB); ` +
         `hub reads cursor ${stats.position} past ${startCursor}`;
       console.log(line);

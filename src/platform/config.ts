@@ -42,6 +42,11 @@ export interface Config {
   subscriptionQueueLimit: number;
   /** Milliseconds between the live hub's safety reads when no notification arrives. */
   liveSafetyPollMs: number;
+  /**
+   * graphql-ws keep-alive: milliseconds between the server's pings on each socket, and how long
+   * a pong may be late before the socket is dropped. 0: no pings.
+   */
+  subscriptionKeepAliveMs: number;
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -105,5 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     enableGraphiql: production ? env.ENABLE_GRAPHIQL === 'true' : env.ENABLE_GRAPHIQL !== 'false',
     subscriptionQueueLimit: intEnv(env, 'SUBSCRIPTION_QUEUE_LIMIT', 1000, 1),
     liveSafetyPollMs: intEnv(env, 'LIVE_SAFETY_POLL_MS', 1000, 50),
+    subscriptionKeepAliveMs: intEnv(env, 'SUBSCRIPTION_KEEPALIVE_MS', 12_000),
   };
 }

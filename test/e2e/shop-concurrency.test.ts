@@ -131,49 +131,100 @@ describe('paying and cancelling at once', () => {
     expect(await ledgerOf(t, order.id)).toEqual([{ amount: '-10.00' }]);
   });
 
-  it('lets cancel or pay win cleanly when they race, with money and stock agreeing', async () => {
-    const shop = await makeShop(t, [{ price: '30.00', stock: 100 }]);
-    const [product] = shop.productIds;
-    const outcomes = new Set<string>();
-    for (let round = 0; round < 6; round++) {
-      const order = await confirmOrder(t, tokens[2], shop.id, [[product, 3]]);
-      const stockBefore = await stockOf(t, product);
-      const balanceBefore = Number(await balanceOf(t, demo.thirdConsumer.id));
-      const [paid, cancelled] = await Promise.all([
-        t.gql(
-          PayShopOrderDocument,
-          { orderId: order.id, payType: 'BALANCE', key: `race-cancel-${order.id}` },
-          { token: tokens[2] },
-        ),
-        t.gql(CancelShopOrderDocument, { orderId: order.id }, { token: tokens[2] }),
-      ]);
-      const payWon = paid.data!.payOrder.errors.length === 0;
-      const cancelWon = cancelled.data!.cancelOrder.errors.length === 0;
-      expect(payWon !== cancelWon).toBe(true);
-      const { rows } = await t.db.query(
-        `select o.status, s.is_canceled, s.pay_type from orders o
-           join shop_orders s on s.order_id = o.id where o.id = $1`,
-        [order.id],
-      );
-      const ledger = await ledgerOf(t, order.id);
-      const balance = Number(await balanceOf(t, demo.thirdConsumer.id));
-      if (payWon) {
-        outcomes.add('paid');
-        expect(cancelled.data!.cancelOrder.errors).toMatchObject([{ code: 'INVALID_TRANSITION' }]);
-        expect(rows[0]).toEqual({ status: 'PAID', is_canceled: false, pay_type: 'BALANCE' });
-        expect(ledger).toEqual([{ amount: '-90.00' }]);
-        expect(balance).toBeCloseTo(balanceBefore - 90, 2);
-        expect(await stockOf(t, product)).toBe(stockBefore);
-      } else {
-        outcomes.add('cancelled');
-        expect(paid.data!.payOrder.errors).toMatchObject([{ code: 'INVALID_TRANSITION' }]);
-        expect(rows[0]).toEqual({ status: 'CANCELLED', is_canceled: true, pay_type: null });
-        expect(ledger).toEqual([]);
-        expect(balance).toBeCloseTo(balanceBefore, 2);
-        expect(await stockOf(t, product)).toBe(stockBefore + 3);
+  /**
+   * Holds the order's row lock on a side connection, sends `first` and waits until it is queued
+   * behind that lock, then `second` likewise, then lets go: PostgreSQL hands a row lock to its
+   * waiters in arrival order, so `first` runs first, and `second` finds what it left.
+   */
+  async function queuedBehindLock<A, B>(
+    orderId: string,
+    first: () => Promise<A>,
+    second: () => Promise<B>,
+  ): Promise<[A, B]> {
+    const side = await t.db.connect();
+    const waiting = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const { rows } = await t.db.query(
+          `select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'
+              and query like '%from orders where id = % for update%'`,
+        );
+        if (rows[0].n >= n) return;
+        if (Date.now() > deadline) throw new Error(`${n} requests never queued on the order`);
+        await new Promise((r) => setTimeout(r, 10));
       }
+    };
+    try {
+      await side.query('begin');
+      await side.query('select id from orders where id = $1 for update', [orderId]);
+      const a = first();
+      await waiting(1);
+      const b = second();
+      await waiting(2);
+      await side.query('rollback');
+      return [await a, await b];
+    } finally {
+      await side.query('rollback').catch(() => undefined);
+      side.release();
     }
-    // Which one wins is up to the scheduler; every round above held either way.
-    expect(outcomes.size).toBeGreaterThanOrEqual(1);
+  }
+
+  async function raceOnce(first: 'pay' | 'cancel') {
+    const shop = await makeShop(t, [{ price: '30.00', stock: 10 }]);
+    const [product] = shop.productIds;
+    const order = await confirmOrder(t, tokens[2], shop.id, [[product, 3]]);
+    expect(await stockOf(t, product)).toBe(7);
+    const balanceBefore = Number(await balanceOf(t, demo.thirdConsumer.id));
+    const pay = () =>
+      t.gql(
+        PayShopOrderDocument,
+        { orderId: order.id, payType: 'BALANCE', key: `race-cancel-${order.id}` },
+        { token: tokens[2] },
+      );
+    const cancel = () =>
+      t.gql(CancelShopOrderDocument, { orderId: order.id }, { token: tokens[2] });
+    const [paid, cancelled] =
+      first === 'pay'
+        ? await queuedBehindLock(order.id, pay, cancel)
+        : await queuedBehindLock(order.id, cancel, pay).then(([c, p]) => [p, c] as const);
+    expect(paid.errors).toBeUndefined();
+    expect(cancelled.errors).toBeUndefined();
+    const { rows } = await t.db.query(
+      `select o.status, s.is_canceled, s.pay_type from orders o
+         join shop_orders s on s.order_id = o.id where o.id = $1`,
+      [order.id],
+    );
+    return {
+      paid: paid.data!.payOrder,
+      cancelled: cancelled.data!.cancelOrder,
+      row: rows[0],
+      ledger: await ledgerOf(t, order.id),
+      balanceMoved: Number(await balanceOf(t, demo.thirdConsumer.id)) - balanceBefore,
+      stock: await stockOf(t, product),
+    };
+  }
+
+  it('lets pay win when it takes the order first: cancel is refused, one debit, stock stays sold', async () => {
+    const race = await raceOnce('pay');
+    expect(race.paid.errors).toEqual([]);
+    expect(race.paid.order).toMatchObject({ status: 'PAID' });
+    expect(race.cancelled.errors).toMatchObject([{ code: 'INVALID_TRANSITION' }]);
+    expect(race.row).toEqual({ status: 'PAID', is_canceled: false, pay_type: 'BALANCE' });
+    expect(race.ledger).toEqual([{ amount: '-90.00' }]);
+    expect(race.balanceMoved).toBeCloseTo(-90, 2);
+    expect(race.stock).toBe(7);
+  });
+
+  it('lets cancel win when it takes the order first: pay is refused, no money moves, stock back', async () => {
+    const race = await raceOnce('cancel');
+    expect(race.cancelled.errors).toEqual([]);
+    expect(race.cancelled.order).toMatchObject({ status: 'CANCELLED' });
+    expect(race.paid.errors).toMatchObject([{ code: 'INVALID_TRANSITION' }]);
+    expect(race.paid.order).toBeNull();
+    expect(race.row).toEqual({ status: 'CANCELLED', is_canceled: true, pay_type: null });
+    expect(race.ledger).toEqual([]);
+    expect(race.balanceMoved).toBeCloseTo(0, 2);
+    expect(race.stock).toBe(10);
   });
 });

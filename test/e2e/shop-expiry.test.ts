@@ -154,3 +154,42 @@ describe('the unpaid-order timer with a short TTL', () => {
     expect(await ledgerOf(t, order.id)).toEqual([]);
   });
 });
+
+describe('a TTL of 0: unpaid orders never expire', () => {
+  let t: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    t = await startTestApp({ config: { shopOrderTtlMinutes: 0 } });
+    token = await t.login(demo.consumer);
+  });
+  afterAll(() => t?.close());
+
+  it('confirms with expiresAt null, never sweeps the order, and it can still be paid', async () => {
+    const shop = await makeShop(t, [{ price: '4.00', stock: 5 }]);
+    const [product] = shop.productIds;
+    const order = await confirmOrder(t, token, shop.id, [[product, 2]]);
+    expect(order).toMatchObject({ status: 'PENDING_PAYMENT', expiresAt: null });
+    expect(await stockOf(t, product)).toBe(3);
+
+    // A sweep as if ten years had passed finds nothing to expire.
+    expect(
+      await expireUnpaidOrders(t.app.orm.em.fork(), new Date(Date.now() + 5256000 * MINUTE)),
+    ).toEqual([]);
+    const seen = await t.gql(ShopOrderDetailDocument, { id: order.id }, { token });
+    expect(seen.data!.order).toMatchObject({
+      status: 'PENDING_PAYMENT',
+      isCanceled: false,
+      expiresAt: null,
+    });
+    expect(await stockOf(t, product)).toBe(3);
+
+    const paid = await t.gql(
+      PayShopOrderDocument,
+      { orderId: order.id, payType: 'BALANCE', key: `never-${order.id}` },
+      { token },
+    );
+    expect(paid.data!.payOrder.errors).toEqual([]);
+    expect(paid.data!.payOrder.order).toMatchObject({ status: 'PAID' });
+    expect(await ledgerOf(t, order.id)).toEqual([{ amount: '-8.00' }]);
+  });
+});

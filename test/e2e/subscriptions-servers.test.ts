@@ -50,7 +50,9 @@ describe('two server processes on one database', () => {
   let b: ChildServer;
   beforeAll(async () => {
     t = await startTestApp();
-    b = await spawnServer({ DATABASE_URL: t.databaseUrl });
+    // B reads the table only when notified (its safety read is ten minutes away), so the SIGTERM
+    // test knows which events it has not read yet.
+    b = await spawnServer({ DATABASE_URL: t.databaseUrl, LIVE_SAFETY_POLL_MS: '600000' });
     await waitUntilServing(b);
   }, 60_000);
   afterAll(async () => {
@@ -106,43 +108,72 @@ describe('two server processes on one database', () => {
     expect(stats.position >= seenOnA.at(-1)!.cursor).toBe(true);
   });
 
-  it('on SIGTERM closes its sockets with 1001, and the client resumes on the other process', async () => {
+  it('on SIGTERM writes out a burst committed just before, closes with 1001, and the client resumes on the other process', async () => {
     const orders = new OrderFactory(t.app.orm);
-    const made = await concurrently(4, () => orders.create(demo.consumer.id));
+    const made = await concurrently(24, () => orders.create(demo.consumer.id));
     const after = await headCursor(t.db);
-    const operator = await t.login(demo.operator);
     const onB = new LiveSocket(b.url.replace('http', 'ws'), await loginAt(b.url, demo.consumer));
     sockets.push(onB);
     const stream = onB.subscribe({ after });
-    for (const order of made.slice(0, 2)) {
-      await t.gql(
-        UpdateOrderStateDocument,
-        { orderId: order.id, status: 'PAID' },
-        { token: operator },
-      );
+    // Live on B (past its replay) before the burst.
+    const liveUrl = b.url.replace('/graphql', '/healthz/live');
+    for (let tries = 0; ; tries++) {
+      const stats = (await (await fetch(liveUrl)).json()) as {
+        subscriptions: number;
+        replaying: number;
+      };
+      if (stats.subscriptions === 1 && stats.replaying === 0) break;
+      if (tries > 100)
+        throw new Error(`B never had the subscription live: ${JSON.stringify(stats)}`);
+      await new Promise((r) => setTimeout(r, 20));
     }
-    await stream.waitForCount(
-      (await eventsAfter(t.db, after, { consumerId: demo.consumer.id })).length,
-    );
 
+    // A burst of 20 transitions, each in its own transaction, all committed, then SIGTERM at
+    // once. The first ten notify as usual (B may be reading or writing them when the signal
+    // comes); the last ten notify nobody, so B has surely not read them: only its shutdown read
+    // can deliver them.
+    const cancelAll = (some: typeof made) =>
+      Promise.all(
+        some.map(({ id }) =>
+          t.app.orm.em.fork().transactional(async (em) => {
+            const order = await lockOrder(em, id);
+            transition(em, order!, OrderStatus.CANCELLED, { actorId: demo.operator.id });
+            await em.flush();
+          }),
+        ),
+      );
+    await cancelAll(made.slice(0, 10));
+    await t.db.query(`alter table order_events disable trigger order_events_notify`);
+    try {
+      await cancelAll(made.slice(10, 20));
+    } finally {
+      await t.db.query(`alter table order_events enable trigger order_events_notify`);
+    }
     b.process.kill('SIGTERM');
-    expect((await onB.closed.promise).code).toBe(CloseCode.GoingAway);
+    const committed = await eventsAfter(t.db, after, { consumerId: demo.consumer.id });
+    expect(committed).toHaveLength(20);
+    const closed = await onB.closed.promise;
+    // Every committed event came before the close frame.
+    const beforeClose = stream.events.map((e) => e.cursor);
+    expect(closed.code).toBe(CloseCode.GoingAway);
+    expect(beforeClose).toEqual(committed.map((e) => e.cursor));
     expect(await b.exited).toBe(0);
-    for (const order of made.slice(2)) {
+
+    // While B is gone: more transitions, picked up on A from the last cursor.
+    const operator = await t.login(demo.operator);
+    for (const order of made.slice(20)) {
       await t.gql(
         UpdateOrderStateDocument,
         { orderId: order.id, status: 'PAID' },
         { token: operator },
       );
     }
-
     const onA = new LiveSocket(t.wsUrl, await t.login(demo.consumer));
     sockets.push(onA);
     const resumed = onA.subscribe({ after: stream.lastCursor });
     const expected = await eventsAfter(t.db, after, { consumerId: demo.consumer.id });
-    const rest = await resumed.waitForCount(expected.length - stream.events.length);
-    const all = [...stream.events, ...rest].map((e) => e.cursor);
-    expect(all).toEqual(expected.map((e) => e.cursor));
+    const rest = await resumed.waitForCount(expected.length - beforeClose.length);
+    expect([...beforeClose, ...rest.map((e) => e.cursor)]).toEqual(expected.map((e) => e.cursor));
     expect(expected.filter((e) => e.toStatus === 'PAID')).toHaveLength(4);
     expect(await resumed.quietFor(200)).toEqual([]);
   });

@@ -1,10 +1,17 @@
+import { once } from 'node:events';
+import { print } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { OrderStatus } from '../../src/platform/orders/order.entity';
+import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle';
 import {
   CancelOrderDocument,
   OrderByIdDocument,
+  OrderStatusChangedDocument,
   PayOrderDocument,
   UpdateOrderStateDocument,
 } from '../generated/graphql';
+import { within } from '../utils/deferred';
 import { OrderFactory } from '../utils/factories';
 import { eventsAfter, headCursor, LiveSocket } from '../utils/live-client';
 import { demo, startTestApp, type TestApp } from '../utils/test-app';
@@ -255,23 +262,185 @@ describe('orderStatusChanged: cursors', () => {
     );
   });
 
-  it('catches up from the table when its listening connection drops', async () => {
+  it('publishes nothing for a change whose transaction rolls back; the next commit follows with no gap', async () => {
     const order = await orders.create(demo.consumer.id);
-    const stream = socket(tokens.consumer).subscribe({
-      orderId: order.id,
-      after: await headCursor(t.db),
+    const start = await headCursor(t.db);
+    const mine = socket(tokens.consumer).subscribe({ orderId: order.id, after: start });
+    const staff = socket(tokens.operator).subscribe({ after: start });
+    await mine.quietFor(100);
+
+    // The real lifecycle code writes the event row (and queues its NOTIFY), then the
+    // transaction fails: the row, the status change and the notification all go.
+    const failure = new Error('fails after the event was appended');
+    const attempt = t.app.orm.em.fork().transactional(async (em) => {
+      const locked = await lockOrder(em, order.id);
+      transition(em, locked!, OrderStatus.CANCELLED, {
+        actorId: demo.operator.id,
+        data: { attempt: 'rolled back' },
+      });
+      await em.flush();
+      const written = await em.execute<{ n: number }[]>(
+        `select count(*)::int as n from order_events where order_id = ? and to_status = 'CANCELLED'`,
+        [order.id],
+      );
+      expect(written[0].n).toBe(1);
+      throw failure;
     });
-    const before = t.app.subscriptions.stats().reconnects;
-    await t.db.query(
+    await expect(attempt).rejects.toBe(failure);
+    expect(await eventsAfter(t.db, start)).toEqual([]);
+
+    // Then a change that commits, through the API.
+    expect((await cancel(order.id, tokens.consumer)).data?.cancelOrder.errors).toEqual([]);
+    const committed = await eventsAfter(t.db, start);
+    expect(committed.map((e) => [e.orderId, e.toStatus])).toEqual([[order.id, 'CANCELLED']]);
+
+    for (const stream of [mine, staff]) {
+      const [event] = await stream.waitForCount(1);
+      expect(event).toMatchObject({ orderId: order.id, toStatus: 'CANCELLED', data: null });
+      expect(event.actor).toEqual({ id: demo.consumer.id });
+      expect(await stream.quietFor(300)).toEqual([]);
+      // Exactly the table's rows after the cursor: nothing of the rolled-back attempt, no gap.
+      expect(cursorsOf(stream.events)).toEqual(cursorsOf(committed));
+    }
+  });
+});
+
+describe('orderStatusChanged: a lost notification', () => {
+  let q: TestApp;
+  beforeAll(async () => {
+    // The safety read ten minutes away: within a test only NOTIFY or a reconnect wakes the hub.
+    q = await startTestApp({ config: { liveSafetyPollMs: 600_000 } });
+  });
+  afterAll(() => q?.close());
+
+  it('delivers a commit whose NOTIFY never came once the listening connection is back', async () => {
+    const live = new LiveSocket(q.wsUrl, await q.login(demo.operator));
+    sockets.push(live);
+    const stream = live.subscribe({ after: await headCursor(q.db) });
+    const order = await new OrderFactory(q.app.orm).create(demo.consumer.id);
+    expect((await stream.waitForCount(1))[0]).toMatchObject({ orderId: order.id });
+    const seen = stream.lastCursor!;
+
+    // A commit that notifies nobody: the insert trigger's NOTIFY is off for it.
+    await q.db.query(`alter table order_events disable trigger order_events_notify`);
+    try {
+      const res = await q.gql(
+        CancelOrderDocument,
+        { orderId: order.id },
+        { token: await q.login(demo.consumer) },
+      );
+      expect(res.data?.cancelOrder.errors).toEqual([]);
+    } finally {
+      await q.db.query(`alter table order_events enable trigger order_events_notify`);
+    }
+    const missed = await eventsAfter(q.db, seen);
+    expect(missed.map((e) => e.toStatus)).toEqual(['CANCELLED']);
+    // Committed, but nothing has woken the hub: the client has not got it.
+    expect(await stream.quietFor(700)).toEqual([]);
+
+    // The listener drops; the hub reconnects and reads the table from its cursor.
+    const reconnects = q.app.subscriptions.stats().reconnects;
+    const killed = await q.db.query(
       `select pg_terminate_backend(pid) from pg_stat_activity
         where application_name = 'orderly-live-hub' and datname = current_database()`,
     );
-    // Commits while the hub is reconnecting: their notifications go nowhere.
-    const start = await headCursor(t.db);
-    await setStatus(order.id, 'PAID');
-    const committed = await eventsAfter(t.db, start, { orderId: order.id });
-    expect(committed.map((e) => e.toStatus)).toContain('PAID');
-    expect(cursorsOf(await stream.waitForCount(committed.length))).toEqual(cursorsOf(committed));
-    expect(t.app.subscriptions.stats().reconnects).toBeGreaterThan(before);
+    expect(killed.rowCount).toBe(1);
+    await stream.waitForCount(2);
+    expect(cursorsOf(stream.events.slice(1))).toEqual(cursorsOf(missed));
+    expect(q.app.subscriptions.stats().reconnects).toBe(reconnects + 1);
+    expect(await stream.quietFor(200)).toEqual([]);
+  });
+});
+
+describe('keep-alive', () => {
+  const KEEPALIVE_MS = 300;
+  let k: TestApp;
+  let token: string;
+  beforeAll(async () => {
+    k = await startTestApp({ config: { subscriptionKeepAliveMs: KEEPALIVE_MS } });
+    token = await k.login(demo.operator);
+  });
+  afterAll(() => k?.close());
+
+  /**
+   * A raw graphql-transport-ws socket, acknowledged, with one live subscription; `pings` holds
+   * when each ping arrived. With `autoPong` false it never answers them.
+   */
+  async function rawSubscriber(autoPong: boolean): Promise<{ ws: WebSocket; pings: number[] }> {
+    const ws = new WebSocket(k.wsUrl, 'graphql-transport-ws', { autoPong });
+    const pings: number[] = [];
+    ws.on('ping', () => pings.push(Date.now()));
+    await once(ws, 'open');
+    ws.send(
+      JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+    );
+    const [ack] = (await once(ws, 'message')) as [Buffer];
+    expect(JSON.parse(String(ack))).toEqual({ type: 'connection_ack' });
+    ws.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: print(OrderStatusChangedDocument), variables: {} },
+      }),
+    );
+    return { ws, pings };
+  }
+
+  async function untilSubscriptions(n: number): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (k.app.subscriptions.stats().subscriptions !== n) {
+      if (Date.now() > deadline) throw new Error(`expected ${n} subscriptions on the server`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('pings every SUBSCRIPTION_KEEPALIVE_MS and keeps a socket that answers', async () => {
+    const opened = Date.now();
+    const { ws, pings } = await rawSubscriber(true);
+    try {
+      await within(
+        new Promise<void>((done) => ws.on('ping', () => pings.length >= 3 && done())),
+        KEEPALIVE_MS * 3 + 4000,
+        `three pings (got ${pings.length})`,
+      );
+      // The first within the interval, then one per interval (plus slack for a busy machine;
+      // the default would be 12 s).
+      expect(pings[0] - opened).toBeLessThan(KEEPALIVE_MS + 1000);
+      for (let i = 1; i < pings.length; i++) {
+        expect(pings[i] - pings[i - 1]).toBeGreaterThanOrEqual(KEEPALIVE_MS / 2);
+        expect(pings[i] - pings[i - 1]).toBeLessThan(KEEPALIVE_MS + 1000);
+      }
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+      expect(k.app.subscriptions.stats().subscriptions).toBe(1);
+    } finally {
+      ws.close();
+      await untilSubscriptions(0);
+    }
+  });
+
+  it('drops a socket that stops answering pings, and its subscription with it', async () => {
+    const { ws: answering } = await rawSubscriber(true);
+    const start = Date.now();
+    const { ws: silent, pings } = await rawSubscriber(false);
+    await untilSubscriptions(2);
+    try {
+      const [code] = (await within(
+        once(silent, 'close'),
+        KEEPALIVE_MS * 2 + 2000,
+        'the silent socket to be dropped',
+      )) as [number];
+      // Terminated without a close frame: pinged after one interval, then one interval with no
+      // pong.
+      expect(code).toBe(1006);
+      expect(pings.length).toBeGreaterThanOrEqual(1);
+      expect(Date.now() - start).toBeGreaterThanOrEqual(2 * KEEPALIVE_MS - 20);
+      await untilSubscriptions(1);
+      // The socket that answers was pinged just the same and stays.
+      expect(answering.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      answering.close();
+      silent.terminate();
+      await untilSubscriptions(0);
+    }
   });
 });

@@ -103,8 +103,9 @@ export async function startSubscriptionServer(
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
     },
     wsServer,
-    // Keep-alive: the server pings every 12 s and drops a socket whose pong is 12 s late.
-    12_000,
+    // Keep-alive: a ping every interval; a socket whose pong is an interval late is dropped,
+    // which frees its subscriptions (a client gone without a close frame holds nothing).
+    config.subscriptionKeepAliveMs,
   );
   return {
     stats: () => hub.stats(),
