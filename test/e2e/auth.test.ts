@@ -1,7 +1,18 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DepositDocument, LoginDocument, MeDocument } from '../generated/graphql';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+import {
+  DepositDocument,
+  LoginDocument,
+  MeDocument,
+  type LoginMutation,
+} from '../generated/graphql';
+import {
+  concurrently,
+  demo,
+  startTestApp,
+  type GraphQLResponse,
+  type TestApp,
+} from '../utils/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -85,6 +96,75 @@ describe('login', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('login rate limit under parallel guesses', () => {
+  // Each test gets its own app, so the counters start at zero and the limits are exact.
+  const withApp = async (run: (app: TestApp) => Promise<void>) => {
+    const app = await startTestApp({ config: { loginMaxFailures: 3, loginWindowSeconds: 60 } });
+    try {
+      await run(app);
+    } finally {
+      await app.close();
+    }
+  };
+  const codeOf = (res: GraphQLResponse<LoginMutation>) =>
+    res.errors?.[0]?.extensions?.code ?? res.data?.login.errors[0]?.code ?? 'TOKEN';
+
+  it('answers at most the limit of 20 simultaneous wrong passwords for one id; the rest, and then the right password, are RATE_LIMITED', async () => {
+    await withApp(async (app) => {
+      const target = demo.otherConsumer;
+      const answers = await concurrently(20, (i) =>
+        app.gql(LoginDocument, { consumerId: target.id, password: `parallel-${i}` }),
+      );
+      const codes = answers.map(codeOf);
+      expect(codes.filter((c) => c === 'WRONG_PASSWORD')).toHaveLength(3);
+      expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(17);
+      const right = await app.gql(LoginDocument, {
+        consumerId: target.id,
+        password: target.password,
+      });
+      expect(right.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+      expect(right.data?.login?.token ?? null).toBeNull();
+    });
+  });
+
+  it('answers at most the address budget of 20 simultaneous guesses on 20 ids', async () => {
+    await withApp(async (app) => {
+      // Twenty real consumers (sharing a copied hash), so every guess spends scrypt's time
+      // in flight: a check that does not see in-flight attempts lets them all through.
+      await app.db.query(
+        `insert into consumers (id, name, password_hash)
+         select 30000000 + i, 'guess target ' || i, password_hash
+         from consumers, generate_series(0, 19) as i where consumers.id = $1`,
+        [demo.admin.id],
+      );
+      // Four times the per-id limit of 3: 12 answers, then the address is blocked.
+      const answers = await concurrently(20, (i) =>
+        app.gql(LoginDocument, { consumerId: String(30000000 + i), password: 'x' }),
+      );
+      const codes = answers.map(codeOf);
+      expect(codes.filter((c) => c === 'WRONG_PASSWORD')).toHaveLength(12);
+      expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(8);
+      const admin = await app.gql(LoginDocument, {
+        consumerId: demo.admin.id,
+        password: demo.admin.password,
+      });
+      expect(admin.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    });
+  });
+
+  it('does not count a successful login against the address', async () => {
+    await withApp(async (app) => {
+      // 13 right passwords at once: over the address budget of 12 if successes counted.
+      const answers = await concurrently(13, () =>
+        app.gql(LoginDocument, { consumerId: demo.admin.id, password: demo.admin.password }),
+      );
+      expect(answers.map(codeOf)).toEqual(Array(13).fill('TOKEN'));
+      const wrong = await app.gql(LoginDocument, { consumerId: demo.admin.id, password: 'no' });
+      expect(codeOf(wrong)).toBe('WRONG_PASSWORD');
+    });
   });
 });
 
