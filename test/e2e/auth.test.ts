@@ -1,3 +1,4 @@
+import { scryptSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -6,6 +7,7 @@ import {
   MeDocument,
   type LoginMutation,
 } from '../generated/graphql';
+import { accounts } from '../../src/platform/accounts/accounts.service';
 import {
   concurrently,
   demo,
@@ -55,6 +57,47 @@ describe('login', () => {
       expect(row.password_hash).not.toContain('400820');
     }
     expect(rows[0].password_hash.split('$')[4]).not.toEqual(rows[1].password_hash.split('$')[4]);
+  });
+
+  it('hashes with a slow scrypt and a salt of its own: one password, two consumers, two hashes', async () => {
+    const em = t.app.orm.em.fork();
+    const twins = [
+      await accounts.register(
+        { em },
+        { id: '40000001', name: 'twin one', password: 'same-password' },
+      ),
+      await accounts.register(
+        { em },
+        { id: '40000002', name: 'twin two', password: 'same-password' },
+      ),
+    ];
+    const { rows } = await t.db.query(
+      `select password_hash from consumers where id in ($1, $2) order by id`,
+      twins.map((c) => c.id),
+    );
+    const [one, two] = rows.map((r) => r.password_hash as string);
+    expect(one).not.toEqual(two);
+    for (const stored of [one, two]) {
+      const [scheme, n, r, p, salt, key] = stored.split('$');
+      expect(scheme).toBe('scrypt');
+      // N = 2^15, r = 8: 128 × N × r = 32 MiB of memory per guess, what the code uses.
+      expect(Number(n)).toBeGreaterThanOrEqual(32768);
+      expect(Number(r)).toBeGreaterThanOrEqual(8);
+      expect(Number(p)).toBeGreaterThanOrEqual(1);
+      expect(Buffer.from(salt, 'base64').length).toBeGreaterThanOrEqual(16);
+      // The stored key really is scrypt of the password under these parameters, not a label.
+      const derived = scryptSync('same-password', Buffer.from(salt, 'base64'), 32, {
+        N: Number(n),
+        r: Number(r),
+        p: Number(p),
+        maxmem: 64 * 1024 * 1024,
+      });
+      expect(derived.toString('base64')).toBe(key);
+    }
+    for (const twin of twins) {
+      const res = await t.gql(LoginDocument, { consumerId: twin.id, password: 'same-password' });
+      expect(res.data?.login.token).toBeTruthy();
+    }
   });
 
   it('rate limits failed logins per consumer id, even when the right password follows', async () => {
@@ -169,6 +212,26 @@ describe('login rate limit under parallel guesses', () => {
 });
 
 describe('tokens', () => {
+  it('stops accepting a token once its lifetime has passed', async () => {
+    // JWT times are whole seconds, so a 1 s token may live only milliseconds; 3 s leaves at
+    // least 2 s to show the token works before showing that it stops.
+    const app = await startTestApp({ config: { tokenTtlSeconds: 3 } });
+    try {
+      const token = await app.login(demo.consumer);
+      const claims = jwt.decode(token) as jwt.JwtPayload;
+      expect(claims.exp! - claims.iat!).toBe(3);
+      const fresh = await app.gql(MeDocument, {}, { token });
+      expect(fresh.data?.me?.id).toBe(demo.consumer.id);
+      await new Promise((resolve) => setTimeout(resolve, (claims.exp! + 0.5) * 1000 - Date.now()));
+      const late = await app.gql(MeDocument, {}, { token });
+      expect(late.status).toBe(401);
+      expect(late.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+      expect(late.errors?.[0].message).toMatch(/expired/);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses an expired token with UNAUTHENTICATED', async () => {
     const expired = jwt.sign({ role: 'CONSUMER' }, t.app.config.jwtSecret, {
       subject: demo.consumer.id,
