@@ -83,6 +83,31 @@ describe('payOrder idempotency', () => {
     expect(await fingerprint(t)).toEqual(afterConfirm);
   });
 
+  it('replays a payment after the order moved on: the first debit, the current status, no new debit', async () => {
+    const order = await confirmOrder(t, token, shop.id, [[shop.productIds[0], 1]]);
+    const key = `replay-after-delivery-${order.id}`;
+    const first = await pay(order.id, key);
+    expect(first.data!.payOrder.order!.status).toBe('PAID');
+    const delivered = await t.gql(
+      SetShopOrderStateDocument,
+      { orderId: order.id, status: 'COMPLETED' },
+      { token: operator },
+    );
+    expect(delivered.data!.updateOrderState.errors).toEqual([]);
+    const balance = await balanceOf(t, demo.consumer.id);
+    const before = await fingerprint(t);
+
+    const again = await pay(order.id, key);
+    // Success with the same ids and the same debit; the order as it is now, not as it was.
+    expect(again.data!.payOrder.errors).toEqual([]);
+    expect(again.data!.payOrder.transaction).toEqual(first.data!.payOrder.transaction);
+    expect(again.data!.payOrder.productIds).toEqual(first.data!.payOrder.productIds);
+    expect(again.data!.payOrder.order).toMatchObject({ id: order.id, status: 'COMPLETED' });
+    expect(await ledgerOf(t, order.id)).toEqual([{ amount: '-12.00' }]);
+    expect(await balanceOf(t, demo.consumer.id)).toBe(balance);
+    expect(await fingerprint(t)).toEqual(before);
+  });
+
   it('refuses an empty key with BAD_USER_INPUT', async () => {
     const order = await confirmOrder(t, token, shop.id, [[shop.productIds[0], 1]]);
     const res = await pay(order.id, '');
