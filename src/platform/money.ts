@@ -16,11 +16,6 @@ export function toMoneyString(value: Decimal): string {
   return value.toFixed(2, Decimal.ROUND_HALF_UP);
 }
 
-/** True when the value has at most two decimal places. */
-export function hasAtMostTwoPlaces(value: Decimal): boolean {
-  return value.decimalPlaces() <= 2;
-}
-
 export function sum(values: Iterable<Decimal>): Decimal {
   let total = ZERO;
   for (const v of values) total = total.plus(v);

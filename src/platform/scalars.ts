@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { Decimal, hasAtMostTwoPlaces, toMoneyString } from './money';
+import { Decimal, toMoneyString } from './money';
 import { badInput } from './errors';
 
 function parseDecimal(raw: unknown): Decimal {
@@ -8,14 +8,16 @@ function parseDecimal(raw: unknown): Decimal {
   }
   const text = String(raw).trim();
   // Only plain decimal notation: no exponents, hex, NaN or Infinity slipping through decimal.js.
-  if (!/^-?\d{1,12}(\.\d+)?$/.test(text)) {
+  const parts = /^-?\d{1,12}(?:\.(\d+))?$/.exec(text);
+  if (!parts) {
     throw badInput(`"${text.slice(0, 40)}" is not a decimal amount (at most 12 integer digits).`);
   }
-  const value = new Decimal(text);
-  if (!hasAtMostTwoPlaces(value)) {
+  // Counted in what the caller wrote, so "1.500" is refused like "1.501": a third place is
+  // a precision money does not have, whatever its digit.
+  if ((parts[1]?.length ?? 0) > 2) {
     throw badInput(`"${text}" has more than two decimal places.`);
   }
-  return value;
+  return new Decimal(text);
 }
 
 export const DecimalScalar = new GraphQLScalarType<Decimal, string>({
@@ -37,19 +39,43 @@ export const DecimalScalar = new GraphQLScalarType<Decimal, string>({
   },
 });
 
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))$/;
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+}
+
 function parseDate(raw: unknown): Date {
   if (typeof raw !== 'string') throw badInput('DateTime must be an ISO-8601 string.');
+  const shown = raw.slice(0, 40);
   // Require a date, a time and a zone so "2026-11-21" is not silently read as UTC midnight.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(raw)) {
-    throw badInput(`"${raw.slice(0, 40)}" is not an ISO-8601 date-time with a zone.`);
+  const parts = DATE_TIME.exec(raw);
+  if (!parts) throw badInput(`"${shown}" is not an ISO-8601 date-time with a zone.`);
+  const [year, month, day, hour, minute, second = 0] = parts.slice(1, 7).map(Number);
+  const [offsetHours = 0, offsetMinutes = 0] = parts.slice(9, 11).map(Number);
+  // JavaScript's Date rolls impossible parts over (30 February is 2 March, 24:00 the next
+  // day): every part must be in range, so the instant is the one the caller wrote.
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59 ||
+    offsetHours > 23 ||
+    offsetMinutes > 59
+  ) {
+    throw badInput(`"${shown}" is not a valid date-time.`);
   }
   const date = new Date(raw);
-  if (Number.isNaN(date.getTime()))
-    throw badInput(`"${raw.slice(0, 40)}" is not a valid date-time.`);
+  if (Number.isNaN(date.getTime())) throw badInput(`"${shown}" is not a valid date-time.`);
   // PostgreSQL has no year 0, and a year past 9999 would not read back in through this scalar.
-  const year = date.getUTCFullYear();
-  if (year < 1 || year > 9999) {
-    throw badInput(`"${raw.slice(0, 40)}" is outside the years 0001 to 9999 (UTC).`);
+  const utcYear = date.getUTCFullYear();
+  if (utcYear < 1 || utcYear > 9999) {
+    throw badInput(`"${shown}" is outside the years 0001 to 9999 (UTC).`);
   }
   return date;
 }

@@ -1,7 +1,20 @@
+import { scryptSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DepositDocument, LoginDocument, MeDocument } from '../generated/graphql';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+import {
+  DepositDocument,
+  LoginDocument,
+  MeDocument,
+  type LoginMutation,
+} from '../generated/graphql';
+import { accounts } from '../../src/platform/accounts/accounts.service';
+import {
+  concurrently,
+  demo,
+  startTestApp,
+  type GraphQLResponse,
+  type TestApp,
+} from '../utils/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -46,6 +59,47 @@ describe('login', () => {
     expect(rows[0].password_hash.split('$')[4]).not.toEqual(rows[1].password_hash.split('$')[4]);
   });
 
+  it('hashes with a slow scrypt and a salt of its own: one password, two consumers, two hashes', async () => {
+    const em = t.app.orm.em.fork();
+    const twins = [
+      await accounts.register(
+        { em },
+        { id: '40000001', name: 'twin one', password: 'same-password' },
+      ),
+      await accounts.register(
+        { em },
+        { id: '40000002', name: 'twin two', password: 'same-password' },
+      ),
+    ];
+    const { rows } = await t.db.query(
+      `select password_hash from consumers where id in ($1, $2) order by id`,
+      twins.map((c) => c.id),
+    );
+    const [one, two] = rows.map((r) => r.password_hash as string);
+    expect(one).not.toEqual(two);
+    for (const stored of [one, two]) {
+      const [scheme, n, r, p, salt, key] = stored.split('$');
+      expect(scheme).toBe('scrypt');
+      // N = 2^15, r = 8: 128 × N × r = 32 MiB of memory per guess, what the code uses.
+      expect(Number(n)).toBeGreaterThanOrEqual(32768);
+      expect(Number(r)).toBeGreaterThanOrEqual(8);
+      expect(Number(p)).toBeGreaterThanOrEqual(1);
+      expect(Buffer.from(salt, 'base64').length).toBeGreaterThanOrEqual(16);
+      // The stored key really is scrypt of the password under these parameters, not a label.
+      const derived = scryptSync('same-password', Buffer.from(salt, 'base64'), 32, {
+        N: Number(n),
+        r: Number(r),
+        p: Number(p),
+        maxmem: 64 * 1024 * 1024,
+      });
+      expect(derived.toString('base64')).toBe(key);
+    }
+    for (const twin of twins) {
+      const res = await t.gql(LoginDocument, { consumerId: twin.id, password: 'same-password' });
+      expect(res.data?.login.token).toBeTruthy();
+    }
+  });
+
   it('rate limits failed logins per consumer id, even when the right password follows', async () => {
     const target = demo.thirdConsumer;
     for (let i = 0; i < 3; i++) {
@@ -88,7 +142,96 @@ describe('login', () => {
   });
 });
 
+describe('login rate limit under parallel guesses', () => {
+  // Each test gets its own app, so the counters start at zero and the limits are exact.
+  const withApp = async (run: (app: TestApp) => Promise<void>) => {
+    const app = await startTestApp({ config: { loginMaxFailures: 3, loginWindowSeconds: 60 } });
+    try {
+      await run(app);
+    } finally {
+      await app.close();
+    }
+  };
+  const codeOf = (res: GraphQLResponse<LoginMutation>) =>
+    res.errors?.[0]?.extensions?.code ?? res.data?.login.errors[0]?.code ?? 'TOKEN';
+
+  it('answers at most the limit of 20 simultaneous wrong passwords for one id; the rest, and then the right password, are RATE_LIMITED', async () => {
+    await withApp(async (app) => {
+      const target = demo.otherConsumer;
+      const answers = await concurrently(20, (i) =>
+        app.gql(LoginDocument, { consumerId: target.id, password: `parallel-${i}` }),
+      );
+      const codes = answers.map(codeOf);
+      expect(codes.filter((c) => c === 'WRONG_PASSWORD')).toHaveLength(3);
+      expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(17);
+      const right = await app.gql(LoginDocument, {
+        consumerId: target.id,
+        password: target.password,
+      });
+      expect(right.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+      expect(right.data?.login?.token ?? null).toBeNull();
+    });
+  });
+
+  it('answers at most the address budget of 20 simultaneous guesses on 20 ids', async () => {
+    await withApp(async (app) => {
+      // Twenty real consumers (sharing a copied hash), so every guess spends scrypt's time
+      // in flight: a check that does not see in-flight attempts lets them all through.
+      await app.db.query(
+        `insert into consumers (id, name, password_hash)
+         select 30000000 + i, 'guess target ' || i, password_hash
+         from consumers, generate_series(0, 19) as i where consumers.id = $1`,
+        [demo.admin.id],
+      );
+      // Four times the per-id limit of 3: 12 answers, then the address is blocked.
+      const answers = await concurrently(20, (i) =>
+        app.gql(LoginDocument, { consumerId: String(30000000 + i), password: 'x' }),
+      );
+      const codes = answers.map(codeOf);
+      expect(codes.filter((c) => c === 'WRONG_PASSWORD')).toHaveLength(12);
+      expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(8);
+      const admin = await app.gql(LoginDocument, {
+        consumerId: demo.admin.id,
+        password: demo.admin.password,
+      });
+      expect(admin.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    });
+  });
+
+  it('does not count a successful login against the address', async () => {
+    await withApp(async (app) => {
+      // 13 right passwords at once: over the address budget of 12 if successes counted.
+      const answers = await concurrently(13, () =>
+        app.gql(LoginDocument, { consumerId: demo.admin.id, password: demo.admin.password }),
+      );
+      expect(answers.map(codeOf)).toEqual(Array(13).fill('TOKEN'));
+      const wrong = await app.gql(LoginDocument, { consumerId: demo.admin.id, password: 'no' });
+      expect(codeOf(wrong)).toBe('WRONG_PASSWORD');
+    });
+  });
+});
+
 describe('tokens', () => {
+  it('stops accepting a token once its lifetime has passed', async () => {
+    // JWT times are whole seconds, so a 1 s token may live only milliseconds; 3 s leaves at
+    // least 2 s to show the token works before showing that it stops.
+    const app = await startTestApp({ config: { tokenTtlSeconds: 3 } });
+    try {
+      const token = await app.login(demo.consumer);
+      const claims = jwt.decode(token) as jwt.JwtPayload;
+      expect(claims.exp! - claims.iat!).toBe(3);
+      const fresh = await app.gql(MeDocument, {}, { token });
+      expect(fresh.data?.me?.id).toBe(demo.consumer.id);
+      await new Promise((resolve) => setTimeout(resolve, (claims.exp! + 0.5) * 1000 - Date.now()));
+      const late = await app.gql(MeDocument, {}, { token });
+      expect(late.status).toBe(401);
+      expect(late.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+      expect(late.errors?.[0].message).toMatch(/expired/);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses an expired token with UNAUTHENTICATED', async () => {
     const expired = jwt.sign({ role: 'CONSUMER' }, t.app.config.jwtSecret, {
       subject: demo.consumer.id,

@@ -2,13 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CancelShopOrderDocument,
   DeleteShopOrderDocument,
+  LoginDocument,
+  MyOrdersDocument,
+  type MyOrdersQuery,
   PayShopOrderDocument,
   SetShopOrderStateDocument,
   ShopOrderDetailDocument,
   ShopOrderEventsDocument,
   ShopOrderListDocument,
 } from '../generated/graphql';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+import { accounts } from '../../src/platform/accounts/accounts.service';
+import { demo, startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app';
 import {
   balanceOf,
   confirmOrder,
@@ -77,6 +81,31 @@ describe('payOrder idempotency', () => {
       });
     }
     expect(await fingerprint(t)).toEqual(afterConfirm);
+  });
+
+  it('replays a payment after the order moved on: the first debit, the current status, no new debit', async () => {
+    const order = await confirmOrder(t, token, shop.id, [[shop.productIds[0], 1]]);
+    const key = `replay-after-delivery-${order.id}`;
+    const first = await pay(order.id, key);
+    expect(first.data!.payOrder.order!.status).toBe('PAID');
+    const delivered = await t.gql(
+      SetShopOrderStateDocument,
+      { orderId: order.id, status: 'COMPLETED' },
+      { token: operator },
+    );
+    expect(delivered.data!.updateOrderState.errors).toEqual([]);
+    const balance = await balanceOf(t, demo.consumer.id);
+    const before = await fingerprint(t);
+
+    const again = await pay(order.id, key);
+    // Success with the same ids and the same debit; the order as it is now, not as it was.
+    expect(again.data!.payOrder.errors).toEqual([]);
+    expect(again.data!.payOrder.transaction).toEqual(first.data!.payOrder.transaction);
+    expect(again.data!.payOrder.productIds).toEqual(first.data!.payOrder.productIds);
+    expect(again.data!.payOrder.order).toMatchObject({ id: order.id, status: 'COMPLETED' });
+    expect(await ledgerOf(t, order.id)).toEqual([{ amount: '-12.00' }]);
+    expect(await balanceOf(t, demo.consumer.id)).toBe(balance);
+    expect(await fingerprint(t)).toEqual(before);
   });
 
   it('refuses an empty key with BAD_USER_INPUT', async () => {
@@ -247,6 +276,86 @@ describe('orders(kind: SHOP) pagination', () => {
       const res = await t.gql(ShopOrderListDocument, vars, { token });
       expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     }
+  });
+});
+
+describe('orders keyset pagination on ties and the staff consumer filter', () => {
+  const pageThrough = async (as: string, vars: { consumerId?: string; kind?: 'SHOP' }) => {
+    const seen: { id: string; updatedAt: string; consumer: string }[] = [];
+    let after: string | null | undefined = null;
+    for (let page = 0; page < 200; page++) {
+      const res: GraphQLResponse<MyOrdersQuery> = await t.gql(
+        MyOrdersDocument,
+        { ...vars, first: 1, after },
+        { token: as },
+      );
+      expect(res.errors).toBeUndefined();
+      const { edges, pageInfo } = res.data!.orders;
+      seen.push(
+        ...edges.map((e) => ({
+          id: e.node.id,
+          updatedAt: e.node.updatedAt,
+          consumer: e.node.consumer.id,
+        })),
+      );
+      if (!pageInfo.hasNextPage) return seen;
+      after = pageInfo.endCursor;
+    }
+    throw new Error('paging did not end');
+  };
+
+  it('pages one at a time through orders updated at the same instant: each once, newest first, then by id', async () => {
+    // A consumer of its own, so no other test's orders join the list.
+    await accounts.register(
+      { em: t.app.orm.em.fork() },
+      { id: '40000021', name: 'tie breaker', password: 'tie-pass' },
+    );
+    const login = await t.gql(LoginDocument, { consumerId: '40000021', password: 'tie-pass' });
+    const me = login.data!.login.token!;
+    const orders = [];
+    for (let i = 0; i < 7; i++) {
+      orders.push(await confirmOrder(t, me, shop.id, [[shop.productIds[0], 1]]));
+    }
+    const ids = orders.map((o) => o.id);
+    // Five share one instant, one is a second later, one a second earlier.
+    await t.db.query(
+      `update orders set updated_at = '2026-03-01T08:00:00.000Z' where id = any($1)`,
+      [ids.slice(0, 5)],
+    );
+    await t.db.query(`update orders set updated_at = '2026-03-01T08:00:01.000Z' where id = $1`, [
+      ids[5],
+    ]);
+    await t.db.query(`update orders set updated_at = '2026-03-01T07:59:59.000Z' where id = $1`, [
+      ids[6],
+    ]);
+    const tied = [...ids.slice(0, 5)].sort().reverse();
+    const seen = await pageThrough(me, {});
+    expect(seen.map((o) => o.id)).toEqual([ids[5], ...tied, ids[6]]);
+    expect(seen.map((o) => o.updatedAt)).toEqual([
+      '2026-03-01T08:00:01.000Z',
+      ...Array(5).fill('2026-03-01T08:00:00.000Z'),
+      '2026-03-01T07:59:59.000Z',
+    ]);
+  });
+
+  it("shows OPERATOR only that consumer's orders, all of them, under orders(consumerId:)", async () => {
+    // Orders of other consumers exist, so a filter that let them through would show.
+    await confirmOrder(t, liLei, shop.id, [[shop.productIds[0], 1]]);
+    await confirmOrder(t, token, shop.id, [[shop.productIds[0], 1]]);
+    const { rows } = await t.db.query(
+      `select consumer_id::text as consumer, count(*)::int as n from orders group by 1`,
+    );
+    expect(rows.filter((r) => r.consumer !== demo.consumer.id).length).toBeGreaterThan(0);
+    const seen = await pageThrough(operator, { consumerId: demo.consumer.id });
+    expect(seen.length).toBe(rows.find((r) => r.consumer === demo.consumer.id)!.n);
+    expect(new Set(seen.map((o) => o.id)).size).toBe(seen.length);
+    for (const order of seen) expect(order.consumer).toBe(demo.consumer.id);
+    const count = await t.gql(
+      MyOrdersDocument,
+      { consumerId: demo.consumer.id, first: 1 },
+      { token: operator },
+    );
+    expect(count.data!.orders.totalCount).toBe(seen.length);
   });
 });
 

@@ -27,7 +27,9 @@ export interface LoginResult {
 /**
  * Logging in, the caller's account and the ADMIN's deposit. Failed logins are counted per
  * consumer id and per client address; past the limit every attempt is RATE_LIMITED until
- * the window ends, right password or not, so guessing gains nothing.
+ * the window ends, right password or not, so guessing gains nothing. Attempts sent in
+ * parallel get no more answers than sequential ones: one that could be over the limit waits
+ * for those in flight to end.
  */
 export class AccountsService {
   // Per running app (keyed by its config), so two apps in one process count apart.
@@ -48,23 +50,44 @@ export class AccountsService {
   }
 
   async login(ctx: RequestContext, consumerId: string, password: string): Promise<LoginResult> {
-    const limiters = this.failureLimiters(ctx.config);
+    const { byId, byAddress } = this.failureLimiters(ctx.config);
     const idKey = `id:${consumerId}`;
-    const wait = Math.max(
-      limiters.byId.retryAfter(idKey),
-      limiters.byAddress.retryAfter(ctx.clientAddress),
-    );
-    if (wait > 0) {
-      throw graphQLError('RATE_LIMITED', `Too many failed logins; try again in ${wait} s.`, {
-        retryAfterSeconds: wait,
-      });
+    for (;;) {
+      const wait = Math.max(byId.retryAfter(idKey), byAddress.retryAfter(ctx.clientAddress));
+      if (wait > 0) {
+        throw graphQLError('RATE_LIMITED', `Too many failed logins; try again in ${wait} s.`, {
+          retryAfterSeconds: wait,
+        });
+      }
+      // Parallel guesses must see each other's failures: wait for attempts still in flight
+      // whenever their failing would reach a limit, then check again.
+      const busy = byId.crowded(idKey) ?? byAddress.crowded(ctx.clientAddress);
+      if (!busy) break;
+      await busy;
     }
+    const endById = byId.begin(idKey);
+    const endByAddress = byAddress.begin(ctx.clientAddress);
+    let failed = false;
+    try {
+      const outcome = await this.checkPassword(ctx, consumerId, password);
+      failed = !outcome.consumer;
+      if (!failed) byId.reset(idKey);
+      return outcome;
+    } finally {
+      endById(failed);
+      endByAddress(failed);
+    }
+  }
+
+  private async checkPassword(
+    ctx: RequestContext,
+    consumerId: string,
+    password: string,
+  ): Promise<LoginResult> {
     const consumer = isBigintId(consumerId)
       ? await ctx.em.findOne(Consumer, consumerId, { populate: ['passwordHash'] })
       : null;
     if (!consumer) {
-      limiters.byId.record(idKey);
-      limiters.byAddress.record(ctx.clientAddress);
       return {
         errors: [
           userError(ErrorCode.CONSUMER_NOT_FOUND, 'No consumer has this id.', ['consumerId']),
@@ -72,14 +95,11 @@ export class AccountsService {
       };
     }
     if (!(await verifyPassword(password, consumer.passwordHash))) {
-      limiters.byId.record(idKey);
-      limiters.byAddress.record(ctx.clientAddress);
       ctx.log.warn({ consumerId }, 'login failed: wrong password');
       return {
         errors: [userError(ErrorCode.WRONG_PASSWORD, 'The password is wrong.', ['password'])],
       };
     }
-    limiters.byId.reset(idKey);
     const token = signToken(
       { id: consumer.id, role: consumer.role },
       ctx.config.jwtSecret,

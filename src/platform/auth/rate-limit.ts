@@ -4,6 +4,8 @@
  */
 export class RateLimiter {
   private readonly hits = new Map<string, { count: number; resetAt: number }>();
+  /** Attempts started but not yet known to have failed or not, each settling when it ends. */
+  private readonly pending = new Map<string, Set<Promise<void>>>();
 
   constructor(
     private readonly max: number,
@@ -29,6 +31,35 @@ export class RateLimiter {
 
   reset(key: string): void {
     this.hits.delete(key);
+  }
+
+  /**
+   * While the attempts in flight for `key` could, by failing, take it to the limit: a promise
+   * that settles when one of them ends (then check again). Otherwise undefined: one more
+   * attempt may start. This keeps parallel attempts from all passing a check made before any
+   * of them failed, without refusing a right password that merely arrives alongside others.
+   */
+  crowded(key: string, now = Date.now()): Promise<void> | undefined {
+    const inFlight = this.pending.get(key);
+    if (!inFlight?.size) return undefined;
+    const entry = this.hits.get(key);
+    const failures = entry && entry.resetAt > now ? entry.count : 0;
+    return failures + inFlight.size >= this.max ? Promise.race(inFlight) : undefined;
+  }
+
+  /** Marks an attempt for `key` as in flight; call the result exactly once when it ends. */
+  begin(key: string): (failed: boolean) => void {
+    let end!: () => void;
+    const attempt = new Promise<void>((resolve) => (end = resolve));
+    const inFlight = this.pending.get(key) ?? new Set<Promise<void>>();
+    inFlight.add(attempt);
+    this.pending.set(key, inFlight);
+    return (failed) => {
+      if (!inFlight.delete(attempt)) return;
+      if (inFlight.size === 0 && this.pending.get(key) === inFlight) this.pending.delete(key);
+      if (failed) this.record(key);
+      end();
+    };
   }
 
   private sweep(now: number): void {
