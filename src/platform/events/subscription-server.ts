@@ -36,7 +36,8 @@ export interface SubscriptionServer {
   stats(): HubStats;
   /**
    * Graceful stop: refuses new subscriptions, delivers what has committed, waits (at most
-   * `drainMs`) for queued events to be written, then closes every socket with 1001.
+   * `drainMs`) for queued events to be written, then closes every socket with 1001; a socket
+   * that has not finished the close handshake a second later is cut.
    */
   close(drainMs?: number): Promise<void>;
 }
@@ -110,12 +111,16 @@ export async function startSubscriptionServer(
     stats: () => hub.stats(),
     async close(drainMs = 5000) {
       await hub.drain(drainMs);
-      await server.dispose();
-      // Let the 1001 close frames go out before the process may exit (at most a second).
+      // Sends 1001 to every socket; resolves only once each has closed, which a client that
+      // never answers the close frame would put off for ws's 30 s close timeout.
+      const disposed = server.dispose();
+      // Let the 1001 close frames go out and be answered (at most a second), then cut the rest.
       const deadline = Date.now() + 1000;
       while (wsServer.clients.size > 0 && Date.now() < deadline) {
         await new Promise((done) => setTimeout(done, 10));
       }
+      for (const socket of wsServer.clients) socket.terminate();
+      await disposed;
       await hub.close();
     },
   };

@@ -250,8 +250,11 @@ export async function createHttpApp(
     httpServer,
     subscriptions,
     async close() {
-      // Order matters: Apollo's drain destroys every socket without an HTTP request in flight,
-      // upgraded WebSockets included, so subscribers are told 1001 first; then HTTP drains.
+      // Order matters. First no new connections (Node's close also drops idle keep-alive ones
+      // but leaves upgraded WebSockets; its callback waits for all, so it is not awaited).
+      httpServer.close();
+      // Apollo's drain destroys every socket without an HTTP request in flight, upgraded
+      // WebSockets included, so subscribers are told 1001 first; then HTTP drains.
       await subscriptions.close();
       await apollo.stop();
       await new Promise<void>((done) => wsServer.close(() => done()));
