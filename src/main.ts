@@ -1,5 +1,5 @@
 // `npm start`: the service with demo data, on the embedded PostgreSQL unless DATABASE_URL is set.
-import { startApp } from './app';
+import { ListenError, startApp } from './app';
 import { ConfigError } from './platform/config';
 import { releaseEmbeddedSignalHandlers } from './platform/db/embedded';
 import { DatabaseUnavailableError } from './platform/db/orm';
@@ -29,7 +29,11 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   // One clear line, no stack trace, for the failures a user can fix.
-  if (err instanceof DatabaseUnavailableError || err instanceof ConfigError) {
+  if (
+    err instanceof DatabaseUnavailableError ||
+    err instanceof ConfigError ||
+    err instanceof ListenError
+  ) {
     console.error(`orderly: ${err.message}`);
   } else {
     console.error('orderly: failed to start:', err instanceof Error ? err.message : err);

@@ -1,6 +1,6 @@
 import { createClient } from 'graphql-ws';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
@@ -48,6 +48,25 @@ describe('starting with a bad DATABASE_URL', () => {
     } finally {
       url.password = 'orderly';
       await dropTestDatabase(url.toString());
+    }
+  });
+});
+
+describe('starting on a port already in use', () => {
+  it('prints one clear line and exits non-zero', async () => {
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const port = (blocker.address() as { port: number }).port;
+    const databaseUrl = await createTestDatabase();
+    try {
+      const server = await spawnServer({ DATABASE_URL: databaseUrl, PORT: String(port) });
+      expect(await server.exited).toBe(1);
+      expect(server.stderr().trim().split('\n')).toEqual([
+        `orderly: cannot listen on 127.0.0.1:${port}: the port is already in use (set PORT to another one)`,
+      ]);
+    } finally {
+      blocker.close();
+      await dropTestDatabase(databaseUrl);
     }
   });
 });

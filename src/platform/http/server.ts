@@ -163,7 +163,12 @@ export async function createHttpApp(
   const httpServer = createServer(app);
   const development = process.env.NODE_ENV === 'development';
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // Upgrades are handed over here rather than with ws's `server` option, which would forward
+  // the HTTP server's own errors (EADDRINUSE on listen) to graphql-ws as an "internal error".
+  const wsServer = new WebSocketServer({ noServer: true, path: '/graphql' });
+  httpServer.on('upgrade', (req, socket, head) =>
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req)),
+  );
   const subscriptions: SubscriptionServer = await startSubscriptionServer(
     wsServer,
     schema,
