@@ -131,12 +131,12 @@ describe('npm start on the embedded PostgreSQL', () => {
         { first: 5 },
         await login(second, demo.consumer),
       );
-      expect(again.me.transactions.nodes[0]).toMatchObject({
+      expect(again.me!.transactions.nodes[0]).toMatchObject({
         id: deposit.deposit.id,
         amount: '123.45',
         balanceAfter: deposit.deposit.balanceAfter,
       });
-      expect(again.me.balance).toBe(deposit.deposit.balanceAfter);
+      expect(again.me!.balance).toBe(deposit.deposit.balanceAfter);
       second.process.kill('SIGTERM');
       expect(await second.exited).toBe(0);
       expect(existsSync(pidFile)).toBe(false);
