@@ -24,7 +24,7 @@ export interface RunningApp {
 
 export interface StartOptions {
   config?: Partial<Config>;
-  /** Seed demo data when the database has no consumers yet (what `npm start` does). */
+  /** Add whatever demo data is missing (what `npm start` does; cheap once it is all there). */
   seed?: boolean;
   onQuery?: (sql: string) => void;
 }
@@ -36,8 +36,8 @@ export async function seedDemoData(orm: MikroORM): Promise<void> {
 }
 
 /**
- * Starts the service: the database (embedded unless DATABASE_URL is set), migrations, demo data
- * on an empty database, module jobs, and the HTTP + WebSocket server. Rejects with ListenError
+ * Starts the service: the database (embedded unless DATABASE_URL is set), migrations, missing
+ * demo data, module jobs, and the HTTP + WebSocket server. Rejects with ListenError
  * when the port cannot be opened, after stopping what it had started.
  */
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
@@ -69,13 +69,16 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     throw err;
   }
   if (options.seed) {
-    const [{ count }] = await orm.em
-      .fork()
-      .execute<{ count: string }[]>('select count(*) from consumers');
-    if (Number(count) === 0) {
+    // Every start, not only on an empty database: the seeder adds only what is missing (a few
+    // lookups when nothing is), so a start interrupted mid-seed is completed by the next one.
+    try {
       await seedDemoData(orm);
-      log.info('demo data seeded');
+    } catch (err) {
+      await orm.close(true);
+      await embedded?.stop();
+      throw err;
     }
+    log.info('demo data in place');
   }
   const schema = await createSchema(modules);
   const http = await createHttpApp(schema, orm, config, log);
