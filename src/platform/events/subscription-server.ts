@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import type { Config } from '../config';
 import { viewerFromAuthorization, type Viewer } from '../auth/token';
-import { formatError, makeContext } from '../http/server';
+import { formatError, logErrorsWith, makeContext } from '../http/server';
 import { operationGuard } from '../http/operation-guard';
 import type { LiveContext } from './live.context';
 import { OrderEventHub, type HubStats } from './order-event.hub';
@@ -99,8 +99,11 @@ export async function startSubscriptionServer(
         },
       }),
       // Same masking of internal errors as over HTTP.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors) return undefined;
+        logErrorsWith(result.errors, (args.contextValue as LiveContext).log);
+        return { ...result, errors: formatAll(result.errors) };
+      },
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
     },
     wsServer,

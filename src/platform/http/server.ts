@@ -56,6 +56,15 @@ export function makeContext(
 
 const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables/;
 
+// formatError sees no context; each operation's errors point to its logger (the one carrying
+// the request id) so that the internal error it logs can be found from the client's request id.
+const operationLogs = new WeakMap<object, Logger>();
+
+/** Marks these errors as the operation's that logs with `log` (its request id). */
+export function logErrorsWith(errors: readonly unknown[], log: Logger): void {
+  for (const error of errors) if (error instanceof Object) operationLogs.set(error, log);
+}
+
 /**
  * Hides what went wrong inside (stack traces, SQL) from clients outside development; names a
  * database that is down (SERVICE_UNAVAILABLE) or too slow (TIMEOUT); with `hideSuggestions`
@@ -67,6 +76,7 @@ export function formatError(
   options: { hideSuggestions?: boolean } = {},
 ) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const errorLog = (error instanceof Object && operationLogs.get(error)) || log;
     // A scalar that refuses a literal surfaces as a validation error; keep the scalar's own code.
     const cause = error instanceof GraphQLError ? error.originalError : undefined;
     if (cause instanceof GraphQLError && typeof cause.extensions?.code === 'string') {
@@ -91,7 +101,7 @@ export function formatError(
       const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
       const failure = databaseFailure(original);
       if (failure) {
-        log.warn({ err: original, path: formatted.path }, `database ${failure}`);
+        errorLog.warn({ err: original, path: formatted.path }, `database ${failure}`);
         return {
           message:
             failure === 'timeout'
@@ -102,7 +112,7 @@ export function formatError(
           extensions: { code: failure === 'timeout' ? 'TIMEOUT' : 'SERVICE_UNAVAILABLE' },
         };
       }
-      log.error({ err: original, path: formatted.path }, 'internal error');
+      errorLog.error({ err: original, path: formatted.path }, 'internal error');
       if (development) return formatted;
       return {
         message: 'Internal server error.',
@@ -136,6 +146,9 @@ function operationLogging(): ApolloServerPlugin<RequestContext> {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
+        async didEncounterErrors({ errors }) {
+          logErrorsWith(errors, contextValue.log);
+        },
         async willSendResponse({ operationName, errors }) {
           contextValue.log.info(
             {
