@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pino, { type Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { loadConfig, type Config } from './platform/config';
 import { openDatabase } from './platform/db/orm';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded';
@@ -23,7 +24,7 @@ export interface RunningApp {
 
 export interface StartOptions {
   config?: Partial<Config>;
-  /** Seed demo data when the database has no consumers yet (what `npm start` does). */
+  /** Add whatever demo data is missing (what `npm start` does; cheap once it is all there). */
   seed?: boolean;
   onQuery?: (sql: string) => void;
 }
@@ -35,8 +36,9 @@ export async function seedDemoData(orm: MikroORM): Promise<void> {
 }
 
 /**
- * Starts the service: the database (embedded unless DATABASE_URL is set), migrations, demo data
- * on an empty database, module jobs, and the HTTP + WebSocket server.
+ * Starts the service: the database (embedded unless DATABASE_URL is set), migrations, missing
+ * demo data, module jobs, and the HTTP + WebSocket server. Rejects with ListenError
+ * when the port cannot be opened, after stopping what it had started.
  */
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const config = { ...loadConfig(), ...options.config };
@@ -67,35 +69,69 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     throw err;
   }
   if (options.seed) {
-    const [{ count }] = await orm.em
-      .fork()
-      .execute<{ count: string }[]>('select count(*) from consumers');
-    if (Number(count) === 0) {
+    // Every start, not only on an empty database: the seeder adds only what is missing (a few
+    // lookups when nothing is), so a start interrupted mid-seed is completed by the next one.
+    try {
       await seedDemoData(orm);
-      log.info('demo data seeded');
+    } catch (err) {
+      await orm.close(true);
+      await embedded?.stop();
+      throw err;
     }
+    log.info('demo data in place');
   }
   const schema = await createSchema(modules);
   const http = await createHttpApp(schema, orm, config, log);
   const jobs = modules.flatMap((m) => (m.start ? [m.start({ orm, config, log })] : []));
-  await new Promise<void>((done) => http.httpServer.listen(config.port, config.host, done));
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await http.close();
+      for (const stop of jobs) await stop();
+      await orm.close(true);
+      await embedded?.stop();
+    })();
+    return closing;
+  };
+  try {
+    await listen(http.httpServer, config.port, config.host);
+  } catch (err) {
+    await close();
+    throw err;
+  }
   const port = (http.httpServer.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
-  let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${port}/graphql`,
     port,
     orm,
     config,
     subscriptions: http.subscriptions,
-    close() {
-      closing ??= (async () => {
-        await http.close();
-        for (const stop of jobs) await stop();
-        await orm.close(true);
-        await embedded?.stop();
-      })();
-      return closing;
-    },
+    close,
   };
+}
+
+/** The HTTP port could not be opened (taken, or not ours to use); the message says which. */
+export class ListenError extends Error {}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const refused = (err: NodeJS.ErrnoException) => {
+      const where = `${host}:${port}`;
+      fail(
+        new ListenError(
+          err.code === 'EADDRINUSE'
+            ? `cannot listen on ${where}: the port is already in use (set PORT to another one)`
+            : err.code === 'EACCES'
+              ? `cannot listen on ${where}: permission denied (set PORT to one above 1023)`
+              : `cannot listen on ${where}: ${err.message}`,
+        ),
+      );
+    };
+    server.once('error', refused);
+    server.listen(port, host, () => {
+      server.off('error', refused);
+      done();
+    });
+  });
 }

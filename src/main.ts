@@ -1,6 +1,7 @@
 // `npm start`: the service with demo data, on the embedded PostgreSQL unless DATABASE_URL is set.
-import { startApp } from './app';
+import { ListenError, startApp } from './app';
 import { ConfigError } from './platform/config';
+import { releaseEmbeddedSignalHandlers } from './platform/db/embedded';
 import { DatabaseUnavailableError } from './platform/db/orm';
 
 async function main(): Promise<void> {
@@ -21,11 +22,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // The embedded PostgreSQL package would otherwise answer these same signals by stopping the
+  // database under the in-flight requests and exiting 143; app.close() stops it last instead.
+  releaseEmbeddedSignalHandlers();
 }
 
 main().catch((err) => {
   // One clear line, no stack trace, for the failures a user can fix.
-  if (err instanceof DatabaseUnavailableError || err instanceof ConfigError) {
+  if (
+    err instanceof DatabaseUnavailableError ||
+    err instanceof ConfigError ||
+    err instanceof ListenError
+  ) {
     console.error(`orderly: ${err.message}`);
   } else {
     console.error('orderly: failed to start:', err instanceof Error ? err.message : err);

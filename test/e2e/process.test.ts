@@ -1,6 +1,8 @@
 import { createClient } from 'graphql-ws';
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, createServer } from 'node:net';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { spawnServer, waitUntilServing } from '../utils/child-server';
 import {
@@ -46,6 +48,25 @@ describe('starting with a bad DATABASE_URL', () => {
     } finally {
       url.password = 'orderly';
       await dropTestDatabase(url.toString());
+    }
+  });
+});
+
+describe('starting on a port already in use', () => {
+  it('prints one clear line and exits non-zero', async () => {
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const port = (blocker.address() as { port: number }).port;
+    const databaseUrl = await createTestDatabase();
+    try {
+      const server = await spawnServer({ DATABASE_URL: databaseUrl, PORT: String(port) });
+      expect(await server.exited).toBe(1);
+      expect(server.stderr().trim().split('\n')).toEqual([
+        `orderly: cannot listen on 127.0.0.1:${port}: the port is already in use (set PORT to another one)`,
+      ]);
+    } finally {
+      blocker.close();
+      await dropTestDatabase(databaseUrl);
     }
   });
 });
@@ -132,6 +153,91 @@ describe('SIGTERM', () => {
       await expect(login()).rejects.toThrow();
     } finally {
       server.process.kill('SIGKILL');
+      await dropTestDatabase(databaseUrl);
+    }
+  });
+
+  it('refuses new connections at once, still answers the request in flight, cuts a silent WebSocket, and leaves no database session', async () => {
+    const databaseUrl = await createTestDatabase();
+    const database = new URL(databaseUrl).pathname.slice(1);
+    const server = await spawnServer({ DATABASE_URL: databaseUrl });
+    const admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
+    await admin.connect();
+    const sessions = async () =>
+      (
+        await admin.query<{ name: string }>(
+          `select application_name as name from pg_stat_activity where datname = $1`,
+          [database],
+        )
+      ).rows.map((r) => r.name);
+    try {
+      await waitUntilServing(server);
+      const { port } = new URL(server.url);
+      // A WebSocket client that completes the upgrade and then never answers anything (a
+      // phone that went out of coverage): its close handshake can never finish.
+      const silent = connect(Number(port), '127.0.0.1');
+      silent.on('error', () => undefined);
+      const silentClosed = new Promise<void>((done) => silent.on('close', () => done()));
+      await new Promise<void>((done) => {
+        silent.once('data', () => done());
+        silent.write(
+          'GET /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+            'Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+        );
+      });
+      const slowBody = JSON.stringify({
+        query: `mutation { login(consumerId: "${demo.consumer.id}", password: "${demo.consumer.password}") { token } }`,
+      });
+      const slow = new Promise<{ status: number; body: string }>((done, fail) => {
+        const req = request(server.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(slowBody),
+          },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', fail);
+        req.write(slowBody.slice(0, 20));
+        setTimeout(() => req.end(slowBody.slice(20)), 2000);
+      });
+      await new Promise((r) => setTimeout(r, 500)); // the slow request's headers are read
+      // The service's own sessions: the ORM pool ('orderly') and the live hub's listener.
+      expect(await sessions()).toEqual(expect.arrayContaining(['orderly', 'orderly-live-hub']));
+
+      const signalled = Date.now();
+      server.process.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      const attempt = await new Promise<string>((done) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        socket.on('connect', () => {
+          socket.destroy();
+          done('accepted');
+        });
+        socket.on('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+      });
+      expect(attempt).toBe('ECONNREFUSED');
+
+      const late = await slow;
+      expect(late.status).toBe(200);
+      expect(JSON.parse(late.body).data.login.token).toBeTruthy();
+      // Without cutting it, the silent socket would hold the stop for ws's 30 s close timeout.
+      const code = await Promise.race([
+        server.exited,
+        new Promise<string>((r) => setTimeout(() => r('still running after 10 s'), 10_000)),
+      ]);
+      expect(code).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(8_000);
+      await silentClosed;
+      expect(await sessions()).toEqual([]);
+    } finally {
+      server.process.kill('SIGKILL');
+      await admin.end();
       await dropTestDatabase(databaseUrl);
     }
   });

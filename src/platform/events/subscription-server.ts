@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import type { Config } from '../config';
 import { viewerFromAuthorization, type Viewer } from '../auth/token';
-import { formatError, makeContext } from '../http/server';
+import { formatError, logErrorsWith, makeContext } from '../http/server';
 import { operationGuard } from '../http/operation-guard';
 import type { LiveContext } from './live.context';
 import { OrderEventHub, type HubStats } from './order-event.hub';
@@ -36,7 +36,8 @@ export interface SubscriptionServer {
   stats(): HubStats;
   /**
    * Graceful stop: refuses new subscriptions, delivers what has committed, waits (at most
-   * `drainMs`) for queued events to be written, then closes every socket with 1001.
+   * `drainMs`) for queued events to be written, then closes every socket with 1001; a socket
+   * that has not finished the close handshake a second later is cut.
    */
   close(drainMs?: number): Promise<void>;
 }
@@ -98,8 +99,11 @@ export async function startSubscriptionServer(
         },
       }),
       // Same masking of internal errors as over HTTP.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: formatAll(result.errors) } : undefined,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors) return undefined;
+        logErrorsWith(result.errors, (args.contextValue as LiveContext).log);
+        return { ...result, errors: formatAll(result.errors) };
+      },
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
     },
     wsServer,
@@ -111,12 +115,16 @@ export async function startSubscriptionServer(
     stats: () => hub.stats(),
     async close(drainMs = 5000) {
       await hub.drain(drainMs);
-      await server.dispose();
-      // Let the 1001 close frames go out before the process may exit (at most a second).
+      // Sends 1001 to every socket; resolves only once each has closed, which a client that
+      // never answers the close frame would put off for ws's 30 s close timeout.
+      const disposed = server.dispose();
+      // Let the 1001 close frames go out and be answered (at most a second), then cut the rest.
       const deadline = Date.now() + 1000;
       while (wsServer.clients.size > 0 && Date.now() < deadline) {
         await new Promise((done) => setTimeout(done, 10));
       }
+      for (const socket of wsServer.clients) socket.terminate();
+      await disposed;
       await hub.close();
     },
   };

@@ -56,6 +56,15 @@ export function makeContext(
 
 const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables/;
 
+// formatError sees no context; each operation's errors point to its logger (the one carrying
+// the request id) so that the internal error it logs can be found from the client's request id.
+const operationLogs = new WeakMap<object, Logger>();
+
+/** Marks these errors as the operation's that logs with `log` (its request id). */
+export function logErrorsWith(errors: readonly unknown[], log: Logger): void {
+  for (const error of errors) if (error instanceof Object) operationLogs.set(error, log);
+}
+
 /**
  * Hides what went wrong inside (stack traces, SQL) from clients outside development; names a
  * database that is down (SERVICE_UNAVAILABLE) or too slow (TIMEOUT); with `hideSuggestions`
@@ -67,6 +76,7 @@ export function formatError(
   options: { hideSuggestions?: boolean } = {},
 ) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const errorLog = (error instanceof Object && operationLogs.get(error)) || log;
     // A scalar that refuses a literal surfaces as a validation error; keep the scalar's own code.
     const cause = error instanceof GraphQLError ? error.originalError : undefined;
     if (cause instanceof GraphQLError && typeof cause.extensions?.code === 'string') {
@@ -91,7 +101,7 @@ export function formatError(
       const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
       const failure = databaseFailure(original);
       if (failure) {
-        log.warn({ err: original, path: formatted.path }, `database ${failure}`);
+        errorLog.warn({ err: original, path: formatted.path }, `database ${failure}`);
         return {
           message:
             failure === 'timeout'
@@ -102,7 +112,7 @@ export function formatError(
           extensions: { code: failure === 'timeout' ? 'TIMEOUT' : 'SERVICE_UNAVAILABLE' },
         };
       }
-      log.error({ err: original, path: formatted.path }, 'internal error');
+      errorLog.error({ err: original, path: formatted.path }, 'internal error');
       if (development) return formatted;
       return {
         message: 'Internal server error.',
@@ -136,6 +146,9 @@ function operationLogging(): ApolloServerPlugin<RequestContext> {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
+        async didEncounterErrors({ errors }) {
+          logErrorsWith(errors, contextValue.log);
+        },
         async willSendResponse({ operationName, errors }) {
           contextValue.log.info(
             {
@@ -163,7 +176,12 @@ export async function createHttpApp(
   const httpServer = createServer(app);
   const development = process.env.NODE_ENV === 'development';
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // Upgrades are handed over here rather than with ws's `server` option, which would forward
+  // the HTTP server's own errors (EADDRINUSE on listen) to graphql-ws as an "internal error".
+  const wsServer = new WebSocketServer({ noServer: true, path: '/graphql' });
+  httpServer.on('upgrade', (req, socket, head) =>
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req)),
+  );
   const subscriptions: SubscriptionServer = await startSubscriptionServer(
     wsServer,
     schema,
@@ -250,8 +268,11 @@ export async function createHttpApp(
     httpServer,
     subscriptions,
     async close() {
-      // Order matters: Apollo's drain destroys every socket without an HTTP request in flight,
-      // upgraded WebSockets included, so subscribers are told 1001 first; then HTTP drains.
+      // Order matters. First no new connections (Node's close also drops idle keep-alive ones
+      // but leaves upgraded WebSockets; its callback waits for all, so it is not awaited).
+      httpServer.close();
+      // Apollo's drain destroys every socket without an HTTP request in flight, upgraded
+      // WebSockets included, so subscribers are told 1001 first; then HTTP drains.
       await subscriptions.close();
       await apollo.stop();
       await new Promise<void>((done) => wsServer.close(() => done()));

@@ -1,0 +1,152 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { createClient } from 'graphql-ws';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { DepositDocument, LoginDocument, MyLedgerDocument } from '../generated/graphql';
+import { spawnServer, waitUntilServing, type ChildServer } from '../utils/child-server';
+import { demo } from '../utils/test-app';
+
+// `npm start` as a new user runs it: no DATABASE_URL, so the service starts its own PostgreSQL
+// in ORDERLY_DATA_DIR. Initialising a cluster takes seconds, hence one long test.
+const dataDir = mkdtempSync(join(tmpdir(), 'orderly-embedded-'));
+const pidFile = join(dataDir, 'postmaster.pid');
+
+async function gql<T, V>(
+  server: ChildServer,
+  document: TypedDocumentNode<T, V>,
+  variables: V,
+  token?: string,
+): Promise<T> {
+  const res = await fetch(server.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query: print(document), variables }),
+  });
+  const body = (await res.json()) as { data: T; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function login(server: ChildServer, account: { id: string; password: string }) {
+  const data = await gql(server, LoginDocument, {
+    consumerId: account.id,
+    password: account.password,
+  });
+  return data.login.token!;
+}
+
+function start(): Promise<ChildServer> {
+  // An empty DATABASE_URL counts as unset, whatever the test runner's environment holds.
+  return spawnServer({ DATABASE_URL: '', ORDERLY_DATA_DIR: dataDir });
+}
+
+afterAll(() => {
+  // Should a step fail with PostgreSQL still up, stop it rather than leave it running.
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    try {
+      process.kill(pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start on the embedded PostgreSQL', () => {
+  it('drains on SIGTERM, stops its PostgreSQL, exits 0, and keeps the data for the next start', async () => {
+    const first = await start();
+    let second: ChildServer | undefined;
+    try {
+      await waitUntilServing(first, 90_000);
+      expect(existsSync(pidFile)).toBe(true);
+      const adminToken = await login(first, demo.admin);
+      const deposit = await gql(
+        first,
+        DepositDocument,
+        { consumerId: demo.consumer.id, amount: '123.45' },
+        adminToken,
+      );
+      const consumerToken = await login(first, demo.consumer);
+
+      const wsClosed = new Promise<number>((done) => {
+        createClient({
+          url: first.url.replace('http', 'ws'),
+          webSocketImpl: WebSocket,
+          connectionParams: { authorization: `Bearer ${consumerToken}` },
+          retryAttempts: 0,
+          lazy: false,
+          onNonLazyError: () => undefined,
+          on: { closed: (event) => done((event as { code: number }).code) },
+        });
+      });
+      // A request whose body is half sent when the signal lands: certainly in flight. Before
+      // the fix, the package's own SIGTERM handler stopped PostgreSQL and exited 143 under it.
+      const slowBody = JSON.stringify({ query: print(MyLedgerDocument), variables: {} });
+      const slow = new Promise<{ status: number; body: string }>((done, fail) => {
+        const req = request(first.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(slowBody),
+            authorization: `Bearer ${consumerToken}`,
+          },
+        });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', fail);
+        req.write(slowBody.slice(0, 20));
+        setTimeout(() => req.end(slowBody.slice(20)), 1500);
+      });
+      await new Promise((r) => setTimeout(r, 500)); // socket acknowledged, request headers read
+      first.process.kill('SIGTERM');
+
+      const late = await slow;
+      expect(late.status).toBe(200);
+      expect(JSON.parse(late.body).data.me.transactions.nodes[0]).toMatchObject({
+        id: deposit.deposit.id,
+        amount: '123.45',
+      });
+      expect(await wsClosed).toBe(1001);
+      expect(await first.exited).toBe(0);
+      // PostgreSQL removes its pid file when it has shut down cleanly.
+      expect(existsSync(pidFile)).toBe(false);
+
+      second = await start();
+      await waitUntilServing(second, 60_000);
+      const again = await gql(
+        second,
+        MyLedgerDocument,
+        { first: 5 },
+        await login(second, demo.consumer),
+      );
+      expect(again.me!.transactions.nodes[0]).toMatchObject({
+        id: deposit.deposit.id,
+        amount: '123.45',
+        balanceAfter: deposit.deposit.balanceAfter,
+      });
+      expect(again.me!.balance).toBe(deposit.deposit.balanceAfter);
+      second.process.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      expect(existsSync(pidFile)).toBe(false);
+    } finally {
+      for (const server of [first, second]) {
+        if (server && server.process.exitCode === null) {
+          server.process.kill('SIGTERM');
+          await Promise.race([server.exited, new Promise((r) => setTimeout(r, 15_000))]);
+        }
+      }
+    }
+  }, 180_000);
+});

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { seedDemoData, startApp } from '../../src/app';
+import { modules } from '../../src/modules';
+import { openDatabase } from '../../src/platform/db/orm';
+import { fingerprint } from '../utils/db-fingerprint';
+import { createTestDatabase, dropTestDatabase } from '../utils/test-app';
+
+/** A database with nothing in it, not even the migrations: what a first `npm start` finds. */
+async function createEmptyDatabase(): Promise<string> {
+  const url = new URL(inject('adminDatabaseUrl'));
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  const name = `orderly_test_${randomBytes(6).toString('hex')}`;
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const rowCounts = (f: Record<string, string>) =>
+  Object.fromEntries(Object.entries(f).map(([table, value]) => [table, value.split(':')[0]]));
+
+async function fingerprintOf(url: string): Promise<Record<string, string>> {
+  const db = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return await fingerprint(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/** Starts the service as `npm start` does (seeding on), and stops it again. */
+async function startAndStop(databaseUrl: string): Promise<void> {
+  const app = await startApp({
+    config: { databaseUrl, port: 0, host: '127.0.0.1', logLevel: 'silent' },
+    seed: true,
+  });
+  await app.close();
+}
+
+describe('demo data on start', () => {
+  let url: string;
+  let complete: Record<string, string>;
+  beforeAll(async () => {
+    url = await createEmptyDatabase();
+    // What the test template holds: every module's demo data, seeded once.
+    const clone = await createTestDatabase();
+    complete = rowCounts(await fingerprintOf(clone));
+    await dropTestDatabase(clone);
+  });
+  afterAll(() => dropTestDatabase(url));
+
+  it('completes the demo data of a database a first start left seeded only in part', async () => {
+    // A first start that stopped after the platform's seed: demo accounts, no catalogues.
+    const orm = await openDatabase(modules, { url });
+    await modules[0].seed!(orm.em.fork());
+    await orm.close(true);
+    const partial = rowCounts(await fingerprintOf(url));
+    expect(Number(partial.consumers)).toBeGreaterThan(0);
+    expect(partial.products).toBe('0');
+
+    await startAndStop(url);
+    expect(rowCounts(await fingerprintOf(url))).toEqual(complete);
+  });
+
+  it('changes nothing when everything is there already, and costs only a few statements', async () => {
+    const before = await fingerprintOf(url);
+    await startAndStop(url);
+    expect(await fingerprintOf(url)).toEqual(before);
+
+    let statements = 0;
+    const orm = await openDatabase(modules, { url, onQuery: () => statements++ });
+    statements = 0;
+    await seedDemoData(orm);
+    await orm.close(true);
+    expect(await fingerprintOf(url)).toEqual(before);
+    // About 125 today (a lookup per demo account, `insert ... on conflict do nothing` per
+    // catalogue row or batch): a fraction of a second added to every start.
+    expect(statements).toBeLessThan(400);
+  });
+});
