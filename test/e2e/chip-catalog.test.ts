@@ -218,7 +218,8 @@ describe('the factory page (plants)', () => {
   it('weighs bookings by `first` in the query cost: a factory page asking for every booking of every plant is too complex', async () => {
     const pages = (first: number) =>
       `{ ${Array.from(
-        { length: 8 },
+        // Enough aliases to pass the default cost limit at 100 bookings a plant, not at 10.
+        { length: 20 },
         (_, i) =>
           `p${i}: plants { bookings(first: ${first}) { orderId lot step start end plant { name } } }`,
       ).join(' ')} }`;
