@@ -2,13 +2,17 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DepositDocument, LoginDocument, MyLedgerDocument } from '../generated/graphql';
-import { spawnServer, waitUntilServing, type ChildServer } from '../utils/child-server';
+import {
+  halfSentRequest,
+  spawnServer,
+  waitUntilServing,
+  type ChildServer,
+} from '../utils/child-server';
 import { demo } from '../utils/test-app';
 
 // `npm start` as a new user runs it: no DATABASE_URL, so the service starts its own PostgreSQL
@@ -91,23 +95,8 @@ describe('npm start on the embedded PostgreSQL', () => {
       // A request whose body is half sent when the signal lands: certainly in flight. Before
       // the fix, the package's own SIGTERM handler stopped PostgreSQL and exited 143 under it.
       const slowBody = JSON.stringify({ query: print(MyLedgerDocument), variables: {} });
-      const slow = new Promise<{ status: number; body: string }>((done, fail) => {
-        const req = request(first.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(slowBody),
-            authorization: `Bearer ${consumerToken}`,
-          },
-        });
-        req.on('response', (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
-        });
-        req.on('error', fail);
-        req.write(slowBody.slice(0, 20));
-        setTimeout(() => req.end(slowBody.slice(20)), 1500);
+      const slow = halfSentRequest(first.url, slowBody, 1500, {
+        authorization: `Bearer ${consumerToken}`,
       });
       await new Promise((r) => setTimeout(r, 500)); // socket acknowledged, request headers read
       first.process.kill('SIGTERM');

@@ -1,10 +1,9 @@
 import { createClient } from 'graphql-ws';
-import { request } from 'node:http';
 import { connect, createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
-import { spawnServer, waitUntilServing } from '../utils/child-server';
+import { halfSentRequest, spawnServer, waitUntilServing } from '../utils/child-server';
 import {
   createTestDatabase,
   demo,
@@ -120,23 +119,7 @@ describe('SIGTERM', () => {
       const slowBody = JSON.stringify({
         query: `mutation { login(consumerId: "${demo.consumer.id}", password: "${demo.consumer.password}") { token } }`,
       });
-      const slow = new Promise<{ status: number; body: string }>((done, fail) => {
-        const req = request(server.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(slowBody),
-          },
-        });
-        req.on('response', (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
-        });
-        req.on('error', fail);
-        req.write(slowBody.slice(0, 20));
-        setTimeout(() => req.end(slowBody.slice(20)), 1500);
-      });
+      const slow = halfSentRequest(server.url, slowBody, 1500);
       // Requests sent just before the signal. Node cannot tell a connection whose request it has
       // not read yet from an idle one, so give a loaded machine a full second to read them.
       const inFlight = Array.from({ length: 8 }, () => login());
@@ -189,23 +172,7 @@ describe('SIGTERM', () => {
       const slowBody = JSON.stringify({
         query: `mutation { login(consumerId: "${demo.consumer.id}", password: "${demo.consumer.password}") { token } }`,
       });
-      const slow = new Promise<{ status: number; body: string }>((done, fail) => {
-        const req = request(server.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(slowBody),
-          },
-        });
-        req.on('response', (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
-        });
-        req.on('error', fail);
-        req.write(slowBody.slice(0, 20));
-        setTimeout(() => req.end(slowBody.slice(20)), 2000);
-      });
+      const slow = halfSentRequest(server.url, slowBody, 2000);
       await new Promise((r) => setTimeout(r, 500)); // the slow request's headers are read
       // The service's own sessions: the ORM pool ('orderly') and the live hub's listener.
       expect(await sessions()).toEqual(expect.arrayContaining(['orderly', 'orderly-live-hub']));

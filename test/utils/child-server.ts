@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { freePort } from '../../src/platform/db/embedded';
 
 export interface ChildServer {
@@ -51,4 +52,34 @@ export async function waitUntilServing(server: ChildServer, timeoutMs = 30_000):
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * POSTs `body` to `url` but sends only its first 20 bytes now and the rest after `restAfterMs`:
+ * a request certainly in flight when a signal lands in between. Resolves with the answer.
+ */
+export function halfSentRequest(
+  url: string,
+  body: string,
+  restAfterMs: number,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const req = request(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        ...headers,
+      },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', fail);
+    req.write(body.slice(0, 20));
+    setTimeout(() => req.end(body.slice(20)), restAfterMs);
+  });
 }
