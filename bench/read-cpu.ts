@@ -5,6 +5,7 @@
 // ms/request of each server process (from /proc): on a machine others share, CPU time, not
 // wall time, and interleaved rounds are what compare. BENCH_CPU_PROF=<dir> profiles the servers.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { print } from 'graphql';
 import { Role } from '../src/platform/accounts/consumer.entity';
@@ -53,6 +54,12 @@ function spawnAt(root: string, databaseUrl: string): Promise<Child> {
       });
     });
   });
+}
+
+/** System CPU time (ms) a process has used so far, from /proc (Linux). */
+function sysMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[12]) * 10;
 }
 
 async function send(url: string, token: string, body: string, n: number): Promise<void> {
@@ -152,27 +159,37 @@ async function main(): Promise<void> {
       }
     }
     const samples = new Map<string, number[][]>();
-    for (const [what, b, weight] of chosen) {
+    // The kernel's share (system time): sockets to PostgreSQL and to the client.
+    const sys = new Map<string, number[][]>();
+    // A warm-up of each request on each server first.
+    for (const [what, b] of chosen) {
       samples.set(
         what,
         servers.map(() => []),
       );
+      sys.set(
+        what,
+        servers.map(() => []),
+      );
       for (const s of servers) await send(s.url, operator, b, 20);
-      void weight;
     }
     for (let r = 0; r < ROUNDS; r++) {
       for (const [what, b, weight] of chosen) {
         const n = AMOUNT * weight;
         for (const [i, s] of servers.entries()) {
           const before = cpuMs(s.process.pid!);
+          const sysBefore = sysMs(s.process.pid!);
           await send(s.url, operator, b, n);
           samples.get(what)![i].push((cpuMs(s.process.pid!) - before) / n);
+          sys.get(what)![i].push((sysMs(s.process.pid!) - sysBefore) / n);
         }
       }
     }
     console.log(`| request | ${roots.map(([name]) => `${name} CPU ms/req`).join(' | ')} |`);
     for (const [what] of chosen) {
-      const cols = samples.get(what)!.map((s) => round(median(s), 2));
+      const cols = samples
+        .get(what)!
+        .map((s, i) => `${round(median(s), 2)} (sys ${round(median(sys.get(what)![i]), 2)})`);
       console.log(`| ${what} | ${cols.join(' | ')} |`);
     }
   } finally {
