@@ -46,7 +46,7 @@ export class PlanOrderResolver {
     const ext = await planExt(ctx, order);
     if (!ext.promotionId) return null;
     const promotion = await insuranceLoaders(ctx).promotion(ext.promotionId);
-    return promotion && Object.assign(new Promotion(), promotion, { price: ext.promotionPrice });
+    return promotion && { ...promotion, price: ext.promotionPrice };
   }
 
   @FieldResolver(() => Float)

@@ -1,14 +1,16 @@
 import type { RequestContext } from '../context';
+import { readRows } from '../platform/db/read-rows';
 import { groupByKeys, indexByKeys } from '../platform/loaders';
 import { ShopOrderLine, ShopOrderRow } from './shop-order.entity';
 import { Product, Shop } from './shop.entity';
 
 // Each loader costs one query per batch of parents: a list of N orders or shops is not N queries.
+// They read plain rows (readRows), not managed entities: cheaper, and only field resolvers use them.
 
 export function loadShop(ctx: RequestContext, id: string): Promise<Shop | null> {
   return ctx.loaders
     .get<string, Shop | null>('shopById', async (ids, em) =>
-      indexByKeys(ids, await em.find(Shop, { id: { $in: [...ids] } }), (s) => s.id),
+      indexByKeys(ids, await readRows(em, Shop, { id: ids }), (s) => s.id),
     )
     .load(id);
 }
@@ -17,11 +19,7 @@ export function loadShop(ctx: RequestContext, id: string): Promise<Shop | null> 
 export function loadProductsOfShop(ctx: RequestContext, shopId: string): Promise<Product[]> {
   return ctx.loaders
     .get<string, Product[]>('productsByShop', async (ids, em) =>
-      groupByKeys(
-        ids,
-        await em.find(Product, { shop: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
-        (p) => p.shop.id,
-      ),
+      groupByKeys(ids, await readRows(em, Product, { shop: ids }, { id: 'asc' }), (p) => p.shop.id),
     )
     .load(shopId);
 }
@@ -29,7 +27,7 @@ export function loadProductsOfShop(ctx: RequestContext, shopId: string): Promise
 export function loadShopOrderRow(ctx: RequestContext, orderId: string): Promise<ShopOrderRow> {
   return ctx.loaders
     .get<string, ShopOrderRow>('shopOrderByOrder', async (ids, em) => {
-      const rows = await em.find(ShopOrderRow, { order: { $in: [...ids] } });
+      const rows = await readRows(em, ShopOrderRow, { order: ids });
       return indexByKeys(ids, rows, (r) => r.order.id).map(
         (row, i) => row ?? new Error(`order ${ids[i]} has no shop_orders row`),
       );
@@ -43,11 +41,7 @@ export function loadShopOrderLines(ctx: RequestContext, orderId: string): Promis
     .get<string, ShopOrderLine[]>('shopOrderLinesByOrder', async (ids, em) =>
       groupByKeys(
         ids,
-        await em.find(
-          ShopOrderLine,
-          { orderId: { $in: [...ids] } },
-          { orderBy: { orderId: 'asc', lineNo: 'asc' } },
-        ),
+        await readRows(em, ShopOrderLine, { orderId: ids }, { orderId: 'asc', lineNo: 'asc' }),
         (l) => l.orderId,
       ),
     )

@@ -7,7 +7,15 @@ import {
   PerfPlantsDocument,
   PerfShopsDocument,
 } from '../generated/graphql';
-import { placeMixedOrders, type Gql } from '../../bench/workload';
+import { print, type FragmentDefinitionNode } from 'graphql';
+import {
+  CONFIRM_SHOP,
+  must,
+  newKey,
+  placeMixedOrders,
+  shopOrderInput,
+  type Gql,
+} from '../../bench/workload';
 import { makeShop } from './shop-fixtures';
 import { demo, startTestApp, type TestApp } from '../utils/test-app';
 
@@ -15,6 +23,7 @@ let t: TestApp;
 let statements: string[] = [];
 let tokens: { insurance: string; shop: string; chip: string; operator: string };
 let orderIds: string[];
+let shop: Awaited<ReturnType<typeof makeShop>>;
 
 beforeAll(async () => {
   t = await startTestApp({
@@ -26,7 +35,7 @@ beforeAll(async () => {
     chip: await t.login(demo.thirdConsumer),
     operator: await t.login(demo.operator),
   };
-  const shop = await makeShop(t, [
+  shop = await makeShop(t, [
     { price: '3.50', stock: 1000 },
     { price: '1.25', stock: 1000 },
   ]);
@@ -167,6 +176,36 @@ describe('one order in full', () => {
       counts[result.data!.order!.kind] = sql.length;
     }
     expect(counts).toEqual({ CHIP: 7, PLAN: 15, DRIVER: 6, SALE: 7, SHOP: 6 });
+  });
+
+  it('reads an order the same in the list, in order(id) and in the payment that returned it', async () => {
+    // The payment's order is a managed entity; the list and order(id) read plain rows.
+    const fields = PerfOrderDetailDocument.definitions.find(
+      (d): d is FragmentDefinitionNode => d.kind === 'FragmentDefinition',
+    )!;
+    const gql: Gql = (query, variables, token) => t.gql(query, variables, { token });
+    const placed = must(
+      await gql(CONFIRM_SHOP, { input: shopOrderInput(shop), key: newKey('same') }, tokens.shop),
+      'confirmShopOrder',
+    );
+    const paid = must(
+      await gql(
+        `mutation ($orderId: ID!, $key: String!) {
+          payOrder(orderId: $orderId, payType: BALANCE, idempotencyKey: $key) {
+            order { ...PerfOrderFields } errors { code }
+          }
+        }
+        ${print(fields)}`,
+        { orderId: placed.order.id, key: newKey('same') },
+        tokens.shop,
+      ),
+      'payOrder',
+    ).order;
+    const detail = await t.gql(PerfOrderDetailDocument, { id: paid.id }, { token: tokens.shop });
+    const list = await t.gql(PerfOrderListDocument, { first: 1 }, { token: tokens.shop });
+    expect(paid).toMatchObject({ status: 'PAID', payment: '6.00', payType: 'BALANCE' });
+    expect(detail.data!.order).toEqual(paid);
+    expect(list.data!.orders.edges[0].node).toEqual(paid);
   });
 });
 

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../context';
 import { Consumer } from '../accounts/consumer.entity';
 import { LoggedIn, Staff } from '../auth/roles';
 import { loadEventsOfOrders } from '../events/order-event.mapping';
+import { readRows } from '../db/read-rows';
 import { indexByKeys } from '../loaders';
 import { Order, OrderKind, OrderStatus } from './order.entity';
 import { PayType } from './order-kinds';
@@ -24,11 +25,11 @@ export function toConnection(page: OrderPage): OrderConnection {
   });
 }
 
-/** Loads consumers by id, one query per batch. */
+/** Loads consumers by id, one query per batch, as plain rows (readRows): only fields read them. */
 export function loadConsumer(ctx: RequestContext, id: string): Promise<Consumer | null> {
   return ctx.loaders
     .get<string, Consumer | null>('consumerById', async (ids, em) =>
-      indexByKeys(ids, await em.find(Consumer, { id: { $in: [...ids] } }), (c) => c.id),
+      indexByKeys(ids, await readRows(em, Consumer, { id: ids }), (c) => c.id),
     )
     .load(id);
 }

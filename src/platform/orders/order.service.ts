@@ -5,6 +5,7 @@ import { BankTransaction } from '../bank/bank.entity';
 import { BusinessError, ErrorCode, forbidden, type UserError } from '../errors';
 import { runIdempotent } from '../idempotency/idempotency.service';
 import { isBigintId, isUuid } from '../ids';
+import { countRows, readRows } from '../db/read-rows';
 import { checkPageSize, decodeCursor, encodeCursor } from '../pagination';
 import { Order, OrderKind, OrderStatus } from './order.entity';
 import { orderKind, PayType } from './order-kinds';
@@ -56,7 +57,8 @@ export class OrderService {
   async findVisible(ctx: RequestContext, orderId: string): Promise<Order | null> {
     const viewer = requireViewer(ctx);
     if (!isUuid(orderId)) return null;
-    const order = await ctx.em.findOne(Order, orderId);
+    // A plain row (readRows): the order is only read from here on.
+    const [order] = await readRows(ctx.em, Order, { id: orderId });
     if (!order) return null;
     if (isStaff(viewer)) return order;
     if (order.consumer.id !== viewer.id) throw forbidden('This order belongs to another consumer.');
@@ -67,7 +69,7 @@ export class OrderService {
   async list(ctx: RequestContext, filter: OrderListFilter): Promise<OrderPage> {
     const viewer = requireViewer(ctx);
     const first = checkPageSize(filter.first);
-    const where: Record<string, unknown> = {};
+    const where: { [K in keyof Order]?: unknown } = {};
     if (isStaff(viewer)) {
       if (filter.consumerId) {
         if (!isBigintId(filter.consumerId))
@@ -84,22 +86,24 @@ export class OrderService {
     if (filter.kind) where.kind = filter.kind;
     if (filter.status) where.status = filter.status;
 
-    const page: Record<string, unknown> = { ...where };
+    let after: [Date, string] | undefined;
     if (filter.after) {
       const [updatedAt, id] = decodeCursor(filter.after, 2) as [string, string];
       const at = new Date(updatedAt);
       if (!isUuid(id) || Number.isNaN(at.getTime())) decodeCursor('', 2);
-      // Implied by the $or, but only this bound lets the index scan start at the cursor
-      // instead of reading and filtering every row above it (bench/indexes.ts).
-      page.updatedAt = { $lte: at };
-      page.$or = [{ updatedAt: { $lt: at } }, { updatedAt: at, id: { $lt: id } }];
+      after = [at, id];
     }
-    const rows = await ctx.em.find(Order, page, {
-      orderBy: { updatedAt: 'desc', id: 'desc' },
-      limit: first + 1,
-    });
+    // Plain rows, not managed entities: a list is only read, and em.find's query building and
+    // hydration cost more CPU than the statement itself (src/platform/db/read-rows.ts).
+    const rows = await readRows(
+      ctx.em,
+      Order,
+      where,
+      { updatedAt: 'desc', id: 'desc' },
+      { limit: first + 1, after },
+    );
     let total: Promise<number> | undefined;
-    const countTotal = () => (total ??= ctx.em.count(Order, where));
+    const countTotal = () => (total ??= countRows(ctx.em, Order, where));
     const hasNextPage = rows.length > first;
     const edges = rows
       .slice(0, first)

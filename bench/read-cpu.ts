@@ -1,0 +1,207 @@
+// CPU per request of the read path, A/B: `npx tsx bench/read-cpu.ts [--rounds 5] [--amount 60]
+// [--base <dir> ...]` starts the service of this tree (and, with --base, the one in <dir>: another
+// checkout of the project) on one database, places the read bench's orders, then sends each
+// request `amount` times per round to each server in turn and reports the median round's CPU
+// ms/request of each server process (from /proc): on a machine others share, CPU time, not
+// wall time, and interleaved rounds are what compare. BENCH_CPU_PROF=<dir> profiles the servers.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { print } from 'graphql';
+import { Role } from '../src/platform/accounts/consumer.entity';
+import { PerfOrderDetailDocument, PerfOrderListDocument } from '../test/generated/graphql';
+import { cpuMs, median, round, startDatabase, tokenFor, JWT_SECRET, type Child } from './harness';
+import { httpGql, placeMixedOrders } from './workload';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const ROUNDS = Number(arg('rounds') ?? 5);
+const AMOUNT = Number(arg('amount') ?? 60);
+const ONLY = arg('only');
+
+function spawnAt(root: string, databaseUrl: string): Promise<Child> {
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(root, 'bench', 'app-server.ts')],
+    {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET, BENCH_DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((done, fail) => {
+    let out = '';
+    child.on('exit', (code) => fail(new Error(`server at ${root} exited with ${code}: ${out}`)));
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('{"url"'));
+      if (!line) return;
+      child.removeAllListeners('exit');
+      done({
+        process: child,
+        url: JSON.parse(line).url,
+        stop: () =>
+          new Promise<void>((stopped) => {
+            if (child.exitCode !== null) return stopped();
+            child.once('exit', () => stopped());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/** System CPU time (ms) a process has used so far, from /proc (Linux). */
+function sysMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[12]) * 10;
+}
+
+async function send(url: string, token: string, body: string, n: number): Promise<void> {
+  // Two at a time: the server's CPU is what is measured, not the client's wait.
+  let next = 0;
+  const worker = async () => {
+    while (next++ < n) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
+      const json = (await res.json()) as { errors?: unknown };
+      if (json.errors) throw new Error(`request failed: ${JSON.stringify(json.errors)}`);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+async function main(): Promise<void> {
+  const db = await startDatabase();
+  const roots: [string, string][] = [['this tree', resolve(__dirname, '..')]];
+  // --base <dir> may repeat: each is another checkout to compare with, named by its folder.
+  process.argv.forEach((a, i) => {
+    if (a === '--base')
+      roots.splice(roots.length - 1, 0, [
+        basename(process.argv[i + 1]),
+        resolve(process.argv[i + 1]),
+      ]);
+  });
+  const servers: Child[] = [];
+  try {
+    // The first starts migrate and seed; then the others start on the same database.
+    for (const [, root] of roots) servers.push(await spawnAt(root, db.url));
+    const { rows } = await db.pool.query(
+      `with s as (insert into shops (cn_name, en_name) values ('基准店', 'Bench shop') returning id)
+       insert into products (shop_id, name, price, stock)
+       select s.id, 'Bench product ' || g, 9.90, 1000000 from s, generate_series(1, 2) g
+       returning shop_id::text, id::text`,
+    );
+    const shop = { id: rows[0].shop_id, productIds: rows.map((r) => r.id) };
+    const operator = tokenFor('10000001', Role.OPERATOR);
+    const tokens = {
+      insurance: tokenFor('89638599'),
+      shop: tokenFor('89638600'),
+      chip: tokenFor('89638601'),
+      operator,
+    };
+    const ids = await placeMixedOrders(httpGql(servers[0].url), tokens, {
+      rounds: 20,
+      shop,
+      chipStart: 1000,
+    });
+    const body = (query: string, variables: Record<string, unknown> = {}) =>
+      JSON.stringify({ query, variables });
+    const list = print(PerfOrderListDocument);
+    const detail = print(PerfOrderDetailDocument);
+    const cases: [string, string, number][] = [
+      ['{ __typename }', body('{ __typename }'), 4],
+      [
+        'orders(first: 20){edges{node{id}}}',
+        body('{ orders(first: 20) { edges { node { id } } } }'),
+        2,
+      ],
+      ['PerfOrderList first 20', body(list, { first: 20 }), 1],
+      ...['CHIP', 'PLAN', 'DRIVER', 'SALE', 'SHOP'].map(
+        (kind) =>
+          [`PerfOrderList ${kind} 20`, body(list, { first: 20, kind }), 1] as [
+            string,
+            string,
+            number,
+          ],
+      ),
+      ...ids
+        .slice(-5)
+        .map(
+          (id, i) => [`PerfOrderDetail #${i}`, body(detail, { id }), 3] as [string, string, number],
+        ),
+    ];
+    const chosen = ONLY ? cases.filter(([what]) => what.includes(ONLY)) : cases;
+    // Every server must answer every request alike before any is timed.
+    for (const [what, b] of chosen) {
+      const answers = await Promise.all(
+        servers.map(async (s) => {
+          const res = await fetch(s.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}` },
+            body: b,
+          });
+          return JSON.stringify(await res.json());
+        }),
+      );
+      if (answers.some((a) => a !== answers[0])) {
+        throw new Error(
+          `${what}: the servers answer differently\n${answers.map((a) => a.slice(0, 4000)).join('\n')}`,
+        );
+      }
+    }
+    const samples = new Map<string, number[][]>();
+    // The kernel's share (system time): sockets to PostgreSQL and to the client.
+    const sys = new Map<string, number[][]>();
+    // A warm-up of each request on each server first.
+    for (const [what, b] of chosen) {
+      samples.set(
+        what,
+        servers.map(() => []),
+      );
+      sys.set(
+        what,
+        servers.map(() => []),
+      );
+      for (const s of servers) await send(s.url, operator, b, 20);
+    }
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [what, b, weight] of chosen) {
+        const n = AMOUNT * weight;
+        for (const [i, s] of servers.entries()) {
+          const before = cpuMs(s.process.pid!);
+          const sysBefore = sysMs(s.process.pid!);
+          await send(s.url, operator, b, n);
+          samples.get(what)![i].push((cpuMs(s.process.pid!) - before) / n);
+          sys.get(what)![i].push((sysMs(s.process.pid!) - sysBefore) / n);
+        }
+      }
+    }
+    console.log(`| request | ${roots.map(([name]) => `${name} CPU ms/req`).join(' | ')} |`);
+    for (const [what] of chosen) {
+      const cols = samples
+        .get(what)!
+        .map((s, i) => `${round(median(s), 2)} (sys ${round(median(sys.get(what)![i]), 2)})`);
+      console.log(`| ${what} | ${cols.join(' | ')} |`);
+    }
+  } finally {
+    for (const s of servers) await s.stop();
+    await db.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,183 @@
+import {
+  ReferenceKind,
+  type EntityClass,
+  type EntityMetadata,
+  type EntityProperty,
+} from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/*
+ * Read-only rows of an entity as plain objects, for the batch loads behind field resolvers.
+ *
+ * `em.find` costs about 0.9 ms of CPU per statement (criteria processing, the query builder,
+ * hydration, identity map, per-instance accessors) where `em.execute` of the same statement
+ * costs about 0.25 ms; a page of orders of every kind sends twenty such loads. These rows come
+ * from `em.execute` and are mapped by the entity's own metadata (columns, custom types, dates),
+ * so they carry the same values `em.find` would, but they are NOT managed: never persist, assign
+ * or flush them; a to-one relation is `{ <primary key>: value }` only (no `load()`, no `unwrap()`).
+ */
+
+type Where<T> = { [K in keyof T & string]?: unknown };
+type OrderBy<T> = { [K in keyof T & string]?: 'asc' | 'desc' };
+
+export interface ReadOptions {
+  limit?: number;
+  /**
+   * Keyset pagination on the first two `orderBy` properties: only rows strictly after this
+   * position in that order.
+   */
+  after?: [unknown, unknown];
+}
+
+interface Column {
+  name: string;
+  field: string;
+  read: (value: unknown) => unknown;
+}
+
+interface Mapping {
+  table: string;
+  columns: Column[];
+  select: string;
+  fieldOf: Map<string, string>;
+}
+
+const mappings = new WeakMap<EntityMetadata, Mapping>();
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+function reader(em: EntityManager, prop: EntityProperty): (value: unknown) => unknown {
+  const platform = em.getPlatform();
+  if (prop.kind === ReferenceKind.MANY_TO_ONE || prop.kind === ReferenceKind.ONE_TO_ONE) {
+    const target = prop.targetMeta!;
+    const pk = target.getPrimaryProps()[0];
+    const readKey = reader(em, pk);
+    return (value) => (value == null ? null : { [pk.name]: readKey(value) });
+  }
+  // The PostgreSQL driver leaves timestamps as text; MikroORM parses them the same way.
+  if (prop.runtimeType === 'Date')
+    return (value) => (value == null ? value : platform.parseDate(value as string));
+  const type = prop.customType;
+  if (type) return (value) => type.convertToJSValue(value, platform);
+  return (value) => value;
+}
+
+function mappingOf(em: EntityManager, meta: EntityMetadata): Mapping {
+  let mapping = mappings.get(meta);
+  if (mapping) return mapping;
+  const columns: Column[] = [];
+  for (const prop of meta.props) {
+    const stored =
+      prop.kind === ReferenceKind.SCALAR ||
+      prop.kind === ReferenceKind.MANY_TO_ONE ||
+      (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner);
+    if (!stored || prop.persist === false || prop.formula || prop.lazy) continue;
+    if (prop.fieldNames.length !== 1) {
+      throw new Error(`${meta.className}.${prop.name}: composite columns are not supported`);
+    }
+    columns.push({ name: prop.name, field: prop.fieldNames[0], read: reader(em, prop) });
+  }
+  mapping = {
+    table: quote(meta.tableName),
+    columns,
+    select: columns.map((c) => quote(c.field)).join(', '),
+    fieldOf: new Map(columns.map((c) => [c.name, quote(c.field)])),
+  };
+  mappings.set(meta, mapping);
+  return mapping;
+}
+
+/** The SQL conditions of `where` (see readRows) and their parameters; undefined when nothing can match. */
+function conditionsOf(
+  meta: EntityMetadata,
+  mapping: Mapping,
+  where: Record<string, unknown>,
+): { conditions: string[]; params: unknown[] } | undefined {
+  const params: unknown[] = [];
+  const conditions: string[] = [];
+  for (const [name, value] of Object.entries(where)) {
+    const column = fieldOf(meta, mapping, name);
+    if (value === null) {
+      conditions.push(`${column} is null`);
+    } else if (Array.isArray(value)) {
+      // Nothing can match an empty list, and `in ()` is not SQL.
+      if (value.length === 0) return undefined;
+      // knex expands a bound array into a list: `in (?)` is `in ($1, $2, ...)`.
+      conditions.push(`${column} in (?)`);
+      params.push(value);
+    } else {
+      conditions.push(`${column} = ?`);
+      params.push(value);
+    }
+  }
+  return { conditions, params };
+}
+
+function fieldOf(meta: EntityMetadata, mapping: Mapping, name: string): string {
+  const column = mapping.fieldOf.get(name);
+  if (!column) throw new Error(`${meta.className}.${name} is not a column readRows can use`);
+  return column;
+}
+
+/**
+ * Rows of `entity` matching `where` (a property equal to a value, in a list when the value is
+ * an array, or null), in `orderBy` order: one statement, the shape `em.find` sends.
+ */
+export async function readRows<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: Where<T>,
+  orderBy: OrderBy<T> = {},
+  options: ReadOptions = {},
+): Promise<T[]> {
+  const meta = em.getMetadata().get<T>(entity.name) as EntityMetadata;
+  const mapping = mappingOf(em, meta);
+  const found = conditionsOf(meta, mapping, where);
+  if (!found) return [];
+  const { conditions, params } = found;
+  const order = Object.entries(orderBy) as [string, 'asc' | 'desc'][];
+  const columns = order.map(([name, dir]) => [fieldOf(meta, mapping, name), dir] as const);
+  if (options.after) {
+    if (columns.length < 2) throw new Error('readRows: `after` needs two orderBy properties');
+    const [[a, dir], [b]] = columns;
+    const [at, id] = options.after;
+    const op = dir === 'desc' ? '<' : '>';
+    // The lone bound on the first column lets an index scan start at the position instead of
+    // reading and filtering every row before it (bench/indexes.ts).
+    conditions.push(`${a} ${op}= ? and (${a} ${op} ? or (${a} = ? and ${b} ${op} ?))`);
+    params.push(at, at, at, id);
+  }
+  let sql = `select ${mapping.select} from ${mapping.table}`;
+  if (conditions.length) sql += ` where ${conditions.join(' and ')}`;
+  if (columns.length) {
+    sql += ` order by ${columns.map(([c, dir]) => `${c} ${dir === 'desc' ? 'desc' : 'asc'}`).join(', ')}`;
+  }
+  if (options.limit !== undefined) {
+    sql += ' limit ?';
+    params.push(options.limit);
+  }
+  const raw = await em.execute<Record<string, unknown>[]>(sql, params);
+  const rows: T[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const row: Record<string, unknown> = {};
+    for (const column of mapping.columns) row[column.name] = column.read(raw[i][column.field]);
+    rows[i] = row as T;
+  }
+  return rows;
+}
+
+/** How many rows of `entity` match `where` (as in readRows). */
+export async function countRows<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: Where<T>,
+): Promise<number> {
+  const meta = em.getMetadata().get<T>(entity.name) as EntityMetadata;
+  const mapping = mappingOf(em, meta);
+  const found = conditionsOf(meta, mapping, where);
+  if (!found) return 0;
+  let sql = `select count(*) as count from ${mapping.table}`;
+  if (found.conditions.length) sql += ` where ${found.conditions.join(' and ')}`;
+  const [{ count }] = await em.execute<{ count: string }[]>(sql, found.params);
+  return Number(count);
+}
