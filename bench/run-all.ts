@@ -86,7 +86,11 @@ async function main(): Promise<void> {
       result.code === 0 ? 'ok' : `failed (${result.code})`,
     ]);
     if (part.capture && result.code === 0) {
-      await writeFigures(part.name, ['```', result.out.trim(), '```'].join('\n'), {
+      // A line the part repeats in its closing summary (as `- line`) is shown there only.
+      const lines = result.out.trim().split('\n');
+      const summarized = new Set(lines.filter((l) => l.startsWith('- ')).map((l) => l.slice(2)));
+      const shown = lines.filter((l) => !summarized.has(l)).join('\n');
+      await writeFigures(part.name, ['```', shown, '```'].join('\n'), {
         output: result.out,
       });
     }
