@@ -6,7 +6,8 @@ import { DateTimeScalar, DecimalScalar } from '../scalars';
 /** One account per consumer. `balance >= 0` is a CHECK constraint, not a hope. */
 @Entity({ tableName: 'bank_accounts' })
 export class BankAccount {
-  @PrimaryKey({ type: new BigIntType('string') })
+  // The consumer's id (a foreign key), not a sequence: MikroORM assumes one for a numeric key.
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: false })
   consumerId!: string;
 
   @Property({ type: MoneyType })
