@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { DecimalType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Decimal, MoneyType } from '../platform/money';
 import { DecimalScalar } from '../platform/scalars';
@@ -23,7 +23,7 @@ export class PlanOrderExt {
   promotionPrice?: Decimal | null;
 
   /** numeric(5,4) as text, exact. */
-  @Property({ type: 'string' })
+  @Property({ type: new DecimalType('string'), precision: 5, scale: 4 })
   serviceRatio!: string;
 
   @Property({ type: MoneyType })
