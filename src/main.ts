@@ -1,7 +1,7 @@
 // `npm start`: the service with demo data, on the embedded PostgreSQL unless DATABASE_URL is set.
 import { ListenError, startApp } from './app';
 import { ConfigError } from './platform/config';
-import { releaseEmbeddedSignalHandlers } from './platform/db/embedded';
+import { abandonEmbeddedServers, releaseEmbeddedSignalHandlers } from './platform/db/embedded';
 import { DatabaseUnavailableError } from './platform/db/orm';
 
 async function main(): Promise<void> {
@@ -9,7 +9,12 @@ async function main(): Promise<void> {
   console.log(`Orderly is serving ${app.url} (GraphiQL in a browser, graphql-ws on the same path)`);
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    // A second signal while draining means "now": whoever sent it does not want to wait.
+    if (stopping) {
+      console.error(`${signal} again: stopping without waiting for the drain`);
+      abandonEmbeddedServers();
+      process.exit(1);
+    }
     stopping = true;
     console.log(`${signal}: draining requests and subscriptions, then stopping`);
     app.close().then(

@@ -47,9 +47,9 @@ async function login(server: ChildServer, account: { id: string; password: strin
   return data.login.token!;
 }
 
-function start(): Promise<ChildServer> {
+function start(options: { ownProcessGroup?: boolean } = {}): Promise<ChildServer> {
   // An empty DATABASE_URL counts as unset, whatever the test runner's environment holds.
-  return spawnServer({ DATABASE_URL: '', ORDERLY_DATA_DIR: dataDir });
+  return spawnServer({ DATABASE_URL: '', ORDERLY_DATA_DIR: dataDir }, options);
 }
 
 afterAll(() => {
@@ -112,7 +112,7 @@ describe('npm start on the embedded PostgreSQL', () => {
       // PostgreSQL removes its pid file when it has shut down cleanly.
       expect(existsSync(pidFile)).toBe(false);
 
-      second = await start();
+      second = await start({ ownProcessGroup: true });
       await waitUntilServing(second, 60_000);
       const again = await gql(
         second,
@@ -126,8 +126,18 @@ describe('npm start on the embedded PostgreSQL', () => {
         balanceAfter: deposit.deposit.balanceAfter,
       });
       expect(again.me!.balance).toBe(deposit.deposit.balanceAfter);
-      second.process.kill('SIGTERM');
+      // Ctrl-C in a terminal: SIGINT to the whole process group, so PostgreSQL gets it too and
+      // is gone before the service's drain reaches it. The service must still exit at once
+      // (it used to wait forever for the package's stop of a server that had already exited).
+      // A request in flight holds the drain open until PostgreSQL has surely exited; it is
+      // answered (SERVICE_UNAVAILABLE, as the README says of Ctrl-C), not left hanging.
+      const inFlight = halfSentRequest(second.url, slowBody, 1500);
+      await new Promise((r) => setTimeout(r, 500));
+      const interrupted = Date.now();
+      process.kill(-second.process.pid!, 'SIGINT');
+      expect((await inFlight).status).toBeGreaterThanOrEqual(200);
       expect(await second.exited).toBe(0);
+      expect(Date.now() - interrupted).toBeLessThan(8_000);
       expect(existsSync(pidFile)).toBe(false);
     } finally {
       for (const server of [first, second]) {

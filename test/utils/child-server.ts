@@ -16,7 +16,10 @@ export interface ChildServer {
  * tsx's loader, not tsx's CLI (which runs the server in a grandchild: a SIGKILL to the CLI
  * would leave the server running, holding its port).
  */
-export async function spawnServer(env: Record<string, string>): Promise<ChildServer> {
+export async function spawnServer(
+  env: Record<string, string>,
+  options: { ownProcessGroup?: boolean } = {},
+): Promise<ChildServer> {
   const port = env.PORT ?? String(await freePort());
   let out = '';
   let err = '';
@@ -30,6 +33,9 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, as a terminal's foreground job: `process.kill(-pid, 'SIGINT')` is
+    // then what Ctrl-C does, reaching the server and every process it started.
+    detached: options.ownProcessGroup ?? false,
   });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -60,6 +61,19 @@ export function releaseEmbeddedSignalHandlers(): void {
   packageSignalListeners.clear();
 }
 
+/** The PostgreSQL servers this process started and has not stopped. */
+const running = new Set<ChildProcess>();
+
+/**
+ * For a process leaving without its drain (a second signal): asks every embedded PostgreSQL it
+ * started for a fast shutdown, which the server completes by itself after this process is gone,
+ * instead of leaving it running with nobody to stop it.
+ */
+export function abandonEmbeddedServers(): void {
+  for (const server of running) server.kill('SIGINT');
+  running.clear();
+}
+
 /**
  * Starts (and on first use initialises) a PostgreSQL cluster under `dataDir`.
  * `persistent: false` removes the directory on stop, which tests want.
@@ -95,9 +109,21 @@ export async function startEmbeddedPostgres(
   });
   if (fresh) await pg.initialise();
   await pg.start();
+  const server = (pg as unknown as { process?: ChildProcess }).process;
+  if (server) running.add(server);
   if (fresh) await pg.createDatabase('orderly');
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/orderly`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      // The package waits for its child's 'exit' event, which never comes again once PostgreSQL
+      // has already exited (Ctrl-C in a terminal signals it too; or it crashed): stopping would
+      // hang forever. Such a server needs no stop, only the cleanup.
+      if (server) running.delete(server);
+      if (server && (server.exitCode !== null || server.signalCode !== null)) {
+        if (options.persistent === false) rmSync(dir, { recursive: true, force: true });
+        return;
+      }
+      await pg.stop();
+    },
   };
 }
