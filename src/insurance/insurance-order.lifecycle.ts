@@ -8,7 +8,7 @@ import { effectiveDriversOfVehicles } from './insurance.loaders';
 import { oneYearAfter } from './insurance-order.calculator';
 
 /** Where each insurance kind keeps its period (start_at, stop_at); other kinds have none. */
-const EXT_TABLE: Partial<Record<OrderKind, string>> = {
+export const EXT_TABLE: Partial<Record<OrderKind, string>> = {
   [OrderKind.PLAN]: 'plan_order_ext',
   [OrderKind.DRIVER]: 'driver_order_ext',
   [OrderKind.SALE]: 'sale_order_ext',
