@@ -23,7 +23,7 @@ function parseDecimal(raw: unknown): Decimal {
 export const DecimalScalar = new GraphQLScalarType<Decimal, string>({
   name: 'Decimal',
   description:
-    'Money in CNY, serialized as a decimal string with exactly two places ("60005.00"). Input accepts a string or a number; a value with more than two decimal places, NaN or Infinity is rejected as BAD_USER_INPUT.',
+    'Money in CNY, serialized as a decimal string with exactly two places ("60005.00"). Input accepts a string or a number; a value with more than two decimal places, counted as written ("1.5" and "1.50" are accepted, "1.500" is refused like "1.501"), NaN or Infinity is rejected as BAD_USER_INPUT.',
   serialize(value) {
     if (value instanceof Decimal) return toMoneyString(value);
     if (typeof value === 'string' || typeof value === 'number')
