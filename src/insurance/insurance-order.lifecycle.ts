@@ -7,7 +7,8 @@ import { BusinessError, ErrorCode } from '../platform/errors';
 import { effectiveDriversOfVehicles } from './insurance.loaders';
 import { oneYearAfter } from './insurance-order.calculator';
 
-const EXT_TABLE: Partial<Record<OrderKind, string>> = {
+/** Where each insurance kind keeps its period (start_at, stop_at); other kinds have none. */
+export const EXT_TABLE: Partial<Record<OrderKind, string>> = {
   [OrderKind.PLAN]: 'plan_order_ext',
   [OrderKind.DRIVER]: 'driver_order_ext',
   [OrderKind.SALE]: 'sale_order_ext',
@@ -25,6 +26,17 @@ export async function setPeriod(
     [startAt, stopAt, order.id],
   );
   return { startAt, stopAt };
+}
+
+/** The order's stopAt as stored now, or null when it has no period (yet, or by its kind). */
+async function stopAtOf(em: EntityManager, order: Order): Promise<Date | null> {
+  const table = EXT_TABLE[order.kind];
+  if (!table) return null;
+  const [row] = await em.execute<{ stop_at: Date | null }[]>(
+    `select stop_at from ${table} where order_id = ?`,
+    [order.id],
+  );
+  return row?.stop_at ? new Date(row.stop_at) : null;
 }
 
 /**
@@ -79,15 +91,12 @@ export async function refuseEarlyExpiry(
   to: OrderStatus,
   now: Date = new Date(),
 ): Promise<void> {
-  if (to !== OrderStatus.EXPIRED || !EXT_TABLE[order.kind]) return;
-  const [row] = await em.execute<{ stop_at: Date | null }[]>(
-    `select stop_at from ${EXT_TABLE[order.kind]} where order_id = ?`,
-    [order.id],
-  );
-  if (row?.stop_at && new Date(row.stop_at) > now) {
+  if (to !== OrderStatus.EXPIRED) return;
+  const stopAt = await stopAtOf(em, order);
+  if (stopAt && stopAt > now) {
     throw BusinessError.of(
       ErrorCode.INVALID_TRANSITION,
-      `This ${order.kind} order is effective until ${new Date(row.stop_at).toISOString()}; it expires after that, not before.`,
+      `This ${order.kind} order is effective until ${stopAt.toISOString()}; it expires after that, not before.`,
       ['status'],
     );
   }
@@ -112,15 +121,12 @@ export async function expireDueOrders(em: EntityManager, now: Date = new Date())
     await em.fork().transactional(async (tx) => {
       const order = await lockOrder(tx, order_id);
       if (!order || order.status !== OrderStatus.EFFECTIVE) return;
-      const [row] = await tx.execute<{ stop_at: Date | null }[]>(
-        `select stop_at from ${EXT_TABLE[order.kind]} where order_id = ?`,
-        [order.id],
-      );
+      const stopAt = await stopAtOf(tx, order);
       // A result altered meanwhile may have moved the period on.
-      if (!row?.stop_at || new Date(row.stop_at) > now) return;
+      if (!stopAt || stopAt > now) return;
       transition(tx, order, OrderStatus.EXPIRED, {
         actorId: null,
-        data: { stopAt: new Date(row.stop_at).toISOString() },
+        data: { stopAt: stopAt.toISOString() },
       });
       await tx.flush();
       expired++;

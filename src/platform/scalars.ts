@@ -23,7 +23,7 @@ function parseDecimal(raw: unknown): Decimal {
 export const DecimalScalar = new GraphQLScalarType<Decimal, string>({
   name: 'Decimal',
   description:
-    'Money in CNY, serialized as a decimal string with exactly two places ("60005.00"). Input accepts a string or a number; a value with more than two decimal places, NaN or Infinity is rejected as BAD_USER_INPUT.',
+    'Money in CNY, serialized as a decimal string with exactly two places ("60005.00"). Input accepts a string or a number; a value with more than two decimal places, counted as written ("1.5" and "1.50" are accepted, "1.500" is refused like "1.501"), NaN or Infinity is rejected as BAD_USER_INPUT.',
   serialize(value) {
     if (value instanceof Decimal) return toMoneyString(value);
     if (typeof value === 'string' || typeof value === 'number')
@@ -53,8 +53,10 @@ function parseDate(raw: unknown): Date {
   // Require a date, a time and a zone so "2026-11-21" is not silently read as UTC midnight.
   const parts = DATE_TIME.exec(raw);
   if (!parts) throw badInput(`"${shown}" is not an ISO-8601 date-time with a zone.`);
-  const [year, month, day, hour, minute, second = 0] = parts.slice(1, 7).map(Number);
-  const [offsetHours = 0, offsetMinutes = 0] = parts.slice(9, 11).map(Number);
+  // Seconds and the offset are optional groups (undefined when absent, which Number makes NaN):
+  // an absent part counts as 0.
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map((p) => Number(p ?? 0));
+  const [offsetHours, offsetMinutes] = parts.slice(9, 11).map((p) => Number(p ?? 0));
   // JavaScript's Date rolls impossible parts over (30 February is 2 March, 24:00 the next
   // day): every part must be in range, so the instant is the one the caller wrote.
   if (

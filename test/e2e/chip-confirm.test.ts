@@ -18,6 +18,7 @@ import {
   seedExamplePlan,
 } from '../utils/chip-plans';
 import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
+import { waitForLockWaiters } from '../utils/lock-waiters';
 
 let t: TestApp;
 let statements: string[] = [];
@@ -348,15 +349,7 @@ describe('confirmations racing', () => {
       const before = await counts();
       const pending = confirm(ck101Lot(90000, 10), 'db-clash', demo.otherConsumer);
       // Only an insert seen waiting proves the clash reached the constraint, not the judge.
-      let sawWait = false;
-      for (let waited = 0; waited < 200 && !sawWait; waited++) {
-        const { rows } = await t.db.query(
-          `select count(*)::int as n from pg_stat_activity
-            where wait_event_type = 'Lock' and query like '%insert into chip_bookings%'`,
-        );
-        sawWait = rows[0].n > 0;
-        if (!sawWait) await new Promise((r) => setTimeout(r, 50));
-      }
+      const sawWait = await waitForLockWaiters(t.db, '%insert into chip_bookings%', 1);
       await holder.query('commit');
       expect(sawWait).toBe(true);
       const payload = (await pending).data!.confirmChipOrder;

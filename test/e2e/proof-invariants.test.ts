@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as D from '../generated/graphql';
 import { DEMO_INSURANCE } from '../../src/insurance/insurance.seed';
+import { EXT_TABLE } from '../../src/insurance/insurance-order.lifecycle';
+import type { OrderKind } from '../../src/platform/orders/order.entity';
 import { checkInvariants } from '../utils/proof-invariants';
 import { demo, startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app';
 import { ck101Lot } from '../utils/chip-plans';
@@ -31,11 +33,6 @@ const GARAGE = [
 ];
 
 const ORDER_STATUSES = ['PAID', 'CANCELLED', 'COMPLETED', 'EFFECTIVE', 'EXPIRED'] as const;
-/** Where an insurance kind keeps its period (startAt, stopAt). */
-const PERIOD_TABLE: Record<string, string | undefined> = {
-  PLAN: 'plan_order_ext',
-  DRIVER: 'driver_order_ext',
-};
 
 type Op =
   | { op: 'confirmShop'; who: Who; lines: [number, number][]; key: number }
@@ -315,7 +312,7 @@ describe('random interleavings of several consumers keep the invariants', () => 
       case 'manual': {
         const order = picked(o.pick);
         if (!order) return;
-        const period = PERIOD_TABLE[order.kind];
+        const period = EXT_TABLE[order.kind as OrderKind];
         if (o.status === 'EXPIRED' && o.yearOver && period) {
           await t.db.query(
             `update ${period} set start_at = now() - interval '1 year 1 minute',

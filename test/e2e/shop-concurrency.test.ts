@@ -5,6 +5,7 @@ import {
   PayShopOrderDocument,
 } from '../generated/graphql';
 import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
+import { waitForLockWaiters } from '../utils/lock-waiters';
 import { ADDRESS, balanceOf, confirmOrder, ledgerOf, makeShop, stockOf } from './shop-fixtures';
 
 // Real races: every request goes over HTTP at the same time, each on its own connection.
@@ -143,16 +144,8 @@ describe('paying and cancelling at once', () => {
   ): Promise<[A, B]> {
     const side = await t.db.connect();
     const waiting = async (n: number) => {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const { rows } = await t.db.query(
-          `select count(*)::int as n from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock'
-              and query like '%from orders where id = % for update%'`,
-        );
-        if (rows[0].n >= n) return;
-        if (Date.now() > deadline) throw new Error(`${n} requests never queued on the order`);
-        await new Promise((r) => setTimeout(r, 10));
+      if (!(await waitForLockWaiters(t.db, '%from orders where id = % for update%', n))) {
+        throw new Error(`${n} requests never queued on the order`);
       }
     };
     try {

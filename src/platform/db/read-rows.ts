@@ -7,11 +7,13 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /*
- * Read-only rows of an entity as plain objects, for the batch loads behind field resolvers.
+ * Read-only rows of an entity as plain objects (and their count), for the read paths: `orders`,
+ * its `totalCount`, `order(id)` and the batch loads behind field resolvers.
  *
- * `em.find` costs about 0.9 ms of CPU per statement (criteria processing, the query builder,
- * hydration, identity map, per-instance accessors) where `em.execute` of the same statement
- * costs about 0.25 ms; a page of orders of every kind sends twenty such loads. These rows come
+ * `em.find` was measured at 1086 µs of CPU per statement (criteria processing, the query
+ * builder, hydration, identity map, per-instance accessors) where `em.execute` of the same
+ * statement took 167 µs (plain `pg` 163 µs), about 6.5 times less (bench/results/read.json,
+ * BENCHMARKS.md); a page of orders of every kind sends twenty such loads. These rows come
  * from `em.execute` and are mapped by the entity's own metadata (columns, custom types, dates),
  * so they carry the same values `em.find` would, but they are NOT managed: never persist, assign
  * or flush them; a to-one relation is `{ <primary key>: value }` only (no `load()`, no `unwrap()`).
