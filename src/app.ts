@@ -24,15 +24,25 @@ export interface RunningApp {
 
 export interface StartOptions {
   config?: Partial<Config>;
-  /** Add whatever demo data is missing (what `npm start` does; cheap once it is all there). */
+  /** Seed the demo data unless it is complete; default: `config.seedDemoData`. */
   seed?: boolean;
   onQuery?: (sql: string) => void;
 }
 
+/** Adds whatever demo data is missing (`npm run seed`), then notes that it is complete. */
 export async function seedDemoData(orm: MikroORM): Promise<void> {
   for (const module of modules) {
     if (module.seed) await module.seed(orm.em.fork());
   }
+  await orm.em
+    .getConnection()
+    .execute('insert into demo_data_seeded default values on conflict do nothing');
+}
+
+/** Whether the demo data was once seeded in full (a first start may have stopped mid-seed). */
+async function demoDataComplete(orm: MikroORM): Promise<boolean> {
+  const rows = await orm.em.getConnection().execute('select 1 from demo_data_seeded');
+  return rows.length > 0;
 }
 
 /**
@@ -68,11 +78,12 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     await embedded?.stop();
     throw err;
   }
-  if (options.seed) {
-    // Every start, not only on an empty database: the seeder adds only what is missing (a few
-    // lookups when nothing is), so a start interrupted mid-seed is completed by the next one.
+  if (options.seed ?? config.seedDemoData) {
+    // Until the demo data is complete, not only on an empty database: a start interrupted
+    // mid-seed is completed by the next one. Once complete, never again on start, so a demo
+    // account or product an operator deleted stays deleted (`npm run seed` still restores it).
     try {
-      await seedDemoData(orm);
+      if (!(await demoDataComplete(orm))) await seedDemoData(orm);
     } catch (err) {
       await orm.close(true);
       await embedded?.stop();

@@ -5,7 +5,7 @@ import { abandonEmbeddedServers, releaseEmbeddedSignalHandlers } from './platfor
 import { DatabaseUnavailableError } from './platform/db/orm';
 
 async function main(): Promise<void> {
-  const app = await startApp({ seed: true });
+  const app = await startApp();
   console.log(`Orderly is serving ${app.url} (GraphiQL in a browser, graphql-ws on the same path)`);
   let stopping = false;
   const stop = (signal: string) => {

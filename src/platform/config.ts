@@ -38,6 +38,8 @@ export interface Config {
   corsOrigins: string[];
   logLevel: string;
   enableGraphiql: boolean;
+  /** `npm start` seeds the demo data (accounts with published passwords) until it is complete. */
+  seedDemoData: boolean;
   /** Events one subscription may hold unsent before its socket is closed with 1013. */
   subscriptionQueueLimit: number;
   /** Milliseconds between the live hub's safety reads when no notification arrives. */
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: listEnv(env, 'CORS_ORIGINS'),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     enableGraphiql: production ? env.ENABLE_GRAPHIQL === 'true' : env.ENABLE_GRAPHIQL !== 'false',
+    seedDemoData: env.SEED_DEMO_DATA !== 'false',
     subscriptionQueueLimit: intEnv(env, 'SUBSCRIPTION_QUEUE_LIMIT', 1000, 1),
     liveSafetyPollMs: intEnv(env, 'LIVE_SAFETY_POLL_MS', 1000, 50),
     subscriptionKeepAliveMs: intEnv(env, 'SUBSCRIPTION_KEEPALIVE_MS', 12_000),

@@ -3,6 +3,7 @@ import { Consumer } from './accounts/consumer.entity';
 import { BankAccount, BankTransaction } from './bank/bank.entity';
 import { Migration20261122000000_platform } from './db/migrations/Migration20261122000000_platform';
 import { Migration20261122050000_perf } from './db/migrations/Migration20261122050000_perf';
+import { Migration20261130000000_demo_data } from './db/migrations/Migration20261130000000_demo_data';
 import { Migration20261122040000_live } from './events/migrations/Migration20261122040000_live';
 import { OrderStatusResolver } from './events/order-status.resolver';
 import { IdempotencyKey } from './idempotency/idempotency.entity';
@@ -30,6 +31,7 @@ export const platformModule: DomainModule = {
     { name: 'Migration20261122000000_platform', class: Migration20261122000000_platform },
     { name: 'Migration20261122040000_live', class: Migration20261122040000_live },
     { name: 'Migration20261122050000_perf', class: Migration20261122050000_perf },
+    { name: 'Migration20261130000000_demo_data', class: Migration20261130000000_demo_data },
   ],
   seed: seedPlatform,
 };

@@ -173,7 +173,7 @@ describe('login rate limit under parallel guesses', () => {
     });
   });
 
-  it('answers at most the address budget of 20 simultaneous guesses on 20 ids', async () => {
+  it('answers only the address budget (12 with 3 failures per id) of 20 simultaneous guesses on 20 ids', async () => {
     await withApp(async (app) => {
       // Twenty real consumers (sharing a copied hash), so every guess spends scrypt's time
       // in flight: a check that does not see in-flight attempts lets them all through.

@@ -95,10 +95,10 @@ describe('npm start on the embedded PostgreSQL', () => {
       // A request whose body is half sent when the signal lands: certainly in flight. Before
       // the fix, the package's own SIGTERM handler stopped PostgreSQL and exited 143 under it.
       const slowBody = JSON.stringify({ query: print(MyLedgerDocument), variables: {} });
-      const slow = halfSentRequest(first.url, slowBody, 1500, {
+      const slow = halfSentRequest(first.url, slowBody, 2500, {
         authorization: `Bearer ${consumerToken}`,
       });
-      await new Promise((r) => setTimeout(r, 500)); // socket acknowledged, request headers read
+      await new Promise((r) => setTimeout(r, 1000)); // socket acknowledged, request headers read
       first.process.kill('SIGTERM');
 
       const late = await slow;

@@ -407,9 +407,12 @@ describe('keep-alive', () => {
       // the default would be 12 s).
       expect(pings[0] - opened).toBeLessThan(KEEPALIVE_MS + 1000);
       for (let i = 1; i < pings.length; i++) {
-        expect(pings[i] - pings[i - 1]).toBeGreaterThanOrEqual(KEEPALIVE_MS / 2);
         expect(pings[i] - pings[i - 1]).toBeLessThan(KEEPALIVE_MS + 1000);
       }
+      // Not more often than the interval: counted over the whole span, since one stalled
+      // event loop can bunch two receptions together without the server sending them so.
+      const span = pings[pings.length - 1] - opened;
+      expect(pings.length).toBeLessThanOrEqual(Math.floor(span / KEEPALIVE_MS) + 1);
       expect(ws.readyState).toBe(WebSocket.OPEN);
       expect(k.app.subscriptions.stats().subscriptions).toBe(1);
     } finally {

@@ -99,6 +99,8 @@ export async function startTestApp(
       mutationRateLimit: 0,
       ...options.config,
     },
+    // The template already holds the demo data.
+    seed: false,
     onQuery: options.onQuery,
   });
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
