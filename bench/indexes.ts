@@ -113,74 +113,92 @@ async function main(): Promise<void> {
       steps.map((s, i) => ({ p: s.plant_id, lo: 250_000 + i * 10, hi: 250_000 + i * 10 + 5 })),
     );
 
+    // The statements below are copied from the service's own log (PERF_SQL=1 npx vitest run
+    // test/e2e/perf-statements.test.ts): orders and their count come from readRows/countRows
+    // (src/platform/db/read-rows.ts), which quote every column and bind the limit; a bound list
+    // (`in (?)`) reaches PostgreSQL as one parameter per element.
+    const ORDER = `select "id", "kind", "order_no", "consumer_id", "status", "status_code", "status_label", "payment", "created_at", "updated_at", "deleted_at" from "orders"`;
+    const PAGE = `order by "updated_at" desc, "id" desc`;
+    const COUNT = `select count(*) as count from "orders"`;
+    const BOOKINGS = `select b.plant_id, b.order_id, b.lot, b.step, b.start_tick, b.end_tick from unnest($1::int[]) as p (id) cross join lateral ( select plant_id, order_id, lot, step, start_tick, end_tick from chip_bookings where plant_id = p.id and int8range(start_tick, end_tick) && int8range($2, $3) order by start_tick limit $4 ) b order by b.plant_id, b.start_tick`;
+    // The ledger still goes through em.find (accounts.service.ts), hence its `b0` alias.
+    const LEDGER = `select "b0".* from "bank_transactions" as "b0" where "b0"."consumer_id" = $1 order by "b0"."id" desc limit $2`;
+    const inList = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
     const cases: { what: string; sql: string; params?: unknown[] }[] = [
       {
         what: "a consumer's orders, first page (`orders` as CONSUMER)",
-        sql: `select o0.* from orders as o0 where o0.consumer_id = $1 and o0.deleted_at is null order by o0.updated_at desc, o0.id desc limit 21`,
-        params: [HEAVY],
+        sql: `${ORDER} where "consumer_id" = $1 and "deleted_at" is null ${PAGE} limit $2`,
+        params: [HEAVY, 21],
       },
       {
         what: '… its totalCount',
-        sql: `select count(*) as count from orders as o0 where o0.consumer_id = $1 and o0.deleted_at is null`,
+        sql: `${COUNT} where "consumer_id" = $1 and "deleted_at" is null`,
         params: [HEAVY],
       },
       {
         what: "everyone's orders, first page (staff `orders`)",
-        sql: `select o0.* from orders as o0 order by o0.updated_at desc, o0.id desc limit 21`,
+        sql: `${ORDER} ${PAGE} limit $1`,
+        params: [21],
       },
       {
         what: '… page 500 (keyset cursor, 10,000 rows down)',
-        sql: `select o0.* from orders as o0 where o0.updated_at <= $1 and (o0.updated_at < $1 or (o0.updated_at = $1 and o0.id < $2)) order by o0.updated_at desc, o0.id desc limit 21`,
-        params: [cursor.updated_at, cursor.id],
+        sql: `${ORDER} where "updated_at" <= $1 and ("updated_at" < $2 or ("updated_at" = $3 and "id" < $4)) ${PAGE} limit $5`,
+        params: [cursor.updated_at, cursor.updated_at, cursor.updated_at, cursor.id, 21],
       },
       {
         what: '… its totalCount',
-        sql: `select count(*) as count from orders as o0`,
+        sql: COUNT,
       },
       {
         what: 'staff `orders(consumerId:)`',
-        sql: `select o0.* from orders as o0 where o0.consumer_id = $1 order by o0.updated_at desc, o0.id desc limit 21`,
-        params: [HEAVY],
+        sql: `${ORDER} where "consumer_id" = $1 ${PAGE} limit $2`,
+        params: [HEAVY, 21],
       },
       {
         what: 'staff `orders(consumerId:)` of a consumer with 40 orders',
-        sql: `select o0.* from orders as o0 where o0.consumer_id = $1 order by o0.updated_at desc, o0.id desc limit 21`,
-        params: [LIGHT],
+        sql: `${ORDER} where "consumer_id" = $1 ${PAGE} limit $2`,
+        params: [LIGHT, 21],
       },
       {
         what: 'staff `orders(kind: SHOP)`',
-        sql: `select o0.* from orders as o0 where o0.kind = $1 order by o0.updated_at desc, o0.id desc limit 21`,
-        params: ['SHOP'],
+        sql: `${ORDER} where "kind" = $1 ${PAGE} limit $2`,
+        params: ['SHOP', 21],
       },
       {
         what: 'staff `orders(status: UNDERWRITING)`',
-        sql: `select o0.* from orders as o0 where o0.status = $1 order by o0.updated_at desc, o0.id desc limit 21`,
-        params: ['UNDERWRITING'],
+        sql: `${ORDER} where "status" = $1 ${PAGE} limit $2`,
+        params: ['UNDERWRITING', 21],
       },
       {
         what: '… its totalCount',
-        sql: `select count(*) as count from orders as o0 where o0.status = $1`,
+        sql: `${COUNT} where "status" = $1`,
         params: ['UNDERWRITING'],
       },
       {
         what: "a consumer's `orders(kind: CHIP)`",
-        sql: `select o0.* from orders as o0 where o0.consumer_id = $1 and o0.deleted_at is null and o0.kind = $2 order by o0.updated_at desc, o0.id desc limit 21`,
-        params: [HEAVY, 'CHIP'],
+        sql: `${ORDER} where "consumer_id" = $1 and "deleted_at" is null and "kind" = $2 ${PAGE} limit $3`,
+        params: [HEAVY, 'CHIP', 21],
+      },
+      {
+        what: '`order(id)`',
+        sql: `${ORDER} where "id" = $1`,
+        params: [someOrder[0].id],
       },
       {
         what: '`Order.events` of a page of 20 orders',
-        sql: `select id, tx_id::text as tx_id, order_id, kind, consumer_id, actor_id, type, from_status, to_status, data, occurred_at from order_events where order_id = any($1::uuid[]) order by order_id, id`,
-        params: [twenty],
+        sql: `select id, tx_id::text as tx_id, order_id, kind, consumer_id, actor_id, type, from_status, to_status, data, occurred_at from order_events where order_id in (${inList(1, twenty.length)}) order by order_id, order_events.tx_id, order_events.id`,
+        params: twenty,
       },
       {
         what: '`me.transactions` (the ledger), first page',
-        sql: `select b0.* from bank_transactions as b0 where b0.consumer_id = $1 order by b0.id desc limit 21`,
-        params: [HEAVY],
+        sql: LEDGER,
+        params: [HEAVY, 21],
       },
       {
         what: '`me.transactions` of a consumer with 40 ledger rows',
-        sql: `select b0.* from bank_transactions as b0 where b0.consumer_id = $1 order by b0.id desc limit 21`,
-        params: [LIGHT],
+        sql: LEDGER,
+        params: [LIGHT, 21],
       },
       {
         what: 'what an order was paid (refunds)',
@@ -188,9 +206,14 @@ async function main(): Promise<void> {
         params: [someOrder[0].consumer_id, someOrder[0].id],
       },
       {
-        what: '`Plant.bookings(from, to)` of every plant',
-        sql: `select plant_id, order_id, lot, step, start_tick, end_tick from chip_bookings where plant_id = any($1::int[]) and int8range(start_tick, end_tick) && int8range($2, $3) order by plant_id, start_tick`,
-        params: [plants[0].ids, 250_000, 251_000],
+        what: '`Plant.bookings(from, to)` of every plant (`first` 100)',
+        sql: BOOKINGS,
+        params: [plants[0].ids, 250_000, 251_000, 100],
+      },
+      {
+        what: '`Plant.bookings` of every plant, no window (`first` 100)',
+        sql: BOOKINGS,
+        params: [plants[0].ids, null, null, 100],
       },
       {
         what: '`Plant.utilization` of every plant',
