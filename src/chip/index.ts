@@ -15,6 +15,7 @@ import {
   ScheduledOperationResolver,
 } from './chip-plan.resolver';
 import { Migration20261122010000_chip } from './migrations/Migration20261122010000_chip';
+import { Migration20261130010000_chip_bookings_by_start } from './migrations/Migration20261130010000_chip_bookings_by_start';
 import { Plant } from './plant.entity';
 import { PlantBookingResolver, PlantResolver } from './plant.resolver';
 import { ProductionClockRow } from './production-clock.entity';
@@ -58,7 +59,13 @@ export const chipModule: DomainModule = {
     ChipOrderResolver,
   ],
   orphanedTypes: [ChipOrderType],
-  migrations: [{ name: 'Migration20261122010000_chip', class: Migration20261122010000_chip }],
+  migrations: [
+    { name: 'Migration20261122010000_chip', class: Migration20261122010000_chip },
+    {
+      name: 'Migration20261130010000_chip_bookings_by_start',
+      class: Migration20261130010000_chip_bookings_by_start,
+    },
+  ],
   seed: seedChips,
   start: (runtime) => productionClock.startTicking(runtime),
 };
