@@ -9,6 +9,7 @@ import { Role } from '../src/platform/accounts/consumer.entity';
 import { signToken } from '../src/platform/auth/token';
 import type { Config } from '../src/platform/config';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/platform/db/embedded';
+import type { MixedOrderTokens } from './workload';
 
 /*
  * What every benchmark shares: an embedded PostgreSQL in a temporary folder, the service in a
@@ -261,4 +262,28 @@ export async function writeFigures(name: string, markdown: string, results: unkn
       : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
   console.log(`\n${markdown.trim()}\n\n(written to BENCHMARKS.md and bench/results/${name}.json)`);
+}
+
+/**
+ * What the read benchmarks' orders need beside the demo data: a shop of two products stocked for
+ * any run, and the tokens `placeMixedOrders` places them with (the orders are listed by staff).
+ */
+export async function readWorkload(
+  pool: pg.Pool,
+): Promise<{ shop: { id: string; productIds: string[] }; tokens: MixedOrderTokens }> {
+  const { rows } = await pool.query(
+    `with s as (insert into shops (cn_name, en_name) values ('基准店', 'Bench shop') returning id)
+     insert into products (shop_id, name, price, stock)
+     select s.id, 'Bench product ' || g, 9.90, 1000000 from s, generate_series(1, 2) g
+     returning shop_id::text, id::text`,
+  );
+  return {
+    shop: { id: rows[0].shop_id, productIds: rows.map((r) => r.id) },
+    tokens: {
+      insurance: tokenFor('89638599'),
+      shop: tokenFor('89638600'),
+      chip: tokenFor('89638601'),
+      operator: tokenFor('10000001', Role.OPERATOR),
+    },
+  };
 }

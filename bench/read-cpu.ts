@@ -8,9 +8,16 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { print } from 'graphql';
-import { Role } from '../src/platform/accounts/consumer.entity';
 import { PerfOrderDetailDocument, PerfOrderListDocument } from '../test/generated/graphql';
-import { cpuMs, median, round, startDatabase, tokenFor, JWT_SECRET, type Child } from './harness';
+import {
+  cpuMs,
+  median,
+  readWorkload,
+  round,
+  startDatabase,
+  JWT_SECRET,
+  type Child,
+} from './harness';
 import { httpGql, placeMixedOrders } from './workload';
 
 const arg = (name: string) => {
@@ -94,20 +101,8 @@ async function main(): Promise<void> {
   try {
     // The first starts migrate and seed; then the others start on the same database.
     for (const [, root] of roots) servers.push(await spawnAt(root, db.url));
-    const { rows } = await db.pool.query(
-      `with s as (insert into shops (cn_name, en_name) values ('基准店', 'Bench shop') returning id)
-       insert into products (shop_id, name, price, stock)
-       select s.id, 'Bench product ' || g, 9.90, 1000000 from s, generate_series(1, 2) g
-       returning shop_id::text, id::text`,
-    );
-    const shop = { id: rows[0].shop_id, productIds: rows.map((r) => r.id) };
-    const operator = tokenFor('10000001', Role.OPERATOR);
-    const tokens = {
-      insurance: tokenFor('89638599'),
-      shop: tokenFor('89638600'),
-      chip: tokenFor('89638601'),
-      operator,
-    };
+    const { shop, tokens } = await readWorkload(db.pool);
+    const operator = tokens.operator;
     const ids = await placeMixedOrders(httpGql(servers[0].url), tokens, {
       rounds: 20,
       shop,

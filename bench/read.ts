@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { print } from 'graphql';
 import pg from 'pg';
 import { modules } from '../src/modules';
-import { Consumer, Role } from '../src/platform/accounts/consumer.entity';
+import { Consumer } from '../src/platform/accounts/consumer.entity';
 import { openDatabase } from '../src/platform/db/orm';
 import { PerfOrderDetailDocument, PerfOrderListDocument } from '../test/generated/graphql';
 import {
@@ -21,7 +21,7 @@ import {
   startDatabase,
   statementsOf,
   table,
-  tokenFor,
+  readWorkload,
   writeFigures,
   type Child,
 } from './harness';
@@ -219,20 +219,8 @@ async function main(): Promise<void> {
   let app = await spawnApp(db.url, true);
   let baseline: Child | undefined;
   try {
-    const { rows } = await db.pool.query(
-      `with s as (insert into shops (cn_name, en_name) values ('基准店', 'Bench shop') returning id)
-       insert into products (shop_id, name, price, stock)
-       select s.id, 'Bench product ' || g, 9.90, 1000000 from s, generate_series(1, 2) g
-       returning shop_id::text, id::text`,
-    );
-    const shop = { id: rows[0].shop_id, productIds: rows.map((r) => r.id) };
-    const operator = tokenFor('10000001', Role.OPERATOR);
-    const tokens = {
-      insurance: tokenFor('89638599'),
-      shop: tokenFor('89638600'),
-      chip: tokenFor('89638601'),
-      operator,
-    };
+    const { shop, tokens } = await readWorkload(db.pool);
+    const operator = tokens.operator;
     const ids = await placeMixedOrders(httpGql(app.url), tokens, {
       rounds: ROUNDS,
       shop,
