@@ -4,6 +4,7 @@ import { requireViewer } from '../platform/auth/roles';
 import { bank } from '../platform/bank/bank.service';
 import { BusinessError, ErrorCode, badInput, userError } from '../platform/errors';
 import { runIdempotent } from '../platform/idempotency/idempotency.service';
+import { readRows } from '../platform/db/read-rows';
 import { Order, OrderKind } from '../platform/orders/order.entity';
 import { createOrder } from '../platform/orders/order-lifecycle';
 import type { ChipOrderPayload } from './chip-order.types';
@@ -99,7 +100,9 @@ export class ChipPlanService {
           return { orderId: order.id };
         },
       );
-      const order = await ctx.em.findOneOrFail(Order, result.orderId, { refresh: true });
+      // A plain row as committed (also for a replayed key): the payload is only read from here.
+      const [order] = await readRows(ctx.em, Order, { id: result.orderId });
+      if (!order) throw new Error(`confirmed order ${result.orderId} not found`);
       return {
         order,
         analysis: judged ?? (await chipOrders.storedAnalysis(ctx, order.id)),

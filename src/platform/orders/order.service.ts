@@ -160,8 +160,12 @@ export class OrderService {
           return { orderId: order.id, transactionId: txn.id, productIds: extra.productIds };
         },
       );
-      const order = await ctx.em.findOneOrFail(Order, result.orderId, { refresh: true });
-      const transaction = await ctx.em.findOneOrFail(BankTransaction, result.transactionId);
+      // Plain rows as committed (also for a replayed key): the payload is only read from here.
+      const [[order], [transaction]] = [
+        await readRows(ctx.em, Order, { id: result.orderId }),
+        await readRows(ctx.em, BankTransaction, { id: result.transactionId }),
+      ];
+      if (!order || !transaction) throw new Error(`paid order ${result.orderId} not found`);
       return { order, productIds: result.productIds, transaction, errors: [] };
     } catch (err) {
       if (err instanceof BusinessError) return { errors: err.errors };
