@@ -169,7 +169,7 @@ async function storeResult(
   ]);
 }
 
-/** confirmShopOrder then payOrder: 14 + 13 statements, as the service sends them. */
+/** confirmShopOrder then payOrder: 13 + 11 statements, as the service sends them. */
 export async function shopOrder(
   c: Counted,
   consumer: string,
@@ -252,9 +252,8 @@ export async function shopOrder(
     await storeResult(c, tx, consumer, keys[0], { orderId: order.id });
     return order.id;
   });
-  await run(c, c.pool, `select * from orders where id = $1 limit 1`, [orderId]);
 
-  const txnId = await transaction(c, async (tx) => {
+  await transaction(c, async (tx) => {
     await claimKey(c, tx, consumer, keys[1], 'payOrder', { orderId, payType: 'BALANCE' });
     const [order] = await run(c, tx, `select * from orders where id = $1 for update`, [orderId]);
     if (order.status !== 'PENDING_PAYMENT') throw new Error(`order is ${order.status}`);
@@ -305,11 +304,9 @@ export async function shopOrder(
     });
     return txn;
   });
-  await run(c, c.pool, `select * from orders where id = $1 limit 1`, [orderId]);
-  await run(c, c.pool, `select * from bank_transactions where id = $1 limit 1`, [txnId]);
 }
 
-/** confirmChipOrder of chipPlan(at, lots): 19 statements, as the service sends them. */
+/** confirmChipOrder of chipPlan(at, lots): 18 statements, as the service sends them. */
 export async function chipOrder(
   c: Counted,
   consumer: string,
@@ -324,7 +321,7 @@ export async function chipOrder(
   },
   key: string,
 ): Promise<void> {
-  const orderId = await transaction(c, async (tx) => {
+  await transaction(c, async (tx) => {
     await claimKey(c, tx, consumer, key, 'confirmChipOrder', plan);
     const [clock] = await run(c, tx, `select now from production_clock for share`);
     const chips = await run(
@@ -445,7 +442,5 @@ export async function chipOrder(
       [order.id, rows],
     );
     await storeResult(c, tx, consumer, key, { orderId: order.id });
-    return order.id;
   });
-  await run(c, c.pool, `select * from orders where id = $1 limit 1`, [orderId]);
 }

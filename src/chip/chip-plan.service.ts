@@ -68,6 +68,8 @@ export class ChipPlanService {
     const viewer = requireViewer(ctx);
     const plan = toPlan(input);
     let judged: ChipPlanAnalysis | undefined;
+    // The order this request created, as its transaction wrote it: the payload needs no re-read.
+    let created: Order | undefined;
     try {
       const { result } = await runIdempotent<{ orderId: string }>(
         ctx.em,
@@ -97,11 +99,12 @@ export class ChipPlanService {
           await tx.flush();
           await bank.debit(tx, viewer.id, kpi.totalCost, `Chip order ${order.orderNo}`, order.id);
           await insertSchedule(tx, order.id, plan, lots, chipIds);
+          created = order;
           return { orderId: order.id };
         },
       );
-      // A plain row as committed (also for a replayed key): the payload is only read from here.
-      const [order] = await readRows(ctx.em, Order, { id: result.orderId });
+      // A replayed key ran no work here: its order is read as committed, as a plain row.
+      const order = created ?? (await readRows(ctx.em, Order, { id: result.orderId }))[0];
       if (!order) throw new Error(`confirmed order ${result.orderId} not found`);
       return {
         order,

@@ -51,6 +51,8 @@ export class ShopOrderService {
     if (errors.length > 0 || !cart.shop) return { errors };
     const shopId = cart.shop.id;
 
+    // The order this request created, as its transaction wrote it: the payload needs no re-read.
+    let created: Order | undefined;
     const work = async (em: EntityManager): Promise<{ orderId: string }> => {
       const snapshot = await reserveStock(em, shopId, input.products, ['input', 'products']);
       const priced = priceLines(input.products, snapshot);
@@ -81,6 +83,7 @@ export class ShopOrderService {
         em.create(ShopOrderLine, { orderId: order.id, lineNo, ...line }),
       );
       await em.flush();
+      created = order;
       return { orderId: order.id };
     };
 
@@ -91,8 +94,8 @@ export class ShopOrderService {
     };
     try {
       const { orderId } = await once();
-      // A plain row as committed (also for a replayed key): the payload is only read from here.
-      const [order] = await readRows(ctx.em, Order, { id: orderId });
+      // A replayed key ran no work here: its order is read as committed, as a plain row.
+      const order = created ?? (await readRows(ctx.em, Order, { id: orderId }))[0];
       if (!order) throw new Error(`confirmed order ${orderId} not found`);
       return { order, errors: [] };
     } catch (err) {

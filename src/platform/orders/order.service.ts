@@ -122,6 +122,8 @@ export class OrderService {
     idempotencyKey: string,
   ): Promise<PaymentResult> {
     const viewer = requireViewer(ctx);
+    // What this request's transaction wrote: the payload needs no re-read (a replay has none).
+    let written: { order: Order; transaction: BankTransaction } | undefined;
     try {
       const { result } = await runIdempotent<StoredPayment>(
         ctx.em,
@@ -157,14 +159,17 @@ export class OrderService {
           });
           const extra = (await definition.afterPaid?.({ ...ctx, em }, order, payType)) ?? {};
           await em.flush();
+          written = { order, transaction: txn };
           return { orderId: order.id, transactionId: txn.id, productIds: extra.productIds };
         },
       );
-      // Plain rows as committed (also for a replayed key): the payload is only read from here.
-      const [[order], [transaction]] = [
-        await readRows(ctx.em, Order, { id: result.orderId }),
-        await readRows(ctx.em, BankTransaction, { id: result.transactionId }),
-      ];
+      // A replayed key ran no work here: its order and payment are read as committed, as plain rows.
+      const [[order], [transaction]] = written
+        ? [[written.order], [written.transaction]]
+        : [
+            await readRows(ctx.em, Order, { id: result.orderId }),
+            await readRows(ctx.em, BankTransaction, { id: result.transactionId }),
+          ];
       if (!order || !transaction) throw new Error(`paid order ${result.orderId} not found`);
       return { order, productIds: result.productIds, transaction, errors: [] };
     } catch (err) {
