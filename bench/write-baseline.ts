@@ -169,7 +169,7 @@ async function storeResult(
   ]);
 }
 
-/** confirmShopOrder then payOrder: 14 + 15 statements, as the service sends them. */
+/** confirmShopOrder then payOrder: 13 + 11 statements, as the service sends them. */
 export async function shopOrder(
   c: Counted,
   consumer: string,
@@ -252,12 +252,10 @@ export async function shopOrder(
     await storeResult(c, tx, consumer, keys[0], { orderId: order.id });
     return order.id;
   });
-  await run(c, c.pool, `select * from orders where id = $1 limit 1`, [orderId]);
 
-  const txnId = await transaction(c, async (tx) => {
+  await transaction(c, async (tx) => {
     await claimKey(c, tx, consumer, keys[1], 'payOrder', { orderId, payType: 'BALANCE' });
-    await run(c, tx, `select id from orders where id = $1 for update`, [orderId]);
-    const [order] = await run(c, tx, `select * from orders where id = $1 limit 1`, [orderId]);
+    const [order] = await run(c, tx, `select * from orders where id = $1 for update`, [orderId]);
     if (order.status !== 'PENDING_PAYMENT') throw new Error(`order is ${order.status}`);
     const txn = await debit(
       c,
@@ -267,11 +265,16 @@ export async function shopOrder(
       `Payment of order ${order.order_no} (BALANCE)`,
       orderId,
     );
-    await run(c, tx, `select * from shop_orders where order_id = $1 limit 1`, [orderId]);
+    await run(
+      c,
+      tx,
+      `update shop_orders set pay_type = $1 where order_id = $2 returning expires_at`,
+      ['BALANCE', orderId],
+    );
     const paidLines = await run(
       c,
       tx,
-      `select * from shop_order_lines where order_id = $1 order by line_no`,
+      `select product_id from shop_order_lines where order_id = $1 order by line_no`,
       [orderId],
     );
     await insertEvent(
@@ -294,10 +297,6 @@ export async function shopOrder(
       `update orders set status = $1, status_code = $2, status_label = $3, updated_at = $4 where id = $5`,
       ['PAID', 2, '已支付', new Date(), orderId],
     );
-    await run(c, tx, `update shop_orders set pay_type = $1 where order_id = $2`, [
-      'BALANCE',
-      orderId,
-    ]);
     await storeResult(c, tx, consumer, keys[1], {
       orderId,
       transactionId: txn,
@@ -305,11 +304,9 @@ export async function shopOrder(
     });
     return txn;
   });
-  await run(c, c.pool, `select * from orders where id = $1 limit 1`, [orderId]);
-  await run(c, c.pool, `select * from bank_transactions where id = $1 limit 1`, [txnId]);
 }
 
-/** confirmChipOrder of chipPlan(at, lots): 19 statements, as the service sends them. */
+/** confirmChipOrder of chipPlan(at, lots): 18 statements, as the service sends them. */
 export async function chipOrder(
   c: Counted,
   consumer: string,
@@ -324,7 +321,7 @@ export async function chipOrder(
   },
   key: string,
 ): Promise<void> {
-  const orderId = await transaction(c, async (tx) => {
+  await transaction(c, async (tx) => {
     await claimKey(c, tx, consumer, key, 'confirmChipOrder', plan);
     const [clock] = await run(c, tx, `select now from production_clock for share`);
     const chips = await run(
@@ -445,7 +442,5 @@ export async function chipOrder(
       [order.id, rows],
     );
     await storeResult(c, tx, consumer, key, { orderId: order.id });
-    return order.id;
   });
-  await run(c, c.pool, `select * from orders where id = $1 limit 1`, [orderId]);
 }

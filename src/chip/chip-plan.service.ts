@@ -4,6 +4,7 @@ import { requireViewer } from '../platform/auth/roles';
 import { bank } from '../platform/bank/bank.service';
 import { BusinessError, ErrorCode, badInput, userError } from '../platform/errors';
 import { runIdempotent } from '../platform/idempotency/idempotency.service';
+import { readRows } from '../platform/db/read-rows';
 import { Order, OrderKind } from '../platform/orders/order.entity';
 import { createOrder } from '../platform/orders/order-lifecycle';
 import type { ChipOrderPayload } from './chip-order.types';
@@ -67,6 +68,8 @@ export class ChipPlanService {
     const viewer = requireViewer(ctx);
     const plan = toPlan(input);
     let judged: ChipPlanAnalysis | undefined;
+    // The order this request created, as its transaction wrote it: the payload needs no re-read.
+    let created: Order | undefined;
     try {
       const { result } = await runIdempotent<{ orderId: string }>(
         ctx.em,
@@ -96,10 +99,13 @@ export class ChipPlanService {
           await tx.flush();
           await bank.debit(tx, viewer.id, kpi.totalCost, `Chip order ${order.orderNo}`, order.id);
           await insertSchedule(tx, order.id, plan, lots, chipIds);
+          created = order;
           return { orderId: order.id };
         },
       );
-      const order = await ctx.em.findOneOrFail(Order, result.orderId, { refresh: true });
+      // A replayed key ran no work here: its order is read as committed, as a plain row.
+      const order = created ?? (await readRows(ctx.em, Order, { id: result.orderId }))[0];
+      if (!order) throw new Error(`confirmed order ${result.orderId} not found`);
       return {
         order,
         analysis: judged ?? (await chipOrders.storedAnalysis(ctx, order.id)),

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorCode, userError, type UserError } from '../platform/errors';
+import { readRows } from '../platform/db/read-rows';
 import { isBigintId } from '../platform/ids';
 import { Decimal, sum } from '../platform/money';
 import { Product, Shop } from './shop.entity';
@@ -39,7 +40,8 @@ export async function checkCart(
 ): Promise<CheckedCart> {
   const errors: UserError[] = [];
   const products = new Map<string, Product>();
-  const shop = isBigintId(input.shopId) ? await em.findOne(Shop, input.shopId) : null;
+  // Plain rows (readRows), not em.find: the cart is only checked against them, never written.
+  const [shop] = isBigintId(input.shopId) ? await readRows(em, Shop, { id: input.shopId }) : [];
   if (!shop) {
     errors.push(userError(ErrorCode.NOT_FOUND, 'No such shop.', [...path, 'shopId']));
     return { shop: null, products, errors };
@@ -56,7 +58,7 @@ export async function checkCart(
     return { shop, products, errors };
   }
   const wanted = lines.map((l) => l.productId).filter(isBigintId);
-  const rows = await em.find(Product, { id: { $in: [...new Set(wanted)] } });
+  const rows = await readRows(em, Product, { id: [...new Set(wanted)] });
   const byId = new Map(rows.map((p) => [p.id, p]));
   const firstLine = new Map<string, number>();
   lines.forEach((line, i) => {

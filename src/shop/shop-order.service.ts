@@ -3,6 +3,7 @@ import type { RequestContext } from '../context';
 import { requireViewer } from '../platform/auth/roles';
 import { BusinessError, ErrorCode, type UserError } from '../platform/errors';
 import { runIdempotent } from '../platform/idempotency/idempotency.service';
+import { readRows } from '../platform/db/read-rows';
 import { Order, OrderKind } from '../platform/orders/order.entity';
 import type { PayType, TxContext } from '../platform/orders/order-kinds';
 import { createOrder } from '../platform/orders/order-lifecycle';
@@ -50,6 +51,8 @@ export class ShopOrderService {
     if (errors.length > 0 || !cart.shop) return { errors };
     const shopId = cart.shop.id;
 
+    // The order this request created, as its transaction wrote it: the payload needs no re-read.
+    let created: Order | undefined;
     const work = async (em: EntityManager): Promise<{ orderId: string }> => {
       const snapshot = await reserveStock(em, shopId, input.products, ['input', 'products']);
       const priced = priceLines(input.products, snapshot);
@@ -80,6 +83,7 @@ export class ShopOrderService {
         em.create(ShopOrderLine, { orderId: order.id, lineNo, ...line }),
       );
       await em.flush();
+      created = order;
       return { orderId: order.id };
     };
 
@@ -90,7 +94,10 @@ export class ShopOrderService {
     };
     try {
       const { orderId } = await once();
-      return { order: await ctx.em.findOneOrFail(Order, orderId, { refresh: true }), errors: [] };
+      // A replayed key ran no work here: its order is read as committed, as a plain row.
+      const order = created ?? (await readRows(ctx.em, Order, { id: orderId }))[0];
+      if (!order) throw new Error(`confirmed order ${orderId} not found`);
+      return { order, errors: [] };
     } catch (err) {
       if (err instanceof BusinessError) return { errors: err.errors };
       throw err;
@@ -106,21 +113,26 @@ export class ShopOrderService {
     order: Order,
     payType: PayType,
   ): Promise<{ productIds: string[] }> {
-    const row = await ctx.em.findOneOrFail(ShopOrderRow, { order: order.id });
-    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
+    // Plain statements, not em.find + flush: the row is only written and two columns read, and
+    // an expired order throws below, which rolls this update back with the whole payment.
+    const [row] = await ctx.em.execute<{ expires_at: Date | string | null }[]>(
+      `update shop_orders set pay_type = ? where order_id = ? returning expires_at`,
+      [payType, order.id],
+    );
+    if (!row) throw new Error(`shop order ${order.id} has no shop_orders row`);
+    const expiresAt = row.expires_at == null ? null : new Date(row.expires_at);
+    if (expiresAt && expiresAt.getTime() <= Date.now()) {
       throw BusinessError.of(
         ErrorCode.INVALID_TRANSITION,
-        `This order expired unpaid at ${row.expiresAt.toISOString()}; it can no longer be paid.`,
+        `This order expired unpaid at ${expiresAt.toISOString()}; it can no longer be paid.`,
         ['orderId'],
       );
     }
-    row.payType = payType;
-    const lines = await ctx.em.find(
-      ShopOrderLine,
-      { orderId: order.id },
-      { orderBy: { lineNo: 'asc' } },
+    const lines = await ctx.em.execute<{ product_id: string }[]>(
+      `select product_id from shop_order_lines where order_id = ? order by line_no`,
+      [order.id],
     );
-    return { productIds: lines.map((l) => l.productId) };
+    return { productIds: lines.map((l) => String(l.product_id)) };
   }
 
   /** cancelOrder's hook, after the move to CANCELLED: isCanceled, and the stock goes back. */

@@ -230,7 +230,9 @@ describe('confirmShopOrder (seed 002 processCode 2)', () => {
     const input = { shopId: shop.id, address: ADDRESS, products: [{ productId: apple, count: 2 }] };
     const first = await t.gql(ConfirmShopOrderDocument, { input, key: 'confirm-1' }, { token });
     const again = await t.gql(ConfirmShopOrderDocument, { input, key: 'confirm-1' }, { token });
+    // The first reply is the order as its transaction wrote it, the replay reads it back: alike.
     expect(again.data!.confirmShopOrder.order!.id).toBe(first.data!.confirmShopOrder.order!.id);
+    expect(again.data).toEqual(first.data);
     expect(await stockOf(t, apple)).toBe(stock - 2);
     const changed = await t.gql(
       ConfirmShopOrderDocument,

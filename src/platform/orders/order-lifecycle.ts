@@ -97,10 +97,11 @@ export function transition(
 /** Loads an order with a row lock held to the end of the transaction (SELECT ... FOR UPDATE). */
 export async function lockOrder(em: EntityManager, orderId: string): Promise<Order | null> {
   if (!isUuid(orderId)) return null;
-  const [row] = await em.execute<{ id: string }[]>(
-    `select id from orders where id = ? for update`,
+  // One statement that locks and reads; em.map makes the row a managed entity (refreshed if
+  // the identity map held an older copy) without em.findOne's query building.
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `select * from orders where id = ? for update`,
     [orderId],
   );
-  if (!row) return null;
-  return em.findOne(Order, orderId, { refresh: true });
+  return row ? em.map(Order, row) : null;
 }

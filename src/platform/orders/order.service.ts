@@ -122,6 +122,8 @@ export class OrderService {
     idempotencyKey: string,
   ): Promise<PaymentResult> {
     const viewer = requireViewer(ctx);
+    // What this request's transaction wrote: the payload needs no re-read (a replay has none).
+    let written: { order: Order; transaction: BankTransaction } | undefined;
     try {
       const { result } = await runIdempotent<StoredPayment>(
         ctx.em,
@@ -157,11 +159,18 @@ export class OrderService {
           });
           const extra = (await definition.afterPaid?.({ ...ctx, em }, order, payType)) ?? {};
           await em.flush();
+          written = { order, transaction: txn };
           return { orderId: order.id, transactionId: txn.id, productIds: extra.productIds };
         },
       );
-      const order = await ctx.em.findOneOrFail(Order, result.orderId, { refresh: true });
-      const transaction = await ctx.em.findOneOrFail(BankTransaction, result.transactionId);
+      // A replayed key ran no work here: its order and payment are read as committed, as plain rows.
+      const [[order], [transaction]] = written
+        ? [[written.order], [written.transaction]]
+        : [
+            await readRows(ctx.em, Order, { id: result.orderId }),
+            await readRows(ctx.em, BankTransaction, { id: result.transactionId }),
+          ];
+      if (!order || !transaction) throw new Error(`paid order ${result.orderId} not found`);
       return { order, productIds: result.productIds, transaction, errors: [] };
     } catch (err) {
       if (err instanceof BusinessError) return { errors: err.errors };
