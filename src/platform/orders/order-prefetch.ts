@@ -1,8 +1,10 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { RequestContext } from '../../context';
+import { loadConsumers } from '../accounts/consumer.loader';
 import { loadEventsOfOrders } from '../events/order-event.mapping';
 import type { Order } from './order.entity';
 import { orderKind } from './order-kinds';
+import type { OrderEvent } from './order.types';
 
 /*
  * Loads, before the fields of a page of orders (or of one order) run, the rows their fields read
@@ -72,4 +74,17 @@ export async function prefetchOrderFields(
   for (const [typeName, ids] of idsByType) loads.push(byTypeName.get(typeName)!(ctx, ids));
   // A failed load fails its own fields when they ask again, not the whole page.
   await Promise.all(loads.map((load) => load.catch(() => undefined)));
+
+  // Then the consumers: the orders' own and their events' actors, in one batch with each other
+  // (and with vehicle owners and operators, who are mostly the same people: loaded, they are free).
+  const consumerIds = new Set<string>();
+  if (fields.has('consumer')) for (const order of orders) consumerIds.add(order.consumer.id);
+  const events = fields.get('events')?.selectionSet;
+  if (events && selected(info, events).fields.has('actor')) {
+    for (const order of orders) {
+      const list = ctx.loaders.peek<string, OrderEvent[]>('eventsByOrder', order.id) ?? [];
+      for (const event of list) if (event.actorId) consumerIds.add(event.actorId);
+    }
+  }
+  if (consumerIds.size) await loadConsumers(ctx, consumerIds);
 }

@@ -13,11 +13,10 @@ import {
 } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Consumer } from '../accounts/consumer.entity';
+import { loadConsumer } from '../accounts/consumer.loader';
 import { LoggedIn, Staff } from '../auth/roles';
 import { loadEventsOfOrders } from '../events/order-event.mapping';
-import { readRows } from '../db/read-rows';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { indexByKeys, andThen, type MaybePromise } from '../loaders';
+import { andThen, type MaybePromise } from '../loaders';
 import { Order, OrderKind, OrderStatus } from './order.entity';
 import { PayType } from './order-kinds';
 import { orders, type OrderPage } from './order.service';
@@ -39,16 +38,7 @@ export function toConnection(page: OrderPage): OrderConnection {
   });
 }
 
-const consumersById = async (ids: readonly string[], em: EntityManager) =>
-  indexByKeys(ids, await readRows(em, Consumer, { id: ids }), (c) => c.id);
-
-/**
- * Loads consumers by id, one query per batch, as plain rows (readRows): only fields read them.
- * The consumer itself, not a promise, once a batch brought it.
- */
-export function loadConsumer(ctx: RequestContext, id: string): MaybePromise<Consumer | null> {
-  return ctx.loaders.now('consumerById', consumersById, id);
-}
+export { loadConsumer } from '../accounts/consumer.loader';
 
 @Resolver(() => OrderInterface)
 export class OrderResolver {
