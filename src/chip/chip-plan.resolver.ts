@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { LoggedIn } from '../platform/auth/roles';
+import type { MaybePromise } from '../platform/loaders';
 import { catalog } from './chip-catalog.service';
 import { ChipOrderPayload } from './chip-order.types';
 import { ChipPlanInput } from './chip-plan.input';
@@ -37,18 +38,29 @@ export class ChipPlanResolver {
   }
 }
 
+/**
+ * The plant itself once loaded (a page of chip orders loads the plants it books before its
+ * fields run, order-prefetch.ts), else its batched load: a plan names many operations per plant.
+ */
+function plantNow(ctx: RequestContext, id: number): MaybePromise<PlantType> {
+  return (
+    ctx.loaders.peek<number, PlantType>('chipPlantById', id) ??
+    catalog.loadPlant(ctx, id).then((p) => p!)
+  );
+}
+
 @Resolver(() => ScheduledOperation)
 export class ScheduledOperationResolver {
   @FieldResolver(() => PlantType)
-  async plant(@Root() op: ScheduledOperation, @Ctx() ctx: RequestContext): Promise<PlantType> {
-    return (await catalog.loadPlant(ctx, op.plantId))!;
+  plant(@Root() op: ScheduledOperation, @Ctx() ctx: RequestContext): MaybePromise<PlantType> {
+    return plantNow(ctx, op.plantId);
   }
 }
 
 @Resolver(() => PlantLoad)
 export class PlantLoadResolver {
   @FieldResolver(() => PlantType)
-  async plant(@Root() load: PlantLoad, @Ctx() ctx: RequestContext): Promise<PlantType> {
-    return (await catalog.loadPlant(ctx, load.plantId))!;
+  plant(@Root() load: PlantLoad, @Ctx() ctx: RequestContext): MaybePromise<PlantType> {
+    return plantNow(ctx, load.plantId);
   }
 }

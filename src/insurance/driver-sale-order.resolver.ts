@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
+import { andThen } from '../platform/loaders';
 import type { Order } from '../platform/orders/order.entity';
 import { DateTimeScalar, DecimalScalar } from '../platform/scalars';
 import { InsuranceOrderItem } from './insurance-order.entity';
@@ -7,17 +8,24 @@ import { DriverOrderType, SaleOrderType } from './insurance-order.types';
 import { insuranceLoaders } from './insurance.loaders';
 import { Driver, Vehicle } from './vehicle.entity';
 
-const driverExt = (ctx: RequestContext, order: Order) =>
-  insuranceLoaders(ctx)
-    .driverOrder(order.id)
-    .then((x) => x!);
+/*
+ * DriverOrder's and SaleOrder's own fields, from their extension rows, loaded in batches. The
+ * rows come with the page of orders (order-prefetch.ts): these fields then return values, not
+ * promises (`then` applies at once to a loaded row).
+ */
 
-/** DriverOrder's and SaleOrder's own fields, from their extension rows, loaded in batches. */
+const driverExt = (ctx: RequestContext, order: Order) =>
+  andThen(insuranceLoaders(ctx).driverOrder(order.id), (x) => x!);
+
 @Resolver(() => DriverOrderType)
 export class DriverOrderResolver {
   @FieldResolver(() => Vehicle)
-  async vehicle(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await insuranceLoaders(ctx).vehicle((await driverExt(ctx, order)).vehicleId))!;
+  vehicle(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    const loaders = insuranceLoaders(ctx);
+    return andThen(
+      andThen(driverExt(ctx, order), (ext) => loaders.vehicle(ext.vehicleId)),
+      (v) => v!,
+    );
   }
 
   @FieldResolver(() => [Driver])
@@ -26,36 +34,38 @@ export class DriverOrderResolver {
   }
 
   @FieldResolver(() => DecimalScalar)
-  async summary(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await driverExt(ctx, order)).summary;
+  summary(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(driverExt(ctx, order), (ext) => ext.summary);
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true })
-  async startAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await driverExt(ctx, order)).startAt ?? null;
+  startAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(driverExt(ctx, order), (ext) => ext.startAt ?? null);
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true })
-  async stopAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await driverExt(ctx, order)).stopAt ?? null;
+  stopAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(driverExt(ctx, order), (ext) => ext.stopAt ?? null);
   }
 }
 
 const saleExt = (ctx: RequestContext, order: Order) =>
-  insuranceLoaders(ctx)
-    .saleOrder(order.id)
-    .then((x) => x!);
+  andThen(insuranceLoaders(ctx).saleOrder(order.id), (x) => x!);
 
 @Resolver(() => SaleOrderType)
 export class SaleOrderResolver {
   @FieldResolver(() => Vehicle)
-  async vehicle(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await insuranceLoaders(ctx).vehicle((await saleExt(ctx, order)).vehicleId))!;
+  vehicle(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    const loaders = insuranceLoaders(ctx);
+    return andThen(
+      andThen(saleExt(ctx, order), (ext) => loaders.vehicle(ext.vehicleId)),
+      (v) => v!,
+    );
   }
 
   @FieldResolver(() => ID)
-  async quotationId(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await saleExt(ctx, order)).quotationId;
+  quotationId(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(saleExt(ctx, order), (ext) => ext.quotationId);
   }
 
   @FieldResolver(() => [InsuranceOrderItem])
@@ -64,17 +74,17 @@ export class SaleOrderResolver {
   }
 
   @FieldResolver(() => DecimalScalar)
-  async summary(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await saleExt(ctx, order)).summary;
+  summary(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(saleExt(ctx, order), (ext) => ext.summary);
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true })
-  async startAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await saleExt(ctx, order)).startAt ?? null;
+  startAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(saleExt(ctx, order), (ext) => ext.startAt ?? null);
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true })
-  async stopAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await saleExt(ctx, order)).stopAt ?? null;
+  stopAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(saleExt(ctx, order), (ext) => ext.stopAt ?? null);
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { LoggedIn } from '../platform/auth/roles';
+import { andThen } from '../platform/loaders';
 import { OrderPayload } from '../platform/orders/order.types';
 import { InsuranceOrderItem } from './insurance-order.entity';
 import {
@@ -46,7 +47,7 @@ export class InsuranceOrderResolver {
 @Resolver(() => InsuranceOrderItem)
 export class OrderItemResolver {
   @FieldResolver(() => InsurancePlanItem)
-  async planItem(@Root() item: InsuranceOrderItem, @Ctx() ctx: RequestContext) {
-    return (await insuranceLoaders(ctx).planItem(item.planItemId))!;
+  planItem(@Root() item: InsuranceOrderItem, @Ctx() ctx: RequestContext) {
+    return andThen(insuranceLoaders(ctx).planItem(item.planItemId), (p) => p!);
   }
 }

@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context';
 import { readRows } from '../platform/db/read-rows';
-import { groupByKeys, indexByKeys, type Loaders } from '../platform/loaders';
+import { groupByKeys, indexByKeys, type Loaders, type MaybePromise } from '../platform/loaders';
 import { Order } from '../platform/orders/order.entity';
+import { registerOrderPrefetch } from '../platform/orders/order-prefetch';
 import {
   DriverOrderExt,
   InsuranceOrderItem,
@@ -42,12 +43,14 @@ function oneByKey<T extends object>(entity: Entity, key: string) {
     );
 }
 
+// The row itself, not a promise, once a batch brought it (Loaders.now): see order-prefetch.ts.
 function one<T>(ctx: RequestContext, name: string, batch: ReturnType<typeof oneByKey>) {
-  return (id: string) => ctx.loaders.get<string, T | null>(name, batch as any).load(id);
+  return (id: string): MaybePromise<T | null> =>
+    ctx.loaders.now<string, T | null>(name, batch as any, id);
 }
 
 function many<T>(ctx: RequestContext, name: string, batch: ReturnType<typeof byKey>) {
-  return (id: string) => ctx.loaders.get<string, T[]>(name, batch as any).load(id);
+  return (id: string): MaybePromise<T[]> => ctx.loaders.now<string, T[]>(name, batch as any, id);
 }
 
 const batches = {
@@ -184,13 +187,23 @@ function bind(ctx: RequestContext) {
     saleOrder: one<SaleOrderExt>(ctx, 'ins.saleOrderExt', batches.saleOrderExt),
     itemsOfOrder: many<InsuranceOrderItem>(ctx, 'ins.orderItems', batches.orderItemsByOrder),
     driversOfOrder: (id: string) =>
-      ctx.loaders.get<string, Driver[]>('ins.driversOfOrder', driversOfOrders).load(id),
+      ctx.loaders.now<string, Driver[]>('ins.driversOfOrder', driversOfOrders, id),
     effectiveDrivers: (vehicleId: string) =>
-      ctx.loaders
-        .get<string, Driver[]>('ins.effectiveDrivers', effectiveDriversOfVehicles)
-        .load(vehicleId),
+      ctx.loaders.now<string, Driver[]>(
+        'ins.effectiveDrivers',
+        effectiveDriversOfVehicles,
+        vehicleId,
+      ),
     underwriteOfOrder: one<Underwrite>(ctx, 'ins.underwriteByOrder', batches.underwriteByOrder),
     photos: many<Photo>(ctx, 'ins.photos', batches.photosByUnderwrite as any),
     problems: many<Problem>(ctx, 'ins.problems', batches.problemsByUnderwrite as any),
   };
 }
+
+// Each kind's fields read its extension row first: it is loaded with the page (order-prefetch.ts).
+const extensionOf =
+  (name: string, batch: ReturnType<typeof oneByKey>) => (ctx: RequestContext, ids: string[]) =>
+    ctx.loaders.get<string, unknown>(name, batch as any).loadMany(ids);
+registerOrderPrefetch('PlanOrder', extensionOf('ins.planOrderExt', batches.planOrderExt));
+registerOrderPrefetch('DriverOrder', extensionOf('ins.driverOrderExt', batches.driverOrderExt));
+registerOrderPrefetch('SaleOrder', extensionOf('ins.saleOrderExt', batches.saleOrderExt));

@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Float, ID, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
+import { andThen } from '../platform/loaders';
 import type { Order } from '../platform/orders/order.entity';
 import { DateTimeScalar, DecimalScalar } from '../platform/scalars';
 import { Underwrite } from './underwriting/underwrite.entity';
@@ -9,17 +10,20 @@ import { insuranceLoaders } from './insurance.loaders';
 import { InsurancePlan, Promotion } from './plan.entity';
 import { Vehicle } from './vehicle.entity';
 
+// plan_order_ext comes with the page of orders (order-prefetch.ts): its fields return values.
 const planExt = (ctx: RequestContext, order: Order) =>
-  insuranceLoaders(ctx)
-    .planOrder(order.id)
-    .then((x) => x!);
+  andThen(insuranceLoaders(ctx).planOrder(order.id), (x) => x!);
 
 /** PlanOrder's own fields, from plan_order_ext and the order's items, loaded in batches. */
 @Resolver(() => PlanOrderType)
 export class PlanOrderResolver {
   @FieldResolver(() => Vehicle)
-  async vehicle(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await insuranceLoaders(ctx).vehicle((await planExt(ctx, order)).vehicleId))!;
+  vehicle(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    const loaders = insuranceLoaders(ctx);
+    return andThen(
+      andThen(planExt(ctx, order), (ext) => loaders.vehicle(ext.vehicleId)),
+      (v) => v!,
+    );
   }
 
   @FieldResolver(() => [InsurancePlan])
@@ -36,52 +40,56 @@ export class PlanOrderResolver {
   }
 
   @FieldResolver(() => ID)
-  async quotationId(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await planExt(ctx, order)).quotationId;
+  quotationId(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(planExt(ctx, order), (ext) => ext.quotationId);
   }
 
   /** The promotion at the price it had when the order was placed. */
   @FieldResolver(() => Promotion, { nullable: true })
-  async promotion(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    const ext = await planExt(ctx, order);
-    if (!ext.promotionId) return null;
-    const promotion = await insuranceLoaders(ctx).promotion(ext.promotionId);
-    return promotion && { ...promotion, price: ext.promotionPrice };
+  promotion(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(planExt(ctx, order), (ext) => {
+      if (!ext.promotionId) return null;
+      return andThen(
+        insuranceLoaders(ctx).promotion(ext.promotionId),
+        (promotion) => promotion && { ...promotion, price: ext.promotionPrice },
+      );
+    });
   }
 
   @FieldResolver(() => Float)
-  async serviceRatio(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return Number((await planExt(ctx, order)).serviceRatio);
+  serviceRatio(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(planExt(ctx, order), (ext) => Number(ext.serviceRatio));
   }
 
   @FieldResolver(() => DecimalScalar)
-  async summary(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await planExt(ctx, order)).summary;
+  summary(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(planExt(ctx, order), (ext) => ext.summary);
   }
 
   @FieldResolver(() => DecimalScalar)
-  async vehicleValue(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await planExt(ctx, order)).vehicleValue;
+  vehicleValue(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(planExt(ctx, order), (ext) => ext.vehicleValue);
   }
 
   @FieldResolver(() => DateTimeScalar)
-  async expectAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await planExt(ctx, order)).expectAt;
+  expectAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(planExt(ctx, order), (ext) => ext.expectAt);
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true })
-  async startAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await planExt(ctx, order)).startAt ?? null;
+  startAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(planExt(ctx, order), (ext) => ext.startAt ?? null);
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true })
-  async stopAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return (await planExt(ctx, order)).stopAt ?? null;
+  stopAt(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(planExt(ctx, order), (ext) => ext.stopAt ?? null);
   }
 
   @FieldResolver(() => Underwrite, { nullable: true })
-  async underwrite(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    const underwrite = await insuranceLoaders(ctx).underwriteOfOrder(order.id);
-    return underwrite && !underwrite.deleted ? underwrite : null;
+  underwrite(@Root() order: Order, @Ctx() ctx: RequestContext) {
+    return andThen(insuranceLoaders(ctx).underwriteOfOrder(order.id), (underwrite) =>
+      underwrite && !underwrite.deleted ? underwrite : null,
+    );
   }
 }

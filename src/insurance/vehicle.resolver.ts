@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { Consumer } from '../platform/accounts/consumer.entity';
+import { andThen, type MaybePromise } from '../platform/loaders';
 import { loadConsumer } from '../platform/orders/order.resolver';
 import { insuranceLoaders } from './insurance.loaders';
 import { InsurancePlan, InsurancePlanItem, Quotation, QuotedItem } from './plan.entity';
@@ -14,8 +15,8 @@ import { Driver, Vehicle } from './vehicle.entity';
 @Resolver(() => Vehicle)
 export class VehicleResolver {
   @FieldResolver(() => Consumer)
-  async owner(@Root() vehicle: Vehicle, @Ctx() ctx: RequestContext): Promise<Consumer> {
-    return (await loadConsumer(ctx, vehicle.ownerId))!;
+  owner(@Root() vehicle: Vehicle, @Ctx() ctx: RequestContext): MaybePromise<Consumer> {
+    return andThen(loadConsumer(ctx, vehicle.ownerId), (c) => c!);
   }
 
   @FieldResolver(() => [Driver], {
@@ -36,8 +37,8 @@ export class VehicleResolver {
 @Resolver(() => Quotation)
 export class QuotationResolver {
   @FieldResolver(() => Vehicle)
-  async vehicle(@Root() quotation: Quotation, @Ctx() ctx: RequestContext): Promise<Vehicle> {
-    return (await insuranceLoaders(ctx).vehicle(quotation.vehicleId))!;
+  vehicle(@Root() quotation: Quotation, @Ctx() ctx: RequestContext): MaybePromise<Vehicle> {
+    return andThen(insuranceLoaders(ctx).vehicle(quotation.vehicleId), (v) => v!);
   }
 
   @FieldResolver(() => [QuotedItem])
@@ -49,8 +50,8 @@ export class QuotationResolver {
 @Resolver(() => QuotedItem)
 export class QuotedItemResolver {
   @FieldResolver(() => InsurancePlanItem)
-  async planItem(@Root() quoted: QuotedItem, @Ctx() ctx: RequestContext) {
-    return (await insuranceLoaders(ctx).planItem(quoted.planItemId))!;
+  planItem(@Root() quoted: QuotedItem, @Ctx() ctx: RequestContext) {
+    return andThen(insuranceLoaders(ctx).planItem(quoted.planItemId), (p) => p!);
   }
 
   @FieldResolver(() => InsurancePlan)

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { LoggedIn } from '../platform/auth/roles';
+import { andThen, type MaybePromise } from '../platform/loaders';
 import type { Order } from '../platform/orders/order.entity';
 import { PayType } from '../platform/orders/order-kinds';
 import { DateTimeScalar } from '../platform/scalars';
@@ -30,26 +31,32 @@ export class ShopOrderResolver {
     return shopOrders.confirm(ctx, input, idempotencyKey);
   }
 
+  // shop_orders comes with the page of orders (order-prefetch.ts): these fields return values.
   @FieldResolver(() => Shop)
-  async shop(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<Shop> {
-    const row = await loadShopOrderRow(ctx, order.id);
-    return (await loadShop(ctx, row.shop.id))!;
+  shop(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<Shop> {
+    return andThen(
+      andThen(loadShopOrderRow(ctx, order.id), (row) => loadShop(ctx, row.shop.id)),
+      (shop) => shop!,
+    );
   }
 
   @FieldResolver(() => String)
-  async shopCnName(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<string> {
-    return (await this.shop(order, ctx)).cnName;
+  shopCnName(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<string> {
+    return andThen(this.shop(order, ctx), (shop) => shop.cnName);
   }
 
   @FieldResolver(() => String)
-  async shopEnName(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<string> {
-    return (await this.shop(order, ctx)).enName;
+  shopEnName(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<string> {
+    return andThen(this.shop(order, ctx), (shop) => shop.enName);
   }
 
   @FieldResolver(() => Address)
-  async address(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<Address> {
-    const { recipient, address, telNum } = await loadShopOrderRow(ctx, order.id);
-    return { recipient, address, telNum };
+  address(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<Address> {
+    return andThen(loadShopOrderRow(ctx, order.id), ({ recipient, address, telNum }) => ({
+      recipient,
+      address,
+      telNum,
+    }));
   }
 
   @FieldResolver(() => [CartLine])
@@ -63,23 +70,24 @@ export class ShopOrderResolver {
   }
 
   @FieldResolver(() => Int)
-  async totalAmount(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<number> {
-    return (await loadShopOrderRow(ctx, order.id)).totalAmount;
+  totalAmount(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<number> {
+    return andThen(loadShopOrderRow(ctx, order.id), (row) => row.totalAmount);
   }
 
   @FieldResolver(() => Boolean)
-  async isCanceled(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<boolean> {
-    return (await loadShopOrderRow(ctx, order.id)).isCanceled;
+  isCanceled(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<boolean> {
+    return andThen(loadShopOrderRow(ctx, order.id), (row) => row.isCanceled);
   }
 
   @FieldResolver(() => PayType, { nullable: true })
-  async payType(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<PayType | null> {
-    return (await loadShopOrderRow(ctx, order.id)).payType ?? null;
+  payType(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<PayType | null> {
+    return andThen(loadShopOrderRow(ctx, order.id), (row) => row.payType ?? null);
   }
 
   @FieldResolver(() => DateTimeScalar, { nullable: true })
-  async expiresAt(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<Date | null> {
-    const row = await loadShopOrderRow(ctx, order.id);
-    return row.payType || row.isCanceled ? null : (row.expiresAt ?? null);
+  expiresAt(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<Date | null> {
+    return andThen(loadShopOrderRow(ctx, order.id), (row) =>
+      row.payType || row.isCanceled ? null : (row.expiresAt ?? null),
+    );
   }
 }

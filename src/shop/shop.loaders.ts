@@ -1,18 +1,27 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context';
 import { readRows } from '../platform/db/read-rows';
-import { groupByKeys, indexByKeys } from '../platform/loaders';
+import { groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders';
+import { registerOrderPrefetch } from '../platform/orders/order-prefetch';
 import { ShopOrderLine, ShopOrderRow } from './shop-order.entity';
 import { Product, Shop } from './shop.entity';
 
 // Each loader costs one query per batch of parents: a list of N orders or shops is not N queries.
 // They read plain rows (readRows), not managed entities: cheaper, and only field resolvers use them.
+// A row a batch already brought comes back as a value, not a promise (Loaders.now).
 
-export function loadShop(ctx: RequestContext, id: string): Promise<Shop | null> {
-  return ctx.loaders
-    .get<string, Shop | null>('shopById', async (ids, em) =>
-      indexByKeys(ids, await readRows(em, Shop, { id: ids }), (s) => s.id),
-    )
-    .load(id);
+const shopsById = async (ids: readonly string[], em: EntityManager) =>
+  indexByKeys(ids, await readRows(em, Shop, { id: ids }), (s) => s.id);
+
+const shopOrdersByOrder = async (ids: readonly string[], em: EntityManager) => {
+  const rows = await readRows(em, ShopOrderRow, { order: ids });
+  return indexByKeys(ids, rows, (r) => r.order.id).map(
+    (row, i) => row ?? new Error(`order ${ids[i]} has no shop_orders row`),
+  );
+};
+
+export function loadShop(ctx: RequestContext, id: string): MaybePromise<Shop | null> {
+  return ctx.loaders.now('shopById', shopsById, id);
 }
 
 /** A shop's products in id order. */
@@ -24,16 +33,14 @@ export function loadProductsOfShop(ctx: RequestContext, shopId: string): Promise
     .load(shopId);
 }
 
-export function loadShopOrderRow(ctx: RequestContext, orderId: string): Promise<ShopOrderRow> {
-  return ctx.loaders
-    .get<string, ShopOrderRow>('shopOrderByOrder', async (ids, em) => {
-      const rows = await readRows(em, ShopOrderRow, { order: ids });
-      return indexByKeys(ids, rows, (r) => r.order.id).map(
-        (row, i) => row ?? new Error(`order ${ids[i]} has no shop_orders row`),
-      );
-    })
-    .load(orderId);
+export function loadShopOrderRow(ctx: RequestContext, orderId: string): MaybePromise<ShopOrderRow> {
+  return ctx.loaders.now('shopOrderByOrder', shopOrdersByOrder, orderId);
 }
+
+// A shop order's fields read its shop_orders row first: it comes with the page of orders.
+registerOrderPrefetch('ShopOrder', (ctx, ids) =>
+  ctx.loaders.get('shopOrderByOrder', shopOrdersByOrder).loadMany(ids),
+);
 
 /** An order's lines in line order. */
 export function loadShopOrderLines(ctx: RequestContext, orderId: string): Promise<ShopOrderLine[]> {

@@ -1,13 +1,26 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  ID,
+  Info,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Consumer } from '../accounts/consumer.entity';
+import { loadConsumer } from '../accounts/consumer.loader';
 import { LoggedIn, Staff } from '../auth/roles';
 import { loadEventsOfOrders } from '../events/order-event.mapping';
-import { readRows } from '../db/read-rows';
-import { indexByKeys } from '../loaders';
+import { andThen, type MaybePromise } from '../loaders';
 import { Order, OrderKind, OrderStatus } from './order.entity';
 import { PayType } from './order-kinds';
 import { orders, type OrderPage } from './order.service';
+import { prefetchOrderFields } from './order-prefetch';
 import {
   DeletePayload,
   OrderConnection,
@@ -25,14 +38,7 @@ export function toConnection(page: OrderPage): OrderConnection {
   });
 }
 
-/** Loads consumers by id, one query per batch, as plain rows (readRows): only fields read them. */
-export function loadConsumer(ctx: RequestContext, id: string): Promise<Consumer | null> {
-  return ctx.loaders
-    .get<string, Consumer | null>('consumerById', async (ids, em) =>
-      indexByKeys(ids, await readRows(em, Consumer, { id: ids }), (c) => c.id),
-    )
-    .load(id);
-}
+export { loadConsumer } from '../accounts/consumer.loader';
 
 @Resolver(() => OrderInterface)
 export class OrderResolver {
@@ -41,8 +47,14 @@ export class OrderResolver {
     nullable: true,
     description: 'One order of any kind: its owner, OPERATOR or ADMIN.',
   })
-  order(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<Order | null> {
-    return orders.findVisible(ctx, id);
+  async order(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Order | null> {
+    const order = await orders.findVisible(ctx, id);
+    if (order) await prefetchOrderFields(ctx, [order], info, []);
+    return order;
   }
 
   @LoggedIn()
@@ -57,8 +69,12 @@ export class OrderResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<OrderConnection> {
-    return toConnection(await orders.list(ctx, { consumerId, kind, status, first, after }));
+    const page = await orders.list(ctx, { consumerId, kind, status, first, after });
+    const nodes = page.edges.map((e) => e.node);
+    await prefetchOrderFields(ctx, nodes, info, ['edges', 'node']);
+    return toConnection(page);
   }
 
   @LoggedIn()
@@ -112,13 +128,13 @@ export class OrderResolver {
   }
 
   @FieldResolver(() => Consumer)
-  async consumer(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<Consumer> {
-    return (await loadConsumer(ctx, order.consumer.id))!;
+  consumer(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<Consumer> {
+    return andThen(loadConsumer(ctx, order.consumer.id), (c) => c!);
   }
 
   @FieldResolver(() => [OrderEvent])
-  events(@Root() order: Order, @Ctx() ctx: RequestContext): Promise<OrderEvent[]> {
-    return ctx.loaders.get('eventsByOrder', loadEventsOfOrders).load(order.id);
+  events(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<OrderEvent[]> {
+    return ctx.loaders.now('eventsByOrder', loadEventsOfOrders, order.id);
   }
 }
 
@@ -134,7 +150,7 @@ export class OrderConnectionResolver {
 @Resolver(() => OrderEvent)
 export class OrderEventResolver {
   @FieldResolver(() => Consumer, { nullable: true })
-  actor(@Root() event: OrderEvent, @Ctx() ctx: RequestContext): Promise<Consumer | null> | null {
+  actor(@Root() event: OrderEvent, @Ctx() ctx: RequestContext): MaybePromise<Consumer | null> {
     return event.actorId ? loadConsumer(ctx, event.actorId) : null;
   }
 }

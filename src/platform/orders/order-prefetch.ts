@@ -1,0 +1,90 @@
+import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import type { RequestContext } from '../../context';
+import { loadConsumers } from '../accounts/consumer.loader';
+import { loadEventsOfOrders } from '../events/order-event.mapping';
+import type { Order } from './order.entity';
+import { orderKind } from './order-kinds';
+import type { OrderEvent } from './order.types';
+
+/*
+ * Loads, before the fields of a page of orders (or of one order) run, the rows their fields read
+ * first: each kind's own row (plan_order_ext, shop_orders, ...) and the events. Those fields then
+ * find their row in the loaders and return it as a value, not a promise (Loaders.now), and the
+ * loads that follow them (vehicles, consumers of orders and of event actors) start in one tick,
+ * so they share one batch instead of one per kind. Only what the operation selects is loaded:
+ * `orders { edges { node { id } } }` still costs one statement.
+ */
+
+type Prefetch = (ctx: RequestContext, orderIds: string[]) => Promise<unknown>;
+
+const byTypeName = new Map<string, Prefetch>();
+
+/** Called by an order domain for its GraphQL type: what its fields read first for these orders. */
+export function registerOrderPrefetch(typeName: string, prefetch: Prefetch): void {
+  byTypeName.set(typeName, prefetch);
+}
+
+/** Field names and fragment type conditions selected directly on `set`, fragments followed. */
+function selected(
+  info: GraphQLResolveInfo,
+  set: SelectionSetNode | undefined,
+  into = { fields: new Map<string, FieldNode>(), types: new Set<string>() },
+) {
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === 'Field') {
+      into.fields.set(selection.name.value, selection);
+    } else if (selection.kind === 'InlineFragment') {
+      if (selection.typeCondition) into.types.add(selection.typeCondition.name.value);
+      selected(info, selection.selectionSet, into);
+    } else {
+      const fragment = info.fragments[selection.name.value];
+      if (!fragment) continue;
+      into.types.add(fragment.typeCondition.name.value);
+      selected(info, fragment.selectionSet, into);
+    }
+  }
+  return into;
+}
+
+/** Prefetches for `orders`, whose fields `info` selects at `path` (e.g. ['edges', 'node']). */
+export async function prefetchOrderFields(
+  ctx: RequestContext,
+  orders: readonly Order[],
+  info: GraphQLResolveInfo,
+  path: string[],
+): Promise<void> {
+  if (orders.length === 0) return;
+  let set: SelectionSetNode | undefined = info.fieldNodes[0].selectionSet;
+  for (const name of path) set = selected(info, set).fields.get(name)?.selectionSet;
+  if (!set) return;
+  const { fields, types } = selected(info, set);
+  const loads: Promise<unknown>[] = [];
+  if (fields.has('events')) {
+    const events = ctx.loaders.get('eventsByOrder', loadEventsOfOrders);
+    loads.push(events.loadMany(orders.map((o) => o.id)));
+  }
+  const idsByType = new Map<string, string[]>();
+  for (const order of orders) {
+    const typeName = orderKind(order.kind).typeName;
+    if (!types.has(typeName) || !byTypeName.has(typeName)) continue;
+    const ids = idsByType.get(typeName);
+    if (ids) ids.push(order.id);
+    else idsByType.set(typeName, [order.id]);
+  }
+  for (const [typeName, ids] of idsByType) loads.push(byTypeName.get(typeName)!(ctx, ids));
+  // A failed load fails its own fields when they ask again, not the whole page.
+  await Promise.all(loads.map((load) => load.catch(() => undefined)));
+
+  // Then the consumers: the orders' own and their events' actors, in one batch with each other
+  // (and with vehicle owners and operators, who are mostly the same people: loaded, they are free).
+  const consumerIds = new Set<string>();
+  if (fields.has('consumer')) for (const order of orders) consumerIds.add(order.consumer.id);
+  const events = fields.get('events')?.selectionSet;
+  if (events && selected(info, events).fields.has('actor')) {
+    for (const order of orders) {
+      const list = ctx.loaders.peek<string, OrderEvent[]>('eventsByOrder', order.id) ?? [];
+      for (const event of list) if (event.actorId) consumerIds.add(event.actorId);
+    }
+  }
+  if (consumerIds.size) await loadConsumers(ctx, consumerIds);
+}
