@@ -51,12 +51,10 @@ async function renderOrders(orders: Row[]): Promise<Row[]> {
   const driver = ids(orders, 'DRIVER');
   const sale = ids(orders, 'SALE');
   const shop = ids(orders, 'SHOP');
-  const consumerIds = uniq(orders.map((o) => String(o.consumer_id)));
 
   // Wave 2: what the order ids alone tell.
   const [
     events,
-    consumers,
     chipTerms,
     chipLots,
     chipOps,
@@ -74,7 +72,6 @@ async function renderOrders(orders: Row[]): Promise<Row[]> {
          from order_events where order_id = any($1::uuid[]) order by order_id, id`,
       [all],
     ),
-    query(`select id, name, role from consumers where id = any($1::bigint[])`, [consumerIds]),
     chip.length
       ? query(
           `select order_id, budget, expected_time from chip_orders where order_id = any($1::uuid[])`,
@@ -135,25 +132,26 @@ async function renderOrders(orders: Row[]): Promise<Row[]> {
       : none,
   ]);
 
-  // Wave 3: what those rows point at.
-  const known = new Set(consumers.map((c) => String(c.id)));
-  const moreConsumers = uniq(
-    [...events.map((e) => e.actor_id), ...underwrites.map((u) => u.operator_id)]
+  // Wave 3: what those rows point at. People (owners, event actors, operators) in one
+  // statement and vehicles of every kind in one, as the service loads them.
+  const consumerIds = uniq(
+    [
+      ...orders.map((o) => o.consumer_id),
+      ...events.map((e) => e.actor_id),
+      ...underwrites.map((u) => u.operator_id),
+    ]
       .filter((id) => id !== null)
       .map(String),
-  ).filter((id) => !known.has(id));
-  const planVehicles = uniq(planExt.map((x) => x.vehicle_id));
-  const otherVehicles = uniq([...driverExt, ...saleExt].map((x) => x.vehicle_id)).filter(
-    (id) => !planVehicles.includes(id),
   );
+  const planVehicles = uniq(planExt.map((x) => x.vehicle_id));
+  const vehicleIds = uniq([...planExt, ...driverExt, ...saleExt].map((x) => x.vehicle_id));
   const planItems = items.filter((i) => i.plan_id !== null);
   const planIds = uniq(planItems.map((i) => i.plan_id));
   const underwriteIds = underwrites.map((u) => u.id);
   const [
-    consumers2,
+    consumers,
     plants,
-    vehiclesA,
-    vehiclesB,
+    vehicles,
     promotions,
     problems,
     photos,
@@ -163,22 +161,17 @@ async function renderOrders(orders: Row[]): Promise<Row[]> {
     effective,
     itemsOfPlans,
   ] = await Promise.all([
-    moreConsumers.length
-      ? query(`select id, name, role from consumers where id = any($1::bigint[])`, [moreConsumers])
+    consumerIds.length
+      ? query(`select id, name, role from consumers where id = any($1::bigint[])`, [consumerIds])
       : none,
     chipOps.length
       ? query(`select id, name, status from chip_plants where id = any($1::int[])`, [
           uniq(chipOps.map((o) => o.plant_id)),
         ])
       : none,
-    planVehicles.length
+    vehicleIds.length
       ? query(`select id, plate_number, value, owner_id from vehicles where id = any($1::uuid[])`, [
-          planVehicles,
-        ])
-      : none,
-    otherVehicles.length
-      ? query(`select id, plate_number, value, owner_id from vehicles where id = any($1::uuid[])`, [
-          otherVehicles,
+          vehicleIds,
         ])
       : none,
     planExt.some((x) => x.promotion_id)
@@ -235,13 +228,13 @@ async function renderOrders(orders: Row[]): Promise<Row[]> {
       : none,
   ]);
 
-  const consumerById = by([...consumers, ...consumers2], 'id');
+  const consumerById = by(consumers, 'id');
   const person = (id: string | null) => {
     const c = id === null ? undefined : consumerById.get(String(id));
     return c ? { id: String(c.id), name: c.name } : null;
   };
   const eventsOf = group(events, 'order_id');
-  const vehicleById = by([...vehiclesA, ...vehiclesB], 'id');
+  const vehicleById = by(vehicles, 'id');
   const itemById = by(itemsById, 'id');
   const itemsOf = group(items, 'order_id');
   effective.sort(
