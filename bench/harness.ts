@@ -96,18 +96,23 @@ export interface Child {
 
 /**
  * Runs `script` (a bench/*-server.ts) under tsx in a child process; resolves once it prints
- * `{"url": ...}` on a line of its stdout.
+ * `{"url": ...}` on a line of its stdout. `root` is the checkout it runs from: the A/B scripts
+ * (read-cpu.ts, write-cpu.ts) start another checkout's service beside this one's.
  */
-export function spawnServer(script: string, env: Record<string, string>): Promise<Child> {
+export function spawnServer(
+  script: string,
+  env: Record<string, string>,
+  root: string = ROOT,
+): Promise<Child> {
   // BENCH_CPU_PROF=<dir>: every server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`]
     : [];
   const child = spawn(
     process.execPath,
-    [...profile, '--import', 'tsx', join(ROOT, 'bench', script)],
+    [...profile, '--import', 'tsx', join(root, 'bench', script)],
     {
-      cwd: ROOT,
+      cwd: root,
       // Production mode, as a deployed service runs (no stack traces, no introspection).
       env: { ...process.env, NODE_ENV: 'production', JWT_SECRET, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -117,7 +122,9 @@ export function spawnServer(script: string, env: Record<string, string>): Promis
   child.on('exit', () => children.delete(child));
   return new Promise((done, fail) => {
     let out = '';
-    child.on('exit', (code) => fail(new Error(`${script} exited with ${code}: ${out}`)));
+    child.on('exit', (code) =>
+      fail(new Error(`${join(root, 'bench', script)} exited with ${code}: ${out}`)),
+    );
     child.stdout!.on('data', (chunk) => {
       out += chunk;
       const line = out.split('\n').find((l) => l.startsWith('{"url"'));

@@ -5,15 +5,14 @@
 // reports the median round's CPU ms/order of each server process (from /proc): on a machine
 // others share, CPU time, not wall time, and interleaved rounds are what compare.
 // BENCH_CPU_PROF=<dir> profiles the servers (V8 .cpuprofile written when they stop).
-import { spawn } from 'node:child_process';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import {
   cpuMs,
   makeConsumers,
   median,
   round,
+  spawnServer,
   startDatabase,
-  JWT_SECRET,
   type Child,
 } from './harness';
 import {
@@ -38,39 +37,9 @@ const AMOUNT = Number(arg('amount') ?? 40);
 /** Clients placing orders at once: two, so the server's CPU, not the client's wait, is measured. */
 const CLIENTS = 2;
 
+/** This checkout's or another's service, on the shared database. */
 function spawnAt(root: string, databaseUrl: string): Promise<Child> {
-  const profile = process.env.BENCH_CPU_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`]
-    : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', join(root, 'bench', 'app-server.ts')],
-    {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', JWT_SECRET, BENCH_DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((done, fail) => {
-    let out = '';
-    child.on('exit', (code) => fail(new Error(`server at ${root} exited with ${code}: ${out}`)));
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const line = out.split('\n').find((l) => l.startsWith('{"url"'));
-      if (!line) return;
-      child.removeAllListeners('exit');
-      done({
-        process: child,
-        url: JSON.parse(line).url,
-        stop: () =>
-          new Promise<void>((stopped) => {
-            if (child.exitCode !== null) return stopped();
-            child.once('exit', () => stopped());
-            child.kill('SIGTERM');
-          }),
-      });
-    });
-  });
+  return spawnServer('app-server.ts', { BENCH_DATABASE_URL: databaseUrl }, root);
 }
 
 interface Client {
