@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import pg from 'pg';
 import { format } from 'prettier';
 import { Role } from '../src/platform/accounts/consumer.entity';
@@ -293,4 +293,18 @@ export async function readWorkload(
       operator: tokenFor('10000001', Role.OPERATOR),
     },
   };
+}
+
+/**
+ * The checkouts an A/B script compares, as [name, root]: every `--base <dir>` of the command
+ * line (another checkout of the project, named by its folder; the option may repeat), then this
+ * tree last.
+ */
+export function checkoutsToCompare(): [string, string][] {
+  const roots: [string, string][] = [];
+  process.argv.forEach((arg, i) => {
+    if (arg === '--base') roots.push([basename(process.argv[i + 1]), resolve(process.argv[i + 1])]);
+  });
+  roots.push(['this tree', ROOT]);
+  return roots;
 }

@@ -5,7 +5,6 @@
 // ms/request of each server process (from /proc): on a machine others share, CPU time, not
 // wall time, and interleaved rounds are what compare. BENCH_CPU_PROF=<dir> profiles the servers.
 import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
 import { print } from 'graphql';
 import { PerfOrderDetailDocument, PerfOrderListDocument } from '../test/generated/graphql';
 import {
@@ -13,6 +12,7 @@ import {
   median,
   readWorkload,
   round,
+  checkoutsToCompare,
   spawnServer,
   startDatabase,
   type Child,
@@ -57,15 +57,7 @@ async function send(url: string, token: string, body: string, n: number): Promis
 
 async function main(): Promise<void> {
   const db = await startDatabase();
-  const roots: [string, string][] = [['this tree', resolve(__dirname, '..')]];
-  // --base <dir> may repeat: each is another checkout to compare with, named by its folder.
-  process.argv.forEach((a, i) => {
-    if (a === '--base')
-      roots.splice(roots.length - 1, 0, [
-        basename(process.argv[i + 1]),
-        resolve(process.argv[i + 1]),
-      ]);
-  });
+  const roots = checkoutsToCompare();
   const servers: Child[] = [];
   try {
     // The first starts migrate and seed; then the others start on the same database.

@@ -5,12 +5,12 @@
 // reports the median round's CPU ms/order of each server process (from /proc): on a machine
 // others share, CPU time, not wall time, and interleaved rounds are what compare.
 // BENCH_CPU_PROF=<dir> profiles the servers (V8 .cpuprofile written when they stop).
-import { basename, resolve } from 'node:path';
 import {
   cpuMs,
   makeConsumers,
   median,
   round,
+  checkoutsToCompare,
   spawnServer,
   startDatabase,
   type Child,
@@ -83,14 +83,7 @@ async function place(
 
 async function main(): Promise<void> {
   const db = await startDatabase();
-  const roots: [string, string][] = [['this tree', resolve(__dirname, '..')]];
-  process.argv.forEach((a, i) => {
-    if (a === '--base')
-      roots.splice(roots.length - 1, 0, [
-        basename(process.argv[i + 1]),
-        resolve(process.argv[i + 1]),
-      ]);
-  });
+  const roots = checkoutsToCompare();
   const servers: Child[] = [];
   try {
     // The first starts migrate and seed; then the others start on the same database.
