@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context';
 import { badInput } from '../platform/errors';
 import { isIntId } from '../platform/ids';
-import { groupByKeys, indexByKeys } from '../platform/loaders';
+import { groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders';
 import { Decimal } from '../platform/money';
 import { checkPageSize } from '../platform/pagination';
 import {
@@ -49,6 +49,15 @@ const CHIP_SELECT = `select c.id, c.name, count(o.id) as step_count
  * per-parent field goes through a request-scoped DataLoader: a page costs a handful of queries
  * however many plants or chips it shows.
  */
+/** Plants by id, one statement for the batch. */
+async function plantsById(ids: readonly number[], em: EntityManager) {
+  const rows = await em.execute<PlantSqlRow[]>(
+    `select id, name, status from chip_plants where id = any(?::int[])`,
+    [intArray(ids)],
+  );
+  return indexByKeys(ids, rows.map(toPlant), (p) => p.id);
+}
+
 export class ChipCatalogService {
   /** Every plant, in the factory page's order. */
   async plants(ctx: RequestContext): Promise<PlantType[]> {
@@ -58,21 +67,14 @@ export class ChipCatalogService {
     return rows.map(toPlant);
   }
 
-  plant(ctx: RequestContext, id: string): Promise<PlantType | null> {
-    if (!isIntId(id)) return Promise.resolve(null);
+  plant(ctx: RequestContext, id: string): MaybePromise<PlantType | null> {
+    if (!isIntId(id)) return null;
     return this.loadPlant(ctx, Number(id));
   }
 
-  loadPlant(ctx: RequestContext, id: number): Promise<PlantType | null> {
-    return ctx.loaders
-      .get<number, PlantType | null>('chipPlantById', async (ids, em) => {
-        const rows = await em.execute<PlantSqlRow[]>(
-          `select id, name, status from chip_plants where id = any(?::int[])`,
-          [intArray(ids)],
-        );
-        return indexByKeys(ids, rows.map(toPlant), (p) => p.id);
-      })
-      .load(id);
+  /** A plant by id, batched: the value itself once its batch came, else a promise. */
+  loadPlant(ctx: RequestContext, id: number): MaybePromise<PlantType | null> {
+    return ctx.loaders.now('chipPlantById', plantsById, id);
   }
 
   /** ADMIN: RUNNING, IDLE or MAINTENANCE. A plant in maintenance takes no new plan. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context';
-import { groupByKeys, indexByKeys } from '../platform/loaders';
+import { andThen, groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders';
 import { Decimal } from '../platform/money';
 import type { Order, OrderStatus } from '../platform/orders/order.entity';
 import type { TxContext } from '../platform/orders/order-kinds';
@@ -23,40 +23,47 @@ export interface ChipOrderTerms {
  * KPIs recomputed from the schedule with the same calculator the analysis uses. Also the
  * kind's cancel hook, which frees the order's bookings.
  */
+/** The terms of these chip orders, one statement for the batch. */
+async function loadTerms(ids: readonly string[], em: EntityManager) {
+  const rows = await em.execute<{ order_id: string; budget: string; expected_time: string }[]>(
+    `select order_id, budget, expected_time from chip_orders where order_id = any(?::uuid[])`,
+    [uuidArray(ids)],
+  );
+  const terms = rows.map((r) => ({
+    orderId: r.order_id,
+    budget: new Decimal(r.budget),
+    expectedTime: tick(r.expected_time),
+  }));
+  return indexByKeys(ids, terms, (t) => t.orderId).map(
+    (t, i) => t ?? new Error(`chip order ${ids[i]} has no chip_orders row`),
+  );
+}
+
+// kpi and lots of one order both want the KPIs of the same stored schedule: computed once per
+// loaded schedule (the loaders live as long as the request).
+const kpiOfSchedule = new WeakMap<ScheduledLot[], ChipPlanKpi>();
+
 export class ChipOrderService {
-  terms(ctx: RequestContext, orderId: string): Promise<ChipOrderTerms> {
-    return ctx.loaders
-      .get<string, ChipOrderTerms>('chipOrderTerms', async (ids, em) => {
-        const rows = await em.execute<
-          { order_id: string; budget: string; expected_time: string }[]
-        >(
-          `select order_id, budget, expected_time from chip_orders where order_id = any(?::uuid[])`,
-          [uuidArray(ids)],
-        );
-        const terms = rows.map((r) => ({
-          orderId: r.order_id,
-          budget: new Decimal(r.budget),
-          expectedTime: tick(r.expected_time),
-        }));
-        return indexByKeys(ids, terms, (t) => t.orderId).map(
-          (t, i) => t ?? new Error(`chip order ${ids[i]} has no chip_orders row`),
-        );
-      })
-      .load(orderId);
+  /** The order's terms: the value itself once its batch came (a prefetched page), else a promise. */
+  terms(ctx: RequestContext, orderId: string): MaybePromise<ChipOrderTerms> {
+    return ctx.loaders.now('chipOrderTerms', loadTerms, orderId);
   }
 
-  schedule(ctx: RequestContext, orderId: string): Promise<ScheduledLot[]> {
-    return ctx.loaders
-      .get<string, ScheduledLot[]>('chipOrderSchedule', loadSchedules)
-      .load(orderId);
+  schedule(ctx: RequestContext, orderId: string): MaybePromise<ScheduledLot[]> {
+    return ctx.loaders.now('chipOrderSchedule', loadSchedules, orderId);
   }
 
-  async kpi(ctx: RequestContext, orderId: string): Promise<ChipPlanKpi> {
-    const [terms, lots] = await Promise.all([
-      this.terms(ctx, orderId),
-      this.schedule(ctx, orderId),
-    ]);
-    return computeKpi(lots, terms.budget, terms.expectedTime);
+  kpi(ctx: RequestContext, orderId: string): MaybePromise<ChipPlanKpi> {
+    return andThen(this.terms(ctx, orderId), (terms) =>
+      andThen(this.schedule(ctx, orderId), (lots) => {
+        let kpi = kpiOfSchedule.get(lots);
+        if (!kpi) {
+          kpi = computeKpi(lots, terms.budget, terms.expectedTime);
+          kpiOfSchedule.set(lots, kpi);
+        }
+        return kpi;
+      }),
+    );
   }
 
   /** A confirmed order's analysis as stored: feasible, no violations, its KPIs. */

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { LoggedIn } from '../platform/auth/roles';
-import type { MaybePromise } from '../platform/loaders';
+import { andThen, type MaybePromise } from '../platform/loaders';
 import { catalog } from './chip-catalog.service';
 import { ChipOrderPayload } from './chip-order.types';
 import { ChipPlanInput } from './chip-plan.input';
@@ -39,21 +39,17 @@ export class ChipPlanResolver {
 }
 
 /**
- * The plant itself once loaded (a page of chip orders loads the plants it books before its
- * fields run, order-prefetch.ts), else its batched load: a plan names many operations per plant.
+ * A plan names many operations per plant: one batched load, and the plant itself when a page of
+ * chip orders loaded it already (order-prefetch.ts).
  */
-function plantNow(ctx: RequestContext, id: number): MaybePromise<PlantType> {
-  return (
-    ctx.loaders.peek<number, PlantType>('chipPlantById', id) ??
-    catalog.loadPlant(ctx, id).then((p) => p!)
-  );
-}
+const plantOf = (ctx: RequestContext, id: number): MaybePromise<PlantType> =>
+  andThen(catalog.loadPlant(ctx, id), (plant) => plant!);
 
 @Resolver(() => ScheduledOperation)
 export class ScheduledOperationResolver {
   @FieldResolver(() => PlantType)
   plant(@Root() op: ScheduledOperation, @Ctx() ctx: RequestContext): MaybePromise<PlantType> {
-    return plantNow(ctx, op.plantId);
+    return plantOf(ctx, op.plantId);
   }
 }
 
@@ -61,6 +57,6 @@ export class ScheduledOperationResolver {
 export class PlantLoadResolver {
   @FieldResolver(() => PlantType)
   plant(@Root() load: PlantLoad, @Ctx() ctx: RequestContext): MaybePromise<PlantType> {
-    return plantNow(ctx, load.plantId);
+    return plantOf(ctx, load.plantId);
   }
 }

@@ -12,6 +12,7 @@ import {
 } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { AdminOnly, LoggedIn } from '../platform/auth/roles';
+import type { MaybePromise } from '../platform/loaders';
 import { catalog } from './chip-catalog.service';
 import { PlantBookingType, PlantCapabilityType, PlantType } from './chip.types';
 import { PlantStatus } from './plant.entity';
@@ -27,7 +28,10 @@ export class PlantResolver {
 
   @LoggedIn()
   @Query(() => PlantType, { nullable: true })
-  plant(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<PlantType | null> {
+  plant(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+  ): MaybePromise<PlantType | null> {
     return catalog.plant(ctx, id);
   }
 

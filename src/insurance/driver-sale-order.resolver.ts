@@ -5,7 +5,7 @@ import type { Order } from '../platform/orders/order.entity';
 import { DateTimeScalar, DecimalScalar } from '../platform/scalars';
 import { InsuranceOrderItem } from './insurance-order.entity';
 import { DriverOrderType, SaleOrderType } from './insurance-order.types';
-import { insuranceLoaders } from './insurance.loaders';
+import { insuranceLoaders, vehicleOfExtension } from './insurance.loaders';
 import { Driver, Vehicle } from './vehicle.entity';
 
 /*
@@ -21,11 +21,7 @@ const driverExt = (ctx: RequestContext, order: Order) =>
 export class DriverOrderResolver {
   @FieldResolver(() => Vehicle)
   vehicle(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    const loaders = insuranceLoaders(ctx);
-    return andThen(
-      andThen(driverExt(ctx, order), (ext) => loaders.vehicle(ext.vehicleId)),
-      (v) => v!,
-    );
+    return vehicleOfExtension(ctx, driverExt(ctx, order));
   }
 
   @FieldResolver(() => [Driver])
@@ -56,11 +52,7 @@ const saleExt = (ctx: RequestContext, order: Order) =>
 export class SaleOrderResolver {
   @FieldResolver(() => Vehicle)
   vehicle(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    const loaders = insuranceLoaders(ctx);
-    return andThen(
-      andThen(saleExt(ctx, order), (ext) => loaders.vehicle(ext.vehicleId)),
-      (v) => v!,
-    );
+    return vehicleOfExtension(ctx, saleExt(ctx, order));
   }
 
   @FieldResolver(() => ID)

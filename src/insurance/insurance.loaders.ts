@@ -1,7 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context';
 import { readRows } from '../platform/db/read-rows';
-import { groupByKeys, indexByKeys, type Loaders, type MaybePromise } from '../platform/loaders';
+import {
+  andThen,
+  groupByKeys,
+  indexByKeys,
+  type Loaders,
+  type MaybePromise,
+} from '../platform/loaders';
 import { Order } from '../platform/orders/order.entity';
 import { registerOrderPrefetch } from '../platform/orders/order-prefetch';
 import {
@@ -200,10 +206,32 @@ function bind(ctx: RequestContext) {
   };
 }
 
+/** The vehicle an extension row (plan, driver or sale order) names: a value once both are here. */
+export function vehicleOfExtension(
+  ctx: RequestContext,
+  ext: MaybePromise<{ vehicleId: string }>,
+): MaybePromise<Vehicle> {
+  const loaders = insuranceLoaders(ctx);
+  return andThen(
+    andThen(ext, (row) => loaders.vehicle(row.vehicleId)),
+    (vehicle) => vehicle!,
+  );
+}
+
 // Each kind's fields read its extension row first: it is loaded with the page (order-prefetch.ts).
 const extensionOf =
-  (name: string, batch: ReturnType<typeof oneByKey>) => (ctx: RequestContext, ids: string[]) =>
-    ctx.loaders.get<string, unknown>(name, batch as any).loadMany(ids);
-registerOrderPrefetch('PlanOrder', extensionOf('ins.planOrderExt', batches.planOrderExt));
-registerOrderPrefetch('DriverOrder', extensionOf('ins.driverOrderExt', batches.driverOrderExt));
-registerOrderPrefetch('SaleOrder', extensionOf('ins.saleOrderExt', batches.saleOrderExt));
+  (row: (loaders: ReturnType<typeof bind>, id: string) => unknown) =>
+  (ctx: RequestContext, ids: string[]) =>
+    Promise.all(ids.map((id) => row(insuranceLoaders(ctx), id)));
+registerOrderPrefetch(
+  'PlanOrder',
+  extensionOf((loaders, id) => loaders.planOrder(id)),
+);
+registerOrderPrefetch(
+  'DriverOrder',
+  extensionOf((loaders, id) => loaders.driverOrder(id)),
+);
+registerOrderPrefetch(
+  'SaleOrder',
+  extensionOf((loaders, id) => loaders.saleOrder(id)),
+);

@@ -6,7 +6,7 @@ import { DateTimeScalar, DecimalScalar } from '../platform/scalars';
 import { Underwrite } from './underwriting/underwrite.entity';
 import { InsuranceOrderItem } from './insurance-order.entity';
 import { PlanOrderType } from './insurance-order.types';
-import { insuranceLoaders } from './insurance.loaders';
+import { insuranceLoaders, vehicleOfExtension } from './insurance.loaders';
 import { InsurancePlan, Promotion } from './plan.entity';
 import { Vehicle } from './vehicle.entity';
 
@@ -19,11 +19,7 @@ const planExt = (ctx: RequestContext, order: Order) =>
 export class PlanOrderResolver {
   @FieldResolver(() => Vehicle)
   vehicle(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    const loaders = insuranceLoaders(ctx);
-    return andThen(
-      andThen(planExt(ctx, order), (ext) => loaders.vehicle(ext.vehicleId)),
-      (v) => v!,
-    );
+    return vehicleOfExtension(ctx, planExt(ctx, order));
   }
 
   @FieldResolver(() => [InsurancePlan])

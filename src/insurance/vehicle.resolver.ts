@@ -2,7 +2,7 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context';
 import { Consumer } from '../platform/accounts/consumer.entity';
 import { andThen, type MaybePromise } from '../platform/loaders';
-import { loadConsumer } from '../platform/orders/order.resolver';
+import { loadConsumer } from '../platform/accounts/consumer.loader';
 import { insuranceLoaders } from './insurance.loaders';
 import { InsurancePlan, InsurancePlanItem, Quotation, QuotedItem } from './plan.entity';
 import { Driver, Vehicle } from './vehicle.entity';

@@ -39,7 +39,7 @@ export function loadShopOrderRow(ctx: RequestContext, orderId: string): MaybePro
 
 // A shop order's fields read its shop_orders row first: it comes with the page of orders.
 registerOrderPrefetch('ShopOrder', (ctx, ids) =>
-  ctx.loaders.get('shopOrderByOrder', shopOrdersByOrder).loadMany(ids),
+  Promise.all(ids.map((id) => loadShopOrderRow(ctx, id))),
 );
 
 /** An order's lines in line order. */

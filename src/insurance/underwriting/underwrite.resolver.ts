@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import type { RequestContext } from '../../context';
 import { Consumer } from '../../platform/accounts/consumer.entity';
 import { LoggedIn, Staff } from '../../platform/auth/roles';
-import { loadConsumer } from '../../platform/orders/order.resolver';
+import { loadConsumer } from '../../platform/accounts/consumer.loader';
 import type { Order } from '../../platform/orders/order.entity';
 import { OrderInterface } from '../../platform/orders/order.types';
 import { DateTimeScalar } from '../../platform/scalars';

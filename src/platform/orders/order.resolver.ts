@@ -38,8 +38,6 @@ export function toConnection(page: OrderPage): OrderConnection {
   });
 }
 
-export { loadConsumer } from '../accounts/consumer.loader';
-
 @Resolver(() => OrderInterface)
 export class OrderResolver {
   @LoggedIn()
