@@ -129,8 +129,8 @@ describe('npm start on the embedded PostgreSQL', () => {
       // Ctrl-C in a terminal: SIGINT to the whole process group, so PostgreSQL gets it too and
       // is gone before the service's drain reaches it. The service must still exit at once
       // (it used to wait forever for the package's stop of a server that had already exited).
-      // A request in flight holds the drain open until PostgreSQL has surely exited; it is
-      // answered (SERVICE_UNAVAILABLE, as the README says of Ctrl-C), not left hanging.
+      // A request in flight (no token: its answer needs no database) holds the drain open until
+      // PostgreSQL has surely exited; it still gets an HTTP answer, not a dropped socket.
       const inFlight = halfSentRequest(second.url, slowBody, 1500);
       await new Promise((r) => setTimeout(r, 500));
       const interrupted = Date.now();
