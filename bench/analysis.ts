@@ -5,9 +5,9 @@
 // src/chip/chip-plan.repository.ts) straight through `pg`. Writes bench/analysis.svg.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bookingWindows } from '../src/chip/chip-plan.repository';
-import type { TimedOperation } from '../src/chip/chip-plan.model';
-import { Decimal } from '../src/platform/money';
+import { bookingWindows } from '../src/chip/chip-plan.repository.ts';
+import type { TimedOperation } from '../src/chip/chip-plan.model.ts';
+import { Decimal } from '../src/platform/money.ts';
 import {
   deadline,
   machine,
@@ -20,8 +20,8 @@ import {
   startDatabase,
   table,
   writeFigures,
-} from './harness';
-import { httpGql } from './workload';
+} from './harness.ts';
+import { httpGql } from './workload.ts';
 
 const SIZES = [1, 10, 100, 1000];
 const REPEATS: Record<number, number> = { 1: 30, 10: 30, 100: 15, 1000: 8 };

@@ -6,8 +6,8 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startApp } from '../src/app';
-import { benchConfig } from './harness';
+import { startApp } from '../src/app.ts';
+import { benchConfig } from './harness.ts';
 
 async function main(): Promise<void> {
   const counting = process.env.BENCH_COUNT_SQL === '1';

@@ -5,11 +5,11 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import pg from 'pg';
 import { format } from 'prettier';
-import { Role } from '../src/platform/accounts/consumer.entity';
-import { signToken } from '../src/platform/auth/token';
-import type { Config } from '../src/platform/config';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/platform/db/embedded';
-import type { MixedOrderTokens } from './workload';
+import { Role } from '../src/platform/accounts/consumer.entity.ts';
+import { signToken } from '../src/platform/auth/token.ts';
+import type { Config } from '../src/platform/config.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/platform/db/embedded.ts';
+import type { MixedOrderTokens } from './workload.ts';
 
 /*
  * What every benchmark shares: an embedded PostgreSQL in a temporary folder, the service in a
@@ -17,7 +17,7 @@ import type { MixedOrderTokens } from './workload';
  * percentiles, the machine's description, and the figures written into BENCHMARKS.md.
  */
 
-export const ROOT = resolve(__dirname, '..');
+export const ROOT = resolve(import.meta.dirname, '..');
 export const JWT_SECRET = 'bench-secret-not-for-production';
 /** The service's pool size (src/platform/db/orm.ts); the baselines' pools match it. */
 export const POOL_SIZE = 20;

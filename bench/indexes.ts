@@ -10,7 +10,7 @@ import {
   startDatabase,
   table,
   writeFigures,
-} from './harness';
+} from './harness.ts';
 
 const ORDERS = 200_000;
 const CONSUMERS = 5_000;

@@ -6,13 +6,13 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { computeKpi } from '../src/chip/chip-plan.kpi';
-import type { ScheduledLot } from '../src/chip/chip-plan.model';
-import { viewerFromAuthorization } from '../src/platform/auth/token';
-import { eventCursor } from '../src/platform/events/order-event.mapping';
-import { Decimal } from '../src/platform/money';
-import { encodeCursor } from '../src/platform/pagination';
-import { JWT_SECRET, POOL_SIZE } from './harness';
+import { computeKpi } from '../src/chip/chip-plan.kpi.ts';
+import type { ScheduledLot } from '../src/chip/chip-plan.model.ts';
+import { viewerFromAuthorization } from '../src/platform/auth/token.ts';
+import { eventCursor } from '../src/platform/events/order-event.mapping.ts';
+import { Decimal } from '../src/platform/money.ts';
+import { encodeCursor } from '../src/platform/pagination.ts';
+import { JWT_SECRET, POOL_SIZE } from './harness.ts';
 
 type Row = Record<string, any>;
 type Query = (sql: string, params: unknown[]) => Promise<Row[]>;

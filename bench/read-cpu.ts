@@ -6,7 +6,7 @@
 // wall time, and interleaved rounds are what compare. BENCH_CPU_PROF=<dir> profiles the servers.
 import { readFileSync } from 'node:fs';
 import { print } from 'graphql';
-import { PerfOrderDetailDocument, PerfOrderListDocument } from '../test/generated/graphql';
+import { PerfOrderDetailDocument, PerfOrderListDocument } from '../test/generated/graphql.ts';
 import {
   cpuMs,
   median,
@@ -16,8 +16,8 @@ import {
   spawnServer,
   startDatabase,
   type Child,
-} from './harness';
-import { httpGql, placeMixedOrders } from './workload';
+} from './harness.ts';
+import { httpGql, placeMixedOrders } from './workload.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -6,10 +6,10 @@ import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { print } from 'graphql';
 import pg from 'pg';
-import { modules } from '../src/modules';
-import { Consumer } from '../src/platform/accounts/consumer.entity';
-import { openDatabase } from '../src/platform/db/orm';
-import { PerfOrderDetailDocument, PerfOrderListDocument } from '../test/generated/graphql';
+import { modules } from '../src/modules.ts';
+import { Consumer } from '../src/platform/accounts/consumer.entity.ts';
+import { openDatabase } from '../src/platform/db/orm.ts';
+import { PerfOrderDetailDocument, PerfOrderListDocument } from '../test/generated/graphql.ts';
 import {
   cpuMs,
   deadline,
@@ -24,8 +24,8 @@ import {
   readWorkload,
   writeFigures,
   type Child,
-} from './harness';
-import { httpGql, placeMixedOrders } from './workload';
+} from './harness.ts';
+import { httpGql, placeMixedOrders } from './workload.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, deadline, machine, round, startDatabase, table, writeFigures } from './harness';
+import { ROOT, deadline, machine, round, startDatabase, table, writeFigures } from './harness.ts';
 
 deadline(10);
 

@@ -23,16 +23,16 @@ import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { seedDemoData } from '../src/app';
-import { modules } from '../src/modules';
-import { Role } from '../src/platform/accounts/consumer.entity';
-import { signToken } from '../src/platform/auth/token';
-import { freePort, startEmbeddedPostgres } from '../src/platform/db/embedded';
-import { openDatabase } from '../src/platform/db/orm';
-import { eventCursor, START_CURSOR } from '../src/platform/events/order-event.mapping';
-import { money } from '../src/platform/money';
-import { OrderKind, OrderStatus } from '../src/platform/orders/order.entity';
-import { createOrder, lockOrder, transition } from '../src/platform/orders/order-lifecycle';
+import { seedDemoData } from '../src/app.ts';
+import { modules } from '../src/modules.ts';
+import { Role } from '../src/platform/accounts/consumer.entity.ts';
+import { signToken } from '../src/platform/auth/token.ts';
+import { freePort, startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
+import { openDatabase } from '../src/platform/db/orm.ts';
+import { eventCursor, START_CURSOR } from '../src/platform/events/order-event.mapping.ts';
+import { money } from '../src/platform/money.ts';
+import { OrderKind, OrderStatus } from '../src/platform/orders/order.entity.ts';
+import { createOrder, lockOrder, transition } from '../src/platform/orders/order-lifecycle.ts';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) {

@@ -1,4 +1,4 @@
-import { DEMO_INSURANCE as D } from '../src/insurance/insurance.seed';
+import { DEMO_INSURANCE as D } from '../src/insurance/insurance.seed.ts';
 
 /*
  * Orders of every kind, made through the public GraphQL API exactly as a client would: the

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { Decimal } from '../src/platform/money';
-import { CK101_PLANTS } from './workload';
+import { Decimal } from '../src/platform/money.ts';
+import { CK101_PLANTS } from './workload.ts';
 
 /*
  * The write benchmark's baseline: the SQL statements the service sends for one shop order

@@ -14,7 +14,7 @@ import {
   spawnServer,
   startDatabase,
   type Child,
-} from './harness';
+} from './harness.ts';
 import {
   chipPlan,
   chipPlanSpan,
@@ -26,7 +26,7 @@ import {
   PAY,
   shopOrderInput,
   type Gql,
-} from './workload';
+} from './workload.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -17,8 +17,8 @@ import {
   table,
   writeFigures,
   type Child,
-} from './harness';
-import { chipOrder, shopOrder, type Counted } from './write-baseline';
+} from './harness.ts';
+import { chipOrder, shopOrder, type Counted } from './write-baseline.ts';
 import {
   chipPlan,
   chipPlanSpan,
@@ -30,7 +30,7 @@ import {
   PAY,
   shopOrderInput,
   type Gql,
-} from './workload';
+} from './workload.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

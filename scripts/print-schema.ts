@@ -1,6 +1,6 @@
 // Writes schema.graphql from the code. A test fails when the committed file is stale.
 import { writeFileSync } from 'node:fs';
-import { printedSchema } from '../src/schema';
+import { printedSchema } from '../src/schema.ts';
 
 printedSchema()
   .then((sdl) => {

@@ -3,13 +3,13 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import pino, { type Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { loadConfig, type Config } from './platform/config';
-import { openDatabase } from './platform/db/orm';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded';
-import { createHttpApp } from './platform/http/server';
-import type { SubscriptionServer } from './platform/events/subscription-server';
-import { modules } from './modules';
-import { createSchema } from './schema';
+import { loadConfig, type Config } from './platform/config.ts';
+import { openDatabase } from './platform/db/orm.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts';
+import { createHttpApp } from './platform/http/server.ts';
+import type { SubscriptionServer } from './platform/events/subscription-server.ts';
+import { modules } from './modules.ts';
+import { createSchema } from './schema.ts';
 
 export interface RunningApp {
   url: string;

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Config } from './platform/config';
-import type { Viewer } from './platform/auth/token';
-import type { Loaders } from './platform/loaders';
+import type { Config } from './platform/config.ts';
+import type { Viewer } from './platform/auth/token.ts';
+import type { Loaders } from './platform/loaders.ts';
 
 /**
  * What every resolver and service receives first: one EntityManager fork per GraphQL

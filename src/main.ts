@@ -1,8 +1,8 @@
 // `npm start`: the service with demo data, on the embedded PostgreSQL unless DATABASE_URL is set.
-import { ListenError, startApp } from './app';
-import { ConfigError } from './platform/config';
-import { abandonEmbeddedServers, releaseEmbeddedSignalHandlers } from './platform/db/embedded';
-import { DatabaseUnavailableError } from './platform/db/orm';
+import { ListenError, startApp } from './app.ts';
+import { ConfigError } from './platform/config.ts';
+import { abandonEmbeddedServers, releaseEmbeddedSignalHandlers } from './platform/db/embedded.ts';
+import { DatabaseUnavailableError } from './platform/db/orm.ts';
 
 async function main(): Promise<void> {
   const app = await startApp();

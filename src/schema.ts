@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { GraphQLSchema, isObjectType, printSchema } from 'graphql';
 import { buildSchema, getMetadataStorage } from 'type-graphql';
-import { authChecker } from './platform/auth/roles';
-import { noTopicsPubSub } from './platform/events/no-topics.pubsub';
-import type { DomainModule } from './platform/module';
+import { authChecker } from './platform/auth/roles.ts';
+import { noTopicsPubSub } from './platform/events/no-topics.pubsub.ts';
+import type { DomainModule } from './platform/module.ts';
 
 type ResolverClass = new (...args: any[]) => object;
-import { modules as allModules } from './modules';
+import { modules as allModules } from './modules.ts';
 
 /**
  * Fails when a root field does not say who may call it: an operation added without a role

@@ -1,10 +1,10 @@
 // `npm run seed`: adds whatever demo data is missing; safe to run again.
 import 'reflect-metadata';
-import { seedDemoData } from './app';
-import { loadConfig } from './platform/config';
-import { openDatabase } from './platform/db/orm';
-import { startEmbeddedPostgres } from './platform/db/embedded';
-import { modules } from './modules';
+import { seedDemoData } from './app.ts';
+import { loadConfig } from './platform/config.ts';
+import { openDatabase } from './platform/db/orm.ts';
+import { startEmbeddedPostgres } from './platform/db/embedded.ts';
+import { modules } from './modules.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,19 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../context';
-import { badInput } from '../platform/errors';
-import { isIntId } from '../platform/ids';
-import { groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders';
-import { Decimal } from '../platform/money';
-import { checkPageSize } from '../platform/pagination';
+import type { RequestContext } from '../context.ts';
+import { badInput } from '../platform/errors.ts';
+import { isIntId } from '../platform/ids.ts';
+import { groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders.ts';
+import { Decimal } from '../platform/money.ts';
+import { checkPageSize } from '../platform/pagination.ts';
 import {
   ChipOperationType,
   ChipType,
   PlantBookingType,
   PlantCapabilityType,
   PlantType,
-} from './chip.types';
-import { intArray, tick } from './chip.sql';
-import { PlantStatus } from './plant.entity';
+} from './chip.types.ts';
+import { intArray, tick } from './chip.sql.ts';
+import { PlantStatus } from './plant.entity.ts';
 
 /** Ticks ahead of now over which a plant's utilization is measured. */
 export const UTILIZATION_WINDOW = 100;

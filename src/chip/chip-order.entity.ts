@@ -1,5 +1,6 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { Decimal, MoneyType } from '../platform/money';
+import { BigIntType } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Decimal, MoneyType } from '../platform/money.ts';
 
 // Ticks are bigint columns read as JavaScript numbers: the unit-time cap keeps them below
 // 2^53, so they stay exact.

@@ -1,14 +1,14 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { andThen, type MaybePromise } from '../platform/loaders';
-import type { Decimal } from '../platform/money';
-import type { Order } from '../platform/orders/order.entity';
-import { registerOrderPrefetch } from '../platform/orders/order-prefetch';
-import { DecimalScalar } from '../platform/scalars';
-import { catalog } from './chip-catalog.service';
-import { chipOrders } from './chip-order.service';
-import { ChipPlanKpi, LotSchedule } from './chip-plan.types';
-import { ChipOrderType } from './chip-order.types';
+import type { RequestContext } from '../context.ts';
+import { andThen, type MaybePromise } from '../platform/loaders.ts';
+import type { Decimal } from '../platform/money.ts';
+import type { Order } from '../platform/orders/order.entity.ts';
+import { registerOrderPrefetch } from '../platform/orders/order-prefetch.ts';
+import { DecimalScalar } from '../platform/scalars.ts';
+import { catalog } from './chip-catalog.service.ts';
+import { chipOrders } from './chip-order.service.ts';
+import { ChipPlanKpi, LotSchedule } from './chip-plan.types.ts';
+import { ChipOrderType } from './chip-order.types.ts';
 
 /**
  * A chip order's fields read its terms, its schedule and the plants it books first: they come

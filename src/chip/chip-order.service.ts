@@ -1,15 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../context';
-import { andThen, groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders';
-import { Decimal } from '../platform/money';
-import type { Order, OrderStatus } from '../platform/orders/order.entity';
-import type { TxContext } from '../platform/orders/order-kinds';
-import { appendEvent } from '../platform/orders/order-lifecycle';
-import { computeKpi } from './chip-plan.kpi';
-import type { ScheduledLot } from './chip-plan.model';
-import { deleteBookings } from './chip-plan.repository';
-import { ChipPlanAnalysis, type ChipPlanKpi } from './chip-plan.types';
-import { tick, uuidArray } from './chip.sql';
+import type { RequestContext } from '../context.ts';
+import { andThen, groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders.ts';
+import { Decimal } from '../platform/money.ts';
+import type { Order, OrderStatus } from '../platform/orders/order.entity.ts';
+import type { TxContext } from '../platform/orders/order-kinds.ts';
+import { appendEvent } from '../platform/orders/order-lifecycle.ts';
+import { computeKpi } from './chip-plan.kpi.ts';
+import type { ScheduledLot } from './chip-plan.model.ts';
+import { deleteBookings } from './chip-plan.repository.ts';
+import { ChipPlanAnalysis, type ChipPlanKpi } from './chip-plan.types.ts';
+import { tick, uuidArray } from './chip.sql.ts';
 
 export interface ChipOrderTerms {
   orderId: string;

@@ -1,5 +1,5 @@
-import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity';
-import type { OrderStateTable } from '../platform/orders/order-state';
+import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity.ts';
+import type { OrderStateTable } from '../platform/orders/order-state.ts';
 
 /**
  * Chip order lifecycle (seed 000). The second confirmation debits the plan's cost and books

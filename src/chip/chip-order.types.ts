@@ -1,10 +1,10 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { UserError } from '../platform/errors';
-import type { Order } from '../platform/orders/order.entity';
-import type { Decimal } from '../platform/money';
-import { OrderInterface } from '../platform/orders/order.types';
-import { DecimalScalar } from '../platform/scalars';
-import { ChipPlanAnalysis, ChipPlanKpi, LotSchedule } from './chip-plan.types';
+import { UserError } from '../platform/errors.ts';
+import type { Order } from '../platform/orders/order.entity.ts';
+import type { Decimal } from '../platform/money.ts';
+import { OrderInterface } from '../platform/orders/order.types.ts';
+import { DecimalScalar } from '../platform/scalars.ts';
+import { ChipPlanAnalysis, ChipPlanKpi, LotSchedule } from './chip-plan.types.ts';
 
 /**
  * A chip order (seed 000). Its runtime value is the core Order entity; budget, expectedTime,

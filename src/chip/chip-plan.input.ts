@@ -1,7 +1,7 @@
 import { ArrayMaxSize, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int } from 'type-graphql';
-import type { Decimal } from '../platform/money';
-import { DecimalScalar } from '../platform/scalars';
+import type { Decimal } from '../platform/money.ts';
+import { DecimalScalar } from '../platform/scalars.ts';
 
 /** Most lots one plan may hold; more is BAD_USER_INPUT. */
 export const MAX_LOTS = 1000;

@@ -1,7 +1,7 @@
-import { Decimal, sum } from '../platform/money';
-import { MAX_TICK } from './chip-plan.input';
-import type { ScheduledLot, TimedOperation } from './chip-plan.model';
-import { ChipPlanKpi, LotSchedule, PlantLoad, ScheduledOperation } from './chip-plan.types';
+import { Decimal, sum } from '../platform/money.ts';
+import { MAX_TICK } from './chip-plan.input.ts';
+import type { ScheduledLot, TimedOperation } from './chip-plan.model.ts';
+import { ChipPlanKpi, LotSchedule, PlantLoad, ScheduledOperation } from './chip-plan.types.ts';
 
 /**
  * Duration in ticks of one operation on `quantity` chips: ceil(quantity * unitTime), computed

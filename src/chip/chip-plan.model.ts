@@ -1,5 +1,5 @@
-import type { Decimal } from '../platform/money';
-import type { PlantStatus } from './plant.entity';
+import type { Decimal } from '../platform/money.ts';
+import type { PlantStatus } from './plant.entity.ts';
 
 /** A plan as the client sent it, already checked for shape (sizes, lengths). */
 export interface Plan {

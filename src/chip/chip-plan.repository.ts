@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Decimal, toMoneyString } from '../platform/money';
+import { Decimal, toMoneyString } from '../platform/money.ts';
 import {
   capabilityKey,
   type ExistingBooking,
@@ -7,9 +7,9 @@ import {
   type PlanCatalog,
   type ScheduledLot,
   type TimedOperation,
-} from './chip-plan.model';
-import { intArray, json, tick } from './chip.sql';
-import type { PlantStatus } from './plant.entity';
+} from './chip-plan.model.ts';
+import { intArray, json, tick } from './chip.sql.ts';
+import type { PlantStatus } from './plant.entity.ts';
 
 /**
  * What judging a plan reads from the database, and what confirming one writes. Reads are a

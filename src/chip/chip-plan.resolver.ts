@@ -1,13 +1,13 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { LoggedIn } from '../platform/auth/roles';
-import { andThen, type MaybePromise } from '../platform/loaders';
-import { catalog } from './chip-catalog.service';
-import { ChipOrderPayload } from './chip-order.types';
-import { ChipPlanInput } from './chip-plan.input';
-import { chipPlans } from './chip-plan.service';
-import { ChipPlanAnalysis, PlantLoad, ScheduledOperation } from './chip-plan.types';
-import { PlantType } from './chip.types';
+import type { RequestContext } from '../context.ts';
+import { LoggedIn } from '../platform/auth/roles.ts';
+import { andThen, type MaybePromise } from '../platform/loaders.ts';
+import { catalog } from './chip-catalog.service.ts';
+import { ChipOrderPayload } from './chip-order.types.ts';
+import { ChipPlanInput } from './chip-plan.input.ts';
+import { chipPlans } from './chip-plan.service.ts';
+import { ChipPlanAnalysis, PlantLoad, ScheduledOperation } from './chip-plan.types.ts';
+import { PlantType } from './chip.types.ts';
 
 /** Seed 000's two confirmations of a chip plan. */
 @Resolver()

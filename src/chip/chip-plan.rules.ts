@@ -1,4 +1,4 @@
-import { sum } from '../platform/money';
+import { sum } from '../platform/money.ts';
 import {
   capabilityKey,
   type ExistingBooking,
@@ -6,10 +6,10 @@ import {
   type PlanCatalog,
   type PlanLot,
   type TimedOperation,
-} from './chip-plan.model';
-import { operationCost, operationDuration } from './chip-plan.kpi';
-import { PlanViolation, PlanViolationCode as V } from './chip-plan.types';
-import { PlantStatus } from './plant.entity';
+} from './chip-plan.model.ts';
+import { operationCost, operationDuration } from './chip-plan.kpi.ts';
+import { PlanViolation, PlanViolationCode as V } from './chip-plan.types.ts';
+import { PlantStatus } from './plant.entity.ts';
 
 /**
  * The rules a chip plan must follow (seed 000's "check 策略是否合理"). Each judge returns every

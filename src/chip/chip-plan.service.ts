@@ -1,27 +1,27 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../context';
-import { requireViewer } from '../platform/auth/roles';
-import { bank } from '../platform/bank/bank.service';
-import { BusinessError, ErrorCode, badInput, userError } from '../platform/errors';
-import { runIdempotent } from '../platform/idempotency/idempotency.service';
-import { readRows } from '../platform/db/read-rows';
-import { Order, OrderKind } from '../platform/orders/order.entity';
-import { createOrder } from '../platform/orders/order-lifecycle';
-import type { ChipOrderPayload } from './chip-order.types';
-import { chipOrders } from './chip-order.service';
-import type { ChipPlanInput } from './chip-plan.input';
-import { MAX_LOTS, MAX_STEPS, MAX_TICK } from './chip-plan.input';
-import { computeKpi, kpiOutOfRange } from './chip-plan.kpi';
-import type { Plan, ScheduledLot } from './chip-plan.model';
+import type { RequestContext } from '../context.ts';
+import { requireViewer } from '../platform/auth/roles.ts';
+import { bank } from '../platform/bank/bank.service.ts';
+import { BusinessError, ErrorCode, badInput, userError } from '../platform/errors.ts';
+import { runIdempotent } from '../platform/idempotency/idempotency.service.ts';
+import { readRows } from '../platform/db/read-rows.ts';
+import { Order, OrderKind } from '../platform/orders/order.entity.ts';
+import { createOrder } from '../platform/orders/order-lifecycle.ts';
+import type { ChipOrderPayload } from './chip-order.types.ts';
+import { chipOrders } from './chip-order.service.ts';
+import type { ChipPlanInput } from './chip-plan.input.ts';
+import { MAX_LOTS, MAX_STEPS, MAX_TICK } from './chip-plan.input.ts';
+import { computeKpi, kpiOutOfRange } from './chip-plan.kpi.ts';
+import type { Plan, ScheduledLot } from './chip-plan.model.ts';
 import {
   bookingWindows,
   insertSchedule,
   loadOverlappingBookings,
   loadPlanCatalog,
-} from './chip-plan.repository';
-import { judgeClashes, judgeLots, judgeTotals, sortViolations } from './chip-plan.rules';
-import { ChipPlanAnalysis, PlanViolation, PlanViolationCode } from './chip-plan.types';
-import { productionClock } from './production-clock.service';
+} from './chip-plan.repository.ts';
+import { judgeClashes, judgeLots, judgeTotals, sortViolations } from './chip-plan.rules.ts';
+import { ChipPlanAnalysis, PlanViolation, PlanViolationCode } from './chip-plan.types.ts';
+import { productionClock } from './production-clock.service.ts';
 
 /** A confirmation refused because its plan is not feasible now; carries the analysis. */
 class PlanInfeasibleError extends BusinessError {

@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { Decimal } from '../platform/money';
-import { DecimalScalar } from '../platform/scalars';
+import type { Decimal } from '../platform/money.ts';
+import { DecimalScalar } from '../platform/scalars.ts';
 
 /** Every reason a plan can be unreasonable; chip-plan.rules.ts says when each is raised. */
 export enum PlanViolationCode {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { json } from './chip.sql';
-import { PlantStatus } from './plant.entity';
+import { json } from './chip.sql.ts';
+import { PlantStatus } from './plant.entity.ts';
 
 /**
  * Demo factory for seed 000. DM878's five operations list exactly the seed's plants in the

@@ -1,5 +1,5 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import { Decimal, MoneyType } from '../platform/money';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Decimal, MoneyType } from '../platform/money.ts';
 
 /** A chip that can be ordered, e.g. DM878 (seed 000). */
 @Entity({ tableName: 'chips' })

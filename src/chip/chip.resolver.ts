@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { Anyone } from '../platform/auth/roles';
-import { catalog } from './chip-catalog.service';
-import { ChipOperationType, ChipType, PlantType } from './chip.types';
+import type { RequestContext } from '../context.ts';
+import { Anyone } from '../platform/auth/roles.ts';
+import { catalog } from './chip-catalog.service.ts';
+import { ChipOperationType, ChipType, PlantType } from './chip.types.ts';
 
 /** The order page (seed 000): chips and, per operation step, the plants able to do it. */
 @Resolver(() => ChipType)

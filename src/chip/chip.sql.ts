@@ -1,4 +1,4 @@
-import { isUuid } from '../platform/ids';
+import { isUuid } from '../platform/ids.ts';
 
 // MikroORM inlines `?` parameters as literals and turns a JS array into a comma list, so
 // arrays travel as one Postgres array literal (cast in the SQL: `= any(?::int[])`) or as JSON.

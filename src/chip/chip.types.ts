@@ -1,7 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { Decimal } from '../platform/money';
-import { DecimalScalar } from '../platform/scalars';
-import { PlantStatus } from './plant.entity';
+import type { Decimal } from '../platform/money.ts';
+import { DecimalScalar } from '../platform/scalars.ts';
+import { PlantStatus } from './plant.entity.ts';
 
 /** A plant as the factory page shows it; utilization, capabilities and bookings are resolved. */
 @ObjectType('Plant')

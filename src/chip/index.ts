@@ -1,26 +1,31 @@
-import type { DomainModule } from '../platform/module';
-import { OrderStatus } from '../platform/orders/order.entity';
-import { defineOrderKind } from '../platform/orders/order-kinds';
-import { Capability, Chip, ChipOperationStep } from './chip.entity';
-import { ChipOperationResolver, ChipResolver } from './chip.resolver';
-import { seedChips } from './chip.demo-data';
-import { chipOrderStates } from './chip-order.state';
-import { ChipBookingRow, ChipLotOperationRow, ChipLotRow, ChipOrderRow } from './chip-order.entity';
-import { ChipOrderResolver } from './chip-order.resolver';
-import { chipOrders } from './chip-order.service';
-import { ChipOrderType } from './chip-order.types';
+import type { DomainModule } from '../platform/module.ts';
+import { OrderStatus } from '../platform/orders/order.entity.ts';
+import { defineOrderKind } from '../platform/orders/order-kinds.ts';
+import { Capability, Chip, ChipOperationStep } from './chip.entity.ts';
+import { ChipOperationResolver, ChipResolver } from './chip.resolver.ts';
+import { seedChips } from './chip.demo-data.ts';
+import { chipOrderStates } from './chip-order.state.ts';
+import {
+  ChipBookingRow,
+  ChipLotOperationRow,
+  ChipLotRow,
+  ChipOrderRow,
+} from './chip-order.entity.ts';
+import { ChipOrderResolver } from './chip-order.resolver.ts';
+import { chipOrders } from './chip-order.service.ts';
+import { ChipOrderType } from './chip-order.types.ts';
 import {
   ChipPlanResolver,
   PlantLoadResolver,
   ScheduledOperationResolver,
-} from './chip-plan.resolver';
-import { Migration20261122010000_chip } from './migrations/Migration20261122010000_chip';
-import { Migration20261130010000_chip_bookings_by_start } from './migrations/Migration20261130010000_chip_bookings_by_start';
-import { Plant } from './plant.entity';
-import { PlantBookingResolver, PlantResolver } from './plant.resolver';
-import { ProductionClockRow } from './production-clock.entity';
-import { ProductionClockResolver } from './production-clock.resolver';
-import { productionClock } from './production-clock.service';
+} from './chip-plan.resolver.ts';
+import { Migration20261122010000_chip } from './migrations/Migration20261122010000_chip.ts';
+import { Migration20261130010000_chip_bookings_by_start } from './migrations/Migration20261130010000_chip_bookings_by_start.ts';
+import { Plant } from './plant.entity.ts';
+import { PlantBookingResolver, PlantResolver } from './plant.resolver.ts';
+import { ProductionClockRow } from './production-clock.entity.ts';
+import { ProductionClockResolver } from './production-clock.resolver.ts';
+import { productionClock } from './production-clock.service.ts';
 
 defineOrderKind({
   kind: chipOrderStates.kind,

@@ -10,12 +10,12 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { AdminOnly, LoggedIn } from '../platform/auth/roles';
-import type { MaybePromise } from '../platform/loaders';
-import { catalog } from './chip-catalog.service';
-import { PlantBookingType, PlantCapabilityType, PlantType } from './chip.types';
-import { PlantStatus } from './plant.entity';
+import type { RequestContext } from '../context.ts';
+import { AdminOnly, LoggedIn } from '../platform/auth/roles.ts';
+import type { MaybePromise } from '../platform/loaders.ts';
+import { catalog } from './chip-catalog.service.ts';
+import { PlantBookingType, PlantCapabilityType, PlantType } from './chip.types.ts';
+import { PlantStatus } from './plant.entity.ts';
 
 /** The factory page (seed 000): plants, their state, capabilities and calendar. */
 @Resolver(() => PlantType)

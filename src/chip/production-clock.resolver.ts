@@ -1,8 +1,8 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { AdminOnly, Anyone } from '../platform/auth/roles';
-import { ProductionClockType } from './chip.types';
-import { productionClock } from './production-clock.service';
+import type { RequestContext } from '../context.ts';
+import { AdminOnly, Anyone } from '../platform/auth/roles.ts';
+import { ProductionClockType } from './chip.types.ts';
+import { productionClock } from './production-clock.service.ts';
 
 @Resolver(() => ProductionClockType)
 export class ProductionClockResolver {

@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../context';
-import { badInput } from '../platform/errors';
-import type { ModuleRuntime } from '../platform/module';
-import { Order, OrderStatus } from '../platform/orders/order.entity';
-import { transition } from '../platform/orders/order-lifecycle';
-import { MAX_TICK } from './chip-plan.input';
-import { ProductionClockType } from './chip.types';
-import { tick } from './chip.sql';
+import type { RequestContext } from '../context.ts';
+import { badInput } from '../platform/errors.ts';
+import type { ModuleRuntime } from '../platform/module.ts';
+import { Order, OrderStatus } from '../platform/orders/order.entity.ts';
+import { transition } from '../platform/orders/order-lifecycle.ts';
+import { MAX_TICK } from './chip-plan.input.ts';
+import { ProductionClockType } from './chip.types.ts';
+import { tick } from './chip.sql.ts';
 
 export interface ClockAdvance {
   now: number;

@@ -1,12 +1,12 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { Consumer } from '../platform/accounts/consumer.entity';
-import { Anyone, LoggedIn, requireSelfOrStaff } from '../platform/auth/roles';
-import { DecimalScalar } from '../platform/scalars';
-import { catalog } from './catalog.service';
-import { insuranceLoaders } from './insurance.loaders';
-import { InsurancePlan, Promotion } from './plan.entity';
-import { Driver, Vehicle } from './vehicle.entity';
+import type { RequestContext } from '../context.ts';
+import { Consumer } from '../platform/accounts/consumer.entity.ts';
+import { Anyone, LoggedIn, requireSelfOrStaff } from '../platform/auth/roles.ts';
+import { DecimalScalar } from '../platform/scalars.ts';
+import { catalog } from './catalog.service.ts';
+import { insuranceLoaders } from './insurance.loaders.ts';
+import { InsurancePlan, Promotion } from './plan.entity.ts';
+import { Driver, Vehicle } from './vehicle.entity.ts';
 
 /** The insurance catalog's root fields. */
 @Resolver()

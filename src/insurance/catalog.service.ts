@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../context';
-import { isStaff, requireViewer } from '../platform/auth/roles';
-import { forbidden } from '../platform/errors';
-import { isUuid } from '../platform/ids';
-import { Decimal } from '../platform/money';
-import { effectiveDriversOfVehicles } from './insurance.loaders';
-import { InsurancePlan, Promotion } from './plan.entity';
-import { Driver, Vehicle } from './vehicle.entity';
+import type { RequestContext } from '../context.ts';
+import { isStaff, requireViewer } from '../platform/auth/roles.ts';
+import { forbidden } from '../platform/errors.ts';
+import { isUuid } from '../platform/ids.ts';
+import { Decimal } from '../platform/money.ts';
+import { effectiveDriversOfVehicles } from './insurance.loaders.ts';
+import { InsurancePlan, Promotion } from './plan.entity.ts';
+import { Driver, Vehicle } from './vehicle.entity.ts';
 
 /**
  * Reading the insurance catalog: vehicles (their owner and staff only), plans, promotions,

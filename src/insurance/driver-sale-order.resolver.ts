@@ -1,12 +1,12 @@
 import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { andThen } from '../platform/loaders';
-import type { Order } from '../platform/orders/order.entity';
-import { DateTimeScalar, DecimalScalar } from '../platform/scalars';
-import { InsuranceOrderItem } from './insurance-order.entity';
-import { DriverOrderType, SaleOrderType } from './insurance-order.types';
-import { insuranceLoaders, vehicleOfExtension } from './insurance.loaders';
-import { Driver, Vehicle } from './vehicle.entity';
+import type { RequestContext } from '../context.ts';
+import { andThen } from '../platform/loaders.ts';
+import type { Order } from '../platform/orders/order.entity.ts';
+import { DateTimeScalar, DecimalScalar } from '../platform/scalars.ts';
+import { InsuranceOrderItem } from './insurance-order.entity.ts';
+import { DriverOrderType, SaleOrderType } from './insurance-order.types.ts';
+import { insuranceLoaders, vehicleOfExtension } from './insurance.loaders.ts';
+import { Driver, Vehicle } from './vehicle.entity.ts';
 
 /*
  * DriverOrder's and SaleOrder's own fields, from their extension rows, loaded in batches. The

@@ -1,35 +1,41 @@
-import type { DomainModule } from '../platform/module';
-import { type Order, OrderStatus } from '../platform/orders/order.entity';
+import type { DomainModule } from '../platform/module.ts';
+import { type Order, OrderStatus } from '../platform/orders/order.entity.ts';
 import {
   defineOrderKind,
   type OrderKindDefinition,
   type TxContext,
-} from '../platform/orders/order-kinds';
-import { CatalogResolver, ConsumerInsuranceResolver } from './catalog.resolver';
+} from '../platform/orders/order-kinds.ts';
+import { CatalogResolver, ConsumerInsuranceResolver } from './catalog.resolver.ts';
 import {
   DriverOrderExt,
   InsuranceOrderItem,
   PlanOrderExt,
   SaleOrderExt,
-} from './insurance-order.entity';
-import { refuseEarlyExpiry, startExpiryClock, takeEffect } from './insurance-order.lifecycle';
-import { InsuranceOrderResolver, OrderItemResolver } from './insurance-order.resolver';
-import { DriverOrderResolver, SaleOrderResolver } from './driver-sale-order.resolver';
-import { PlanOrderResolver } from './plan-order.resolver';
-import { driverOrderStates, planOrderStates, saleOrderStates } from './insurance-order.state';
-import { DriverOrderType, PlanOrderType, SaleOrderType } from './insurance-order.types';
-import { seedInsurance } from './insurance.seed';
-import { Migration20261122020000_insurance } from './migrations/Migration20261122020000_insurance';
-import { InsurancePlan, InsurancePlanItem, Promotion, Quotation, QuotedItem } from './plan.entity';
-import { Photo, Problem, Underwrite } from './underwriting/underwrite.entity';
-import { UnderwriteResolver } from './underwriting/underwrite.resolver';
-import { Driver, Vehicle } from './vehicle.entity';
+} from './insurance-order.entity.ts';
+import { refuseEarlyExpiry, startExpiryClock, takeEffect } from './insurance-order.lifecycle.ts';
+import { InsuranceOrderResolver, OrderItemResolver } from './insurance-order.resolver.ts';
+import { DriverOrderResolver, SaleOrderResolver } from './driver-sale-order.resolver.ts';
+import { PlanOrderResolver } from './plan-order.resolver.ts';
+import { driverOrderStates, planOrderStates, saleOrderStates } from './insurance-order.state.ts';
+import { DriverOrderType, PlanOrderType, SaleOrderType } from './insurance-order.types.ts';
+import { seedInsurance } from './insurance.seed.ts';
+import { Migration20261122020000_insurance } from './migrations/Migration20261122020000_insurance.ts';
+import {
+  InsurancePlan,
+  InsurancePlanItem,
+  Promotion,
+  Quotation,
+  QuotedItem,
+} from './plan.entity.ts';
+import { Photo, Problem, Underwrite } from './underwriting/underwrite.entity.ts';
+import { UnderwriteResolver } from './underwriting/underwrite.resolver.ts';
+import { Driver, Vehicle } from './vehicle.entity.ts';
 import {
   InsurancePlanResolver,
   QuotationResolver,
   QuotedItemResolver,
   VehicleResolver,
-} from './vehicle.resolver';
+} from './vehicle.resolver.ts';
 
 defineOrderKind({
   kind: planOrderStates.kind,

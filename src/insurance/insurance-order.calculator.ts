@@ -1,4 +1,4 @@
-import { Decimal, toMoneyString, ZERO } from '../platform/money';
+import { Decimal, toMoneyString, ZERO } from '../platform/money.ts';
 
 /** Limits on what one order may hold; past them the input is INVALID_INPUT. */
 export const ORDER_LIMITS = {

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ErrorCode, userError, type UserError } from '../platform/errors';
-import { isUuid } from '../platform/ids';
-import { Decimal, toMoneyString } from '../platform/money';
-import type { PlanItemPriceInput } from './insurance-order.input';
-import { InsurancePlanItem, Quotation, QuotedItem } from './plan.entity';
-import { Vehicle } from './vehicle.entity';
+import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import { isUuid } from '../platform/ids.ts';
+import { Decimal, toMoneyString } from '../platform/money.ts';
+import type { PlanItemPriceInput } from './insurance-order.input.ts';
+import { InsurancePlanItem, Quotation, QuotedItem } from './plan.entity.ts';
+import { Vehicle } from './vehicle.entity.ts';
 
 type Path = (string | number)[];
 

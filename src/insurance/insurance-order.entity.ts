@@ -1,7 +1,8 @@
-import { DecimalType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { DecimalType } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Decimal, MoneyType } from '../platform/money';
-import { DecimalScalar } from '../platform/scalars';
+import { Decimal, MoneyType } from '../platform/money.ts';
+import { DecimalScalar } from '../platform/scalars.ts';
 
 /** What a plan order adds to its `orders` row (the seed's plan_order_ext). */
 @Entity({ tableName: 'plan_order_ext' })

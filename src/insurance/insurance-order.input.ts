@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType } from 'type-graphql';
-import type { Decimal } from '../platform/money';
-import { DateTimeScalar, DecimalScalar } from '../platform/scalars';
+import type { Decimal } from '../platform/money.ts';
+import { DateTimeScalar, DecimalScalar } from '../platform/scalars.ts';
 
 @InputType()
 export class PlanItemPriceInput {

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { Order, OrderKind, OrderStatus } from '../platform/orders/order.entity';
-import { lockOrder, transition } from '../platform/orders/order-lifecycle';
-import { BusinessError, ErrorCode } from '../platform/errors';
-import { effectiveDriversOfVehicles } from './insurance.loaders';
-import { oneYearAfter } from './insurance-order.calculator';
+import { Order, OrderKind, OrderStatus } from '../platform/orders/order.entity.ts';
+import { lockOrder, transition } from '../platform/orders/order-lifecycle.ts';
+import { BusinessError, ErrorCode } from '../platform/errors.ts';
+import { effectiveDriversOfVehicles } from './insurance.loaders.ts';
+import { oneYearAfter } from './insurance-order.calculator.ts';
 
 /** Where each insurance kind keeps its period (start_at, stop_at); other kinds have none. */
 export const EXT_TABLE: Partial<Record<OrderKind, string>> = {

@@ -1,17 +1,17 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { LoggedIn } from '../platform/auth/roles';
-import { andThen } from '../platform/loaders';
-import { OrderPayload } from '../platform/orders/order.types';
-import { InsuranceOrderItem } from './insurance-order.entity';
+import type { RequestContext } from '../context.ts';
+import { LoggedIn } from '../platform/auth/roles.ts';
+import { andThen } from '../platform/loaders.ts';
+import { OrderPayload } from '../platform/orders/order.types.ts';
+import { InsuranceOrderItem } from './insurance-order.entity.ts';
 import {
   PlaceAnDriverOrderInput,
   PlaceAnPlanOrderInput,
   PlaceAnSaleOrderInput,
-} from './insurance-order.input';
-import { insuranceOrders } from './insurance-order.service';
-import { insuranceLoaders } from './insurance.loaders';
-import { InsurancePlanItem } from './plan.entity';
+} from './insurance-order.input.ts';
+import { insuranceOrders } from './insurance-order.service.ts';
+import { insuranceLoaders } from './insurance.loaders.ts';
+import { InsurancePlanItem } from './plan.entity.ts';
 
 /** Placing insurance orders (seed 001); paying, cancelling and listing are the core's. */
 @Resolver()

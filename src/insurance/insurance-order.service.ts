@@ -1,18 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../context';
-import { requireViewer } from '../platform/auth/roles';
-import { BusinessError, ErrorCode, type UserError } from '../platform/errors';
-import { isUuid } from '../platform/ids';
-import { Decimal, sum, toMoneyString } from '../platform/money';
-import { Order, OrderKind } from '../platform/orders/order.entity';
-import { createOrder } from '../platform/orders/order-lifecycle';
-import { orders } from '../platform/orders/order.service';
+import type { RequestContext } from '../context.ts';
+import { requireViewer } from '../platform/auth/roles.ts';
+import { BusinessError, ErrorCode, type UserError } from '../platform/errors.ts';
+import { isUuid } from '../platform/ids.ts';
+import { Decimal, sum, toMoneyString } from '../platform/money.ts';
+import { Order, OrderKind } from '../platform/orders/order.entity.ts';
+import { createOrder } from '../platform/orders/order-lifecycle.ts';
+import { orders } from '../platform/orders/order.service.ts';
 import {
   ORDER_LIMITS,
   parseServiceRatio,
   planPayment,
   planPaymentFormula,
-} from './insurance-order.calculator';
+} from './insurance-order.calculator.ts';
 import {
   checkItems,
   expectAmount,
@@ -21,21 +21,21 @@ import {
   planItemsById,
   quotationOf,
   type PricedItem,
-} from './insurance-order.checks';
+} from './insurance-order.checks.ts';
 import {
   DriverOrderExt,
   InsuranceOrderItem,
   PlanOrderExt,
   SaleOrderExt,
-} from './insurance-order.entity';
+} from './insurance-order.entity.ts';
 import type {
   PlaceAnDriverOrderInput,
   PlaceAnPlanOrderInput,
   PlaceAnSaleOrderInput,
-} from './insurance-order.input';
-import { InsurancePlan, Promotion } from './plan.entity';
-import { Driver } from './vehicle.entity';
-import { catalog } from './catalog.service';
+} from './insurance-order.input.ts';
+import { InsurancePlan, Promotion } from './plan.entity.ts';
+import { Driver } from './vehicle.entity.ts';
+import { catalog } from './catalog.service.ts';
 
 export interface PlacementResult {
   order?: Order;

@@ -1,5 +1,5 @@
-import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity';
-import type { OrderStateTable, Transition } from '../platform/orders/order-state';
+import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity.ts';
+import type { OrderStateTable, Transition } from '../platform/orders/order-state.ts';
 
 // Moves every insurance kind shares: payment (staff may record an offline payment by hand,
 // as the seed's updateOrderState example does with 已支付), cancellation before payment, expiry

@@ -1,5 +1,5 @@
 import { ObjectType } from 'type-graphql';
-import { OrderInterface } from '../platform/orders/order.types';
+import { OrderInterface } from '../platform/orders/order.types.ts';
 
 /*
  * The insurance kinds of Order. Their runtime value is the core Order entity; every field

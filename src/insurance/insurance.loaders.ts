@@ -1,24 +1,30 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../context';
-import { readRows } from '../platform/db/read-rows';
+import type { RequestContext } from '../context.ts';
+import { readRows } from '../platform/db/read-rows.ts';
 import {
   andThen,
   groupByKeys,
   indexByKeys,
   type Loaders,
   type MaybePromise,
-} from '../platform/loaders';
-import { Order } from '../platform/orders/order.entity';
-import { registerOrderPrefetch } from '../platform/orders/order-prefetch';
+} from '../platform/loaders.ts';
+import { Order } from '../platform/orders/order.entity.ts';
+import { registerOrderPrefetch } from '../platform/orders/order-prefetch.ts';
 import {
   DriverOrderExt,
   InsuranceOrderItem,
   PlanOrderExt,
   SaleOrderExt,
-} from './insurance-order.entity';
-import { InsurancePlan, InsurancePlanItem, Promotion, Quotation, QuotedItem } from './plan.entity';
-import { Photo, Problem, Underwrite } from './underwriting/underwrite.entity';
-import { Driver, Vehicle } from './vehicle.entity';
+} from './insurance-order.entity.ts';
+import {
+  InsurancePlan,
+  InsurancePlanItem,
+  Promotion,
+  Quotation,
+  QuotedItem,
+} from './plan.entity.ts';
+import { Photo, Problem, Underwrite } from './underwriting/underwrite.entity.ts';
+import { Driver, Vehicle } from './vehicle.entity.ts';
 
 /*
  * Batched loads for the insurance field resolvers: every parent asked for in the same tick

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Decimal, toMoneyString } from '../platform/money';
+import { Decimal, toMoneyString } from '../platform/money.ts';
 
 /*
  * Demo data for insurance (idempotent: fixed ids, "on conflict do nothing"). The first

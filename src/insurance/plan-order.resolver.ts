@@ -1,14 +1,14 @@
 import { Ctx, FieldResolver, Float, ID, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { andThen } from '../platform/loaders';
-import type { Order } from '../platform/orders/order.entity';
-import { DateTimeScalar, DecimalScalar } from '../platform/scalars';
-import { Underwrite } from './underwriting/underwrite.entity';
-import { InsuranceOrderItem } from './insurance-order.entity';
-import { PlanOrderType } from './insurance-order.types';
-import { insuranceLoaders, vehicleOfExtension } from './insurance.loaders';
-import { InsurancePlan, Promotion } from './plan.entity';
-import { Vehicle } from './vehicle.entity';
+import type { RequestContext } from '../context.ts';
+import { andThen } from '../platform/loaders.ts';
+import type { Order } from '../platform/orders/order.entity.ts';
+import { DateTimeScalar, DecimalScalar } from '../platform/scalars.ts';
+import { Underwrite } from './underwriting/underwrite.entity.ts';
+import { InsuranceOrderItem } from './insurance-order.entity.ts';
+import { PlanOrderType } from './insurance-order.types.ts';
+import { insuranceLoaders, vehicleOfExtension } from './insurance.loaders.ts';
+import { InsurancePlan, Promotion } from './plan.entity.ts';
+import { Vehicle } from './vehicle.entity.ts';
 
 // plan_order_ext comes with the page of orders (order-prefetch.ts): its fields return values.
 const planExt = (ctx: RequestContext, order: Order) =>

@@ -1,7 +1,7 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Decimal, MoneyType } from '../platform/money';
-import { DateTimeScalar, DecimalScalar } from '../platform/scalars';
+import { Decimal, MoneyType } from '../platform/money.ts';
+import { DateTimeScalar, DecimalScalar } from '../platform/scalars.ts';
 
 /** An insurance plan (交强险, 商业险, ...): a named group of items a plan order picks from. */
 @Entity({ tableName: 'insurance_plans' })

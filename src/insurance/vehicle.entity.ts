@@ -1,7 +1,8 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Decimal, MoneyType } from '../platform/money';
-import { DecimalScalar } from '../platform/scalars';
+import { Decimal, MoneyType } from '../platform/money.ts';
+import { DecimalScalar } from '../platform/scalars.ts';
 
 /** A consumer's vehicle: insurance orders of every kind are placed for one. */
 @Entity({ tableName: 'vehicles' })

@@ -1,11 +1,11 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { Consumer } from '../platform/accounts/consumer.entity';
-import { andThen, type MaybePromise } from '../platform/loaders';
-import { loadConsumer } from '../platform/accounts/consumer.loader';
-import { insuranceLoaders } from './insurance.loaders';
-import { InsurancePlan, InsurancePlanItem, Quotation, QuotedItem } from './plan.entity';
-import { Driver, Vehicle } from './vehicle.entity';
+import type { RequestContext } from '../context.ts';
+import { Consumer } from '../platform/accounts/consumer.entity.ts';
+import { andThen, type MaybePromise } from '../platform/loaders.ts';
+import { loadConsumer } from '../platform/accounts/consumer.loader.ts';
+import { insuranceLoaders } from './insurance.loaders.ts';
+import { InsurancePlan, InsurancePlanItem, Quotation, QuotedItem } from './plan.entity.ts';
+import { Driver, Vehicle } from './vehicle.entity.ts';
 
 /*
  * Field resolvers of the catalog types, all batched. A vehicle is only reachable through

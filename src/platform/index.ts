@@ -1,21 +1,21 @@
-import { AccountsResolver } from './accounts/accounts.resolver';
-import { Consumer } from './accounts/consumer.entity';
-import { BankAccount, BankTransaction } from './bank/bank.entity';
-import { Migration20261122000000_platform } from './db/migrations/Migration20261122000000_platform';
-import { Migration20261122050000_perf } from './db/migrations/Migration20261122050000_perf';
-import { Migration20261130000000_demo_data } from './db/migrations/Migration20261130000000_demo_data';
-import { Migration20261122040000_live } from './events/migrations/Migration20261122040000_live';
-import { OrderStatusResolver } from './events/order-status.resolver';
-import { IdempotencyKey } from './idempotency/idempotency.entity';
-import type { DomainModule } from './module';
-import { Order } from './orders/order.entity';
-import { OrderEventRow } from './orders/order-event.entity';
+import { AccountsResolver } from './accounts/accounts.resolver.ts';
+import { Consumer } from './accounts/consumer.entity.ts';
+import { BankAccount, BankTransaction } from './bank/bank.entity.ts';
+import { Migration20261122000000_platform } from './db/migrations/Migration20261122000000_platform.ts';
+import { Migration20261122050000_perf } from './db/migrations/Migration20261122050000_perf.ts';
+import { Migration20261130000000_demo_data } from './db/migrations/Migration20261130000000_demo_data.ts';
+import { Migration20261122040000_live } from './events/migrations/Migration20261122040000_live.ts';
+import { OrderStatusResolver } from './events/order-status.resolver.ts';
+import { IdempotencyKey } from './idempotency/idempotency.entity.ts';
+import type { DomainModule } from './module.ts';
+import { Order } from './orders/order.entity.ts';
+import { OrderEventRow } from './orders/order-event.entity.ts';
 import {
   OrderConnectionResolver,
   OrderEventResolver,
   OrderResolver,
-} from './orders/order.resolver';
-import { seedPlatform } from './seed';
+} from './orders/order.resolver.ts';
+import { seedPlatform } from './seed.ts';
 
 export const platformModule: DomainModule = {
   name: 'platform',

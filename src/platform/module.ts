@@ -2,7 +2,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import type { Config } from './config.ts';
 
 export interface MigrationEntry {
   name: string;

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import { Type, type Platform, type EntityProperty } from '@mikro-orm/core';
 
 /** Money is decimal.js end to end: exact, two places at rest, never a float. */

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { badInput } from './errors';
+import { badInput } from './errors.ts';
 
 @ObjectType()
 export class PageInfo {

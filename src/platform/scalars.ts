@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { Decimal, toMoneyString } from './money';
-import { badInput } from './errors';
+import { Decimal, toMoneyString } from './money.ts';
+import { badInput } from './errors.ts';
 
 function parseDecimal(raw: unknown): Decimal {
   if (typeof raw !== 'string' && typeof raw !== 'number') {

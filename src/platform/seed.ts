@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { accounts } from './accounts/accounts.service';
-import { Consumer, Role } from './accounts/consumer.entity';
-import { bank } from './bank/bank.service';
-import { money } from './money';
+import { accounts } from './accounts/accounts.service.ts';
+import { Consumer, Role } from './accounts/consumer.entity.ts';
+import { bank } from './bank/bank.service.ts';
+import { money } from './money.ts';
 
 /** Demo people. The README gives these credentials; change them before going live. */
 export const DEMO_ACCOUNTS = [

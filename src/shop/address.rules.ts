@@ -1,5 +1,5 @@
-import { ErrorCode, userError, type UserError } from '../platform/errors';
-import type { AddressInput } from './shop.input';
+import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import type { AddressInput } from './shop.input.ts';
 
 /** Limits of the address fields; the table's CHECK constraints say the same. */
 export const ADDRESS_LIMITS = { recipient: 50, address: 200 } as const;

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ErrorCode, userError, type UserError } from '../platform/errors';
-import { readRows } from '../platform/db/read-rows';
-import { isBigintId } from '../platform/ids';
-import { Decimal, sum } from '../platform/money';
-import { Product, Shop } from './shop.entity';
-import type { CartInput } from './shop.input';
+import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import { readRows } from '../platform/db/read-rows.ts';
+import { isBigintId } from '../platform/ids.ts';
+import { Decimal, sum } from '../platform/money.ts';
+import { Product, Shop } from './shop.entity.ts';
+import type { CartInput } from './shop.input.ts';
 
 /** At most this many lines per cart, and this many of one product per line. */
 export const CART_LIMITS = { lines: 50, count: 9999 } as const;

@@ -1,16 +1,16 @@
-import type { DomainModule } from '../platform/module';
-import { OrderStatus } from '../platform/orders/order.entity';
-import { defineOrderKind } from '../platform/orders/order-kinds';
-import { Migration20261122030000_shop } from './migrations/Migration20261122030000_shop';
-import { ShopOrderLine, ShopOrderRow } from './shop-order.entity';
-import { startExpiryJob } from './shop-order.expiry';
-import { ShopOrderResolver } from './shop-order.resolver';
-import { shopOrders } from './shop-order.service';
-import { shopOrderStates } from './shop-order.state';
-import { Product, Shop } from './shop.entity';
-import { ShopResolver } from './shop.resolver';
-import { seedShops } from './shop.seed';
-import { ShopOrderType } from './shop.types';
+import type { DomainModule } from '../platform/module.ts';
+import { OrderStatus } from '../platform/orders/order.entity.ts';
+import { defineOrderKind } from '../platform/orders/order-kinds.ts';
+import { Migration20261122030000_shop } from './migrations/Migration20261122030000_shop.ts';
+import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
+import { startExpiryJob } from './shop-order.expiry.ts';
+import { ShopOrderResolver } from './shop-order.resolver.ts';
+import { shopOrders } from './shop-order.service.ts';
+import { shopOrderStates } from './shop-order.state.ts';
+import { Product, Shop } from './shop.entity.ts';
+import { ShopResolver } from './shop.resolver.ts';
+import { seedShops } from './shop.seed.ts';
+import { ShopOrderType } from './shop.types.ts';
 
 defineOrderKind({
   kind: shopOrderStates.kind,

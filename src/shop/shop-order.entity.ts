@@ -1,17 +1,16 @@
+import { BigIntType, type Ref } from '@mikro-orm/core';
 import {
-  BigIntType,
   Entity,
   Enum,
   ManyToOne,
   OneToOne,
   PrimaryKey,
   Property,
-  type Ref,
-} from '@mikro-orm/core';
-import { Order } from '../platform/orders/order.entity';
-import { PayType } from '../platform/orders/order-kinds';
-import { Decimal, MoneyType } from '../platform/money';
-import { Shop } from './shop.entity';
+} from '@mikro-orm/decorators/legacy';
+import { Order } from '../platform/orders/order.entity.ts';
+import { PayType } from '../platform/orders/order-kinds.ts';
+import { Decimal, MoneyType } from '../platform/money.ts';
+import { Shop } from './shop.entity.ts';
 
 /**
  * The shop kind's row beside `orders` (same id): the shop, the address as given at

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ModuleRuntime } from '../platform/module';
-import { Order, OrderStatus } from '../platform/orders/order.entity';
-import { transition } from '../platform/orders/order-lifecycle';
-import { shopOrders } from './shop-order.service';
+import type { ModuleRuntime } from '../platform/module.ts';
+import { Order, OrderStatus } from '../platform/orders/order.entity.ts';
+import { transition } from '../platform/orders/order-lifecycle.ts';
+import { shopOrders } from './shop-order.service.ts';
 
 /** Orders expired per transaction; the job repeats until a batch comes back short. */
 export const EXPIRY_BATCH = 100;

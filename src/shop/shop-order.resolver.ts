@@ -1,15 +1,15 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { LoggedIn } from '../platform/auth/roles';
-import { andThen, type MaybePromise } from '../platform/loaders';
-import type { Order } from '../platform/orders/order.entity';
-import { PayType } from '../platform/orders/order-kinds';
-import { DateTimeScalar } from '../platform/scalars';
-import { Shop } from './shop.entity';
-import { ConfirmShopOrderInput } from './shop.input';
-import { loadShop, loadShopOrderLines, loadShopOrderRow } from './shop.loaders';
-import { shopOrders } from './shop-order.service';
-import { Address, CartLine, ShopOrderPayload, ShopOrderType } from './shop.types';
+import type { RequestContext } from '../context.ts';
+import { LoggedIn } from '../platform/auth/roles.ts';
+import { andThen, type MaybePromise } from '../platform/loaders.ts';
+import type { Order } from '../platform/orders/order.entity.ts';
+import { PayType } from '../platform/orders/order-kinds.ts';
+import { DateTimeScalar } from '../platform/scalars.ts';
+import { Shop } from './shop.entity.ts';
+import { ConfirmShopOrderInput } from './shop.input.ts';
+import { loadShop, loadShopOrderLines, loadShopOrderRow } from './shop.loaders.ts';
+import { shopOrders } from './shop-order.service.ts';
+import { Address, CartLine, ShopOrderPayload, ShopOrderType } from './shop.types.ts';
 
 /** Seed 002's order confirmation, and the shop fields of a ShopOrder, all loaded in batches. */
 @Resolver(() => ShopOrderType)

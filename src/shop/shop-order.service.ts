@@ -1,17 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../context';
-import { requireViewer } from '../platform/auth/roles';
-import { BusinessError, ErrorCode, type UserError } from '../platform/errors';
-import { runIdempotent } from '../platform/idempotency/idempotency.service';
-import { readRows } from '../platform/db/read-rows';
-import { Order, OrderKind } from '../platform/orders/order.entity';
-import type { PayType, TxContext } from '../platform/orders/order-kinds';
-import { createOrder } from '../platform/orders/order-lifecycle';
-import { checkAddress } from './address.rules';
-import { checkCart, checkPayment, priceLines } from './cart.rules';
-import { ShopOrderLine, ShopOrderRow } from './shop-order.entity';
-import type { ConfirmShopOrderInput } from './shop.input';
-import { releaseStock, reserveStock } from './stock';
+import type { RequestContext } from '../context.ts';
+import { requireViewer } from '../platform/auth/roles.ts';
+import { BusinessError, ErrorCode, type UserError } from '../platform/errors.ts';
+import { runIdempotent } from '../platform/idempotency/idempotency.service.ts';
+import { readRows } from '../platform/db/read-rows.ts';
+import { Order, OrderKind } from '../platform/orders/order.entity.ts';
+import type { PayType, TxContext } from '../platform/orders/order-kinds.ts';
+import { createOrder } from '../platform/orders/order-lifecycle.ts';
+import { checkAddress } from './address.rules.ts';
+import { checkCart, checkPayment, priceLines } from './cart.rules.ts';
+import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
+import type { ConfirmShopOrderInput } from './shop.input.ts';
+import { releaseStock, reserveStock } from './stock.ts';
 
 /**
  * The input as plain JSON: the request hash reads plain objects field by field, but hashes a

@@ -1,5 +1,5 @@
-import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity';
-import type { OrderStateTable } from '../platform/orders/order-state';
+import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity.ts';
+import type { OrderStateTable } from '../platform/orders/order-state.ts';
 
 /**
  * Shop order lifecycle (seed 002). Confirmation creates it PENDING_PAYMENT with stock reserved;

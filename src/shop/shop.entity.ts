@@ -1,7 +1,8 @@
-import { BigIntType, Entity, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { BigIntType, type Ref } from '@mikro-orm/core';
+import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Decimal, MoneyType } from '../platform/money';
-import { DecimalScalar } from '../platform/scalars';
+import { Decimal, MoneyType } from '../platform/money.ts';
+import { DecimalScalar } from '../platform/scalars.ts';
 
 /** A shop with a Chinese and an English name (seed 002's shopCnName and shop names). */
 @Entity({ tableName: 'shops' })

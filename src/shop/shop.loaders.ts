@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../context';
-import { readRows } from '../platform/db/read-rows';
-import { groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders';
-import { registerOrderPrefetch } from '../platform/orders/order-prefetch';
-import { ShopOrderLine, ShopOrderRow } from './shop-order.entity';
-import { Product, Shop } from './shop.entity';
+import type { RequestContext } from '../context.ts';
+import { readRows } from '../platform/db/read-rows.ts';
+import { groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders.ts';
+import { registerOrderPrefetch } from '../platform/orders/order-prefetch.ts';
+import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
+import { Product, Shop } from './shop.entity.ts';
 
 // Each loader costs one query per batch of parents: a list of N orders or shops is not N queries.
 // They read plain rows (readRows), not managed entities: cheaper, and only field resolvers use them.

@@ -1,11 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../context';
-import { Anyone, LoggedIn } from '../platform/auth/roles';
-import { Product, Shop } from './shop.entity';
-import { CartInput } from './shop.input';
-import { loadProductsOfShop } from './shop.loaders';
-import { shopCatalog } from './shop.service';
-import { CartQuote } from './shop.types';
+import type { RequestContext } from '../context.ts';
+import { Anyone, LoggedIn } from '../platform/auth/roles.ts';
+import { Product, Shop } from './shop.entity.ts';
+import { CartInput } from './shop.input.ts';
+import { loadProductsOfShop } from './shop.loaders.ts';
+import { shopCatalog } from './shop.service.ts';
+import { CartQuote } from './shop.types.ts';
 
 /** Shops, their products and seed 002's cart submission. */
 @Resolver(() => Shop)

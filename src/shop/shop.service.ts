@@ -1,11 +1,11 @@
-import type { RequestContext } from '../context';
-import { ErrorCode, userError } from '../platform/errors';
-import { isBigintId } from '../platform/ids';
-import { ZERO } from '../platform/money';
-import { checkCart, checkPayment, priceLines } from './cart.rules';
-import { Shop } from './shop.entity';
-import type { CartInput } from './shop.input';
-import type { CartQuote } from './shop.types';
+import type { RequestContext } from '../context.ts';
+import { ErrorCode, userError } from '../platform/errors.ts';
+import { isBigintId } from '../platform/ids.ts';
+import { ZERO } from '../platform/money.ts';
+import { checkCart, checkPayment, priceLines } from './cart.rules.ts';
+import { Shop } from './shop.entity.ts';
+import type { CartInput } from './shop.input.ts';
+import type { CartQuote } from './shop.types.ts';
 
 /** The catalogue and seed 002's cart submission (processCode 1). Nothing here writes. */
 export class ShopService {

@@ -1,11 +1,11 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { UserError } from '../platform/errors';
-import type { Decimal } from '../platform/money';
-import type { Order } from '../platform/orders/order.entity';
-import { PayType } from '../platform/orders/order-kinds';
-import { OrderInterface } from '../platform/orders/order.types';
-import { DateTimeScalar, DecimalScalar } from '../platform/scalars';
-import { Shop } from './shop.entity';
+import { UserError } from '../platform/errors.ts';
+import type { Decimal } from '../platform/money.ts';
+import type { Order } from '../platform/orders/order.entity.ts';
+import { PayType } from '../platform/orders/order-kinds.ts';
+import { OrderInterface } from '../platform/orders/order.types.ts';
+import { DateTimeScalar, DecimalScalar } from '../platform/scalars.ts';
+import { Shop } from './shop.entity.ts';
 
 @ObjectType('CartLine')
 export class CartLine {

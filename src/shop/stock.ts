@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BusinessError, ErrorCode, userError, type UserError } from '../platform/errors';
-import { Decimal } from '../platform/money';
+import { BusinessError, ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import { Decimal } from '../platform/money.ts';
 
 /**
  * Takes `count` of each product off the shelf with one conditional update per line

@@ -6,15 +6,15 @@ import {
   LoginDocument,
   MeDocument,
   type LoginMutation,
-} from '../generated/graphql';
-import { accounts } from '../../src/platform/accounts/accounts.service';
+} from '../generated/graphql.ts';
+import { accounts } from '../../src/platform/accounts/accounts.service.ts';
 import {
   concurrently,
   demo,
   startTestApp,
   type GraphQLResponse,
   type TestApp,
-} from '../utils/test-app';
+} from '../utils/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DepositDocument, MyLedgerDocument, PayOrderDocument } from '../generated/graphql';
-import { OrderFactory } from '../utils/factories';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
+import { DepositDocument, MyLedgerDocument, PayOrderDocument } from '../generated/graphql.ts';
+import { OrderFactory } from '../utils/factories.ts';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 let t: TestApp;
 let adminToken: string;

@@ -6,7 +6,7 @@ import {
   PlantsDocument,
   SetPlantStatusDocument,
   type ChipPlanInput,
-} from '../generated/graphql';
+} from '../generated/graphql.ts';
 import {
   CK101_PLANTS,
   ck101Lot,
@@ -15,8 +15,8 @@ import {
   FERNANDEZ,
   REED,
   seedExamplePlan,
-} from '../utils/chip-plans';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+} from '../utils/chip-plans.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 let t: TestApp;
 let token: string;

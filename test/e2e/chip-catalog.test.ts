@@ -7,9 +7,9 @@ import {
   PlantsDocument,
   ProductionClockDocument,
   SetPlantStatusDocument,
-} from '../generated/graphql';
-import { CK101_PLANTS, ck101Lot, REED } from '../utils/chip-plans';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+} from '../generated/graphql.ts';
+import { CK101_PLANTS, ck101Lot, REED } from '../utils/chip-plans.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 // Seed 000's order page for DM878, verbatim.
 const DM878 = [

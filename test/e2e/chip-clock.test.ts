@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/platform/config';
+import { ConfigError, loadConfig } from '../../src/platform/config.ts';
 import {
   AdvanceProductionClockDocument,
   AnalyzeChipOrderDocument,
@@ -9,9 +9,9 @@ import {
   PlantsDocument,
   ProductionClockDocument,
   type ChipPlanInput,
-} from '../generated/graphql';
-import { ck101Lot, REED, seedExamplePlan } from '../utils/chip-plans';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+} from '../generated/graphql.ts';
+import { ck101Lot, REED, seedExamplePlan } from '../utils/chip-plans.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 let t: TestApp;
 let consumer: string;

@@ -8,7 +8,7 @@ import {
   PlantsDocument,
   SetPlantStatusDocument,
   type ChipPlanInput,
-} from '../generated/graphql';
+} from '../generated/graphql.ts';
 import {
   ck101Lot,
   DIAZ,
@@ -16,9 +16,9 @@ import {
   FERNANDEZ,
   REED,
   seedExamplePlan,
-} from '../utils/chip-plans';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
-import { waitForLockWaiters } from '../utils/lock-waiters';
+} from '../utils/chip-plans.ts';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { waitForLockWaiters } from '../utils/lock-waiters.ts';
 
 let t: TestApp;
 let statements: string[] = [];

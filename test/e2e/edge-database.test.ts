@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../../src/app';
-import { loadConfig } from '../../src/platform/config';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded';
-import { MeDocument } from '../generated/graphql';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
+import { startApp, type RunningApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded.ts';
+import { MeDocument } from '../generated/graphql.ts';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 const DEPOSIT = `mutation { deposit(consumerId: "${demo.otherConsumer.id}", amount: "7.00") { id } }`;
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/platform/config';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
-import { connectWs } from '../utils/ws-run';
+import { loadConfig } from '../../src/platform/config.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { connectWs } from '../utils/ws-run.ts';
 
 let t: TestApp; // development defaults, no cross-origin callers
 let shop: TestApp; // CORS_ORIGINS=https://shop.example

@@ -12,12 +12,12 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/platform/config';
-import { checkQueryLimits, queryLimits } from '../../src/platform/http/query-limits';
-import { MAX_PAGE_SIZE } from '../../src/platform/pagination';
-import { DepositDocument } from '../generated/graphql';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
-import { connectWs, type WsConnection } from '../utils/ws-run';
+import { ConfigError, loadConfig } from '../../src/platform/config.ts';
+import { checkQueryLimits, queryLimits } from '../../src/platform/http/query-limits.ts';
+import { MAX_PAGE_SIZE } from '../../src/platform/pagination.ts';
+import { DepositDocument } from '../generated/graphql.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { connectWs, type WsConnection } from '../utils/ws-run.ts';
 
 const DEFAULTS = queryLimits(loadConfig({}));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { spawnServer, waitUntilServing } from '../utils/child-server';
-import { createTestDatabase, demo, dropTestDatabase } from '../utils/test-app';
+import { spawnServer, waitUntilServing } from '../utils/child-server.ts';
+import { createTestDatabase, demo, dropTestDatabase } from '../utils/test-app.ts';
 
 describe('logs', () => {
   it('are JSON lines with request id, operation, duration and error codes, and never a password or token', async () => {

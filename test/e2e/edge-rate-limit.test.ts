@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/platform/config';
-import { DepositDocument } from '../generated/graphql';
-import { OrderFactory } from '../utils/factories';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
-import { connectWs } from '../utils/ws-run';
+import { loadConfig } from '../../src/platform/config.ts';
+import { DepositDocument } from '../generated/graphql.ts';
+import { OrderFactory } from '../utils/factories.ts';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { connectWs } from '../utils/ws-run.ts';
 
 const DEFAULTS = loadConfig({});
 const CANCEL = `mutation ($id: ID!) { cancelOrder(orderId: $id) { errors { code } } }`;

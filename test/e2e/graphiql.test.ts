@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelOrderDocument } from '../generated/graphql';
-import { launchChromium } from '../utils/browser';
-import { OrderFactory } from '../utils/factories';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+import { CancelOrderDocument } from '../generated/graphql.ts';
+import { launchChromium } from '../utils/browser.ts';
+import { OrderFactory } from '../utils/factories.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 let t: TestApp;
 let browser: Browser;

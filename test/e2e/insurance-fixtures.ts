@@ -5,9 +5,9 @@ import {
   PayOrderDocument,
   PlaceAnPlanOrderDocument,
   type PlaceAnPlanOrderInput,
-} from '../generated/graphql';
-import { DEMO_INSURANCE as D } from '../../src/insurance/insurance.seed';
-import type { TestApp } from '../utils/test-app';
+} from '../generated/graphql.ts';
+import { DEMO_INSURANCE as D } from '../../src/insurance/insurance.seed.ts';
+import type { TestApp } from '../utils/test-app.ts';
 
 /** The demo catalog's ids, by what the tests call them. */
 export const ids = {

@@ -13,9 +13,9 @@ import {
   PlaceAnSaleOrderDocument,
   UpdateOrderStateDocument,
   VehicleByIdDocument,
-} from '../generated/graphql';
-import { expireDueOrders } from '../../src/insurance/insurance-order.lifecycle';
-import { seedInsurance } from '../../src/insurance/insurance.seed';
+} from '../generated/graphql.ts';
+import { expireDueOrders } from '../../src/insurance/insurance-order.lifecycle.ts';
+import { seedInsurance } from '../../src/insurance/insurance.seed.ts';
 import {
   countRows,
   endPeriod,
@@ -24,8 +24,8 @@ import {
   paidPlanOrder,
   seedPlanInput,
   thirdConsumerPlanInput,
-} from './insurance-fixtures';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
+} from './insurance-fixtures.ts';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 let t: TestApp;
 let consumer: string;

@@ -3,9 +3,9 @@ import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { DepositDocument, LoginDocument } from '../generated/graphql';
-import { spawnServer, waitUntilServing } from '../utils/child-server';
-import { createTestDatabase, demo, dropTestDatabase } from '../utils/test-app';
+import { DepositDocument, LoginDocument } from '../generated/graphql.ts';
+import { spawnServer, waitUntilServing } from '../utils/child-server.ts';
+import { createTestDatabase, demo, dropTestDatabase } from '../utils/test-app.ts';
 
 // A real fault inside the service, not a mocked one: a trigger that fails every ledger insert,
 // so `deposit` reaches PostgreSQL and fails there the way a bug in a statement would.

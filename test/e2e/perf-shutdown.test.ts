@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { spawnServer, waitUntilServing } from '../utils/child-server';
-import { createTestDatabase, dropTestDatabase } from '../utils/test-app';
+import { spawnServer, waitUntilServing } from '../utils/child-server.ts';
+import { createTestDatabase, dropTestDatabase } from '../utils/test-app.ts';
 
 // Found by the benchmarks, which run the service with NODE_ENV=production and stop it with
 // SIGTERM between runs: Apollo's own signal handler (on outside NODE_ENV=test) and the

@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { DepositDocument, LoginDocument, MyLedgerDocument } from '../generated/graphql';
+import { DepositDocument, LoginDocument, MyLedgerDocument } from '../generated/graphql.ts';
 import {
   halfSentRequest,
   spawnServer,
   waitUntilServing,
   type ChildServer,
-} from '../utils/child-server';
-import { demo } from '../utils/test-app';
+} from '../utils/child-server.ts';
+import { demo } from '../utils/test-app.ts';
 
 // `npm start` as a new user runs it: no DATABASE_URL, so the service starts its own PostgreSQL
 // in ORDERLY_DATA_DIR. Initialising a cluster takes seconds, hence one long test.

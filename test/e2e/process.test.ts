@@ -3,14 +3,14 @@ import { connect, createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
-import { halfSentRequest, spawnServer, waitUntilServing } from '../utils/child-server';
+import { halfSentRequest, spawnServer, waitUntilServing } from '../utils/child-server.ts';
 import {
   createTestDatabase,
   demo,
   dropTestDatabase,
   startTestApp,
   type TestApp,
-} from '../utils/test-app';
+} from '../utils/test-app.ts';
 
 describe('starting with a bad DATABASE_URL', () => {
   it('prints one clear line and exits non-zero when the server is unreachable', async () => {

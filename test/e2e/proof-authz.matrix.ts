@@ -1,9 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import * as D from '../generated/graphql';
-import { ids, secondsAgo, tomorrow } from './insurance-fixtures';
-import { ACTOR_ACCOUNTS, type Actor, type ProofFixtures } from '../utils/proof-fixtures';
-import { demo } from '../utils/test-app';
-import { START_CURSOR } from '../../src/platform/events/order-event.mapping';
+import * as D from '../generated/graphql.ts';
+import { ids, secondsAgo, tomorrow } from './insurance-fixtures.ts';
+import { ACTOR_ACCOUNTS, type Actor, type ProofFixtures } from '../utils/proof-fixtures.ts';
+import { demo } from '../utils/test-app.ts';
+import { START_CURSOR } from '../../src/platform/events/order-event.mapping.ts';
 
 /**
  * The authorization matrix: one row per root field of the schema, saying what each actor gets.

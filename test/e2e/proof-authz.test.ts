@@ -2,10 +2,10 @@ import { print, type GraphQLSchema } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema } from '../../src/schema';
-import { ACTORS, ProofFixtures, type Actor } from '../utils/proof-fixtures';
-import { startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app';
-import { matrix, type MatrixRow } from './proof-authz.matrix';
+import { createSchema } from '../../src/schema.ts';
+import { ACTORS, ProofFixtures, type Actor } from '../utils/proof-fixtures.ts';
+import { startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app.ts';
+import { matrix, type MatrixRow } from './proof-authz.matrix.ts';
 
 /** `Query.order`, `Mutation.payOrder`, ... for every root field the schema has. */
 function rootFields(schema: GraphQLSchema): string[] {

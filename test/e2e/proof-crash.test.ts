@@ -1,19 +1,19 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/platform/db/embedded';
+import { freePort } from '../../src/platform/db/embedded.ts';
 import {
   ProofConfirmChipOrderDocument,
   ProofConfirmShopOrderDocument,
   ProofDepositDocument,
   ProofLoginDocument,
   ProofPayOrderDocument,
-} from '../generated/graphql';
-import { spawnServer, waitUntilServing, type ChildServer } from '../utils/child-server';
-import { ck101Lot } from '../utils/chip-plans';
-import { checkInvariants } from '../utils/proof-invariants';
-import { retryingClient } from '../utils/retrying-client';
-import { createTestDatabase, demo, dropTestDatabase } from '../utils/test-app';
-import { ADDRESS } from './shop-fixtures';
+} from '../generated/graphql.ts';
+import { spawnServer, waitUntilServing, type ChildServer } from '../utils/child-server.ts';
+import { ck101Lot } from '../utils/chip-plans.ts';
+import { checkInvariants } from '../utils/proof-invariants.ts';
+import { retryingClient } from '../utils/retrying-client.ts';
+import { createTestDatabase, demo, dropTestDatabase } from '../utils/test-app.ts';
+import { ADDRESS } from './shop-fixtures.ts';
 
 /**
  * Crash safety (README, Proof): the real server runs as a child process; clients confirm and

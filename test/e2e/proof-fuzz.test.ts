@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { print, type GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema } from '../../src/schema';
-import * as D from '../generated/graphql';
-import { argumentsOf, nodePaths, replaceAt, typeAt, valueOf } from '../utils/proof-arbitraries';
-import { changedTables, fingerprint } from '../utils/db-fingerprint';
-import { ACTORS, ProofFixtures, type Actor } from '../utils/proof-fixtures';
-import { startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app';
-import { matrix } from './proof-authz.matrix';
+import { createSchema } from '../../src/schema.ts';
+import * as D from '../generated/graphql.ts';
+import { argumentsOf, nodePaths, replaceAt, typeAt, valueOf } from '../utils/proof-arbitraries.ts';
+import { changedTables, fingerprint } from '../utils/db-fingerprint.ts';
+import { ACTORS, ProofFixtures, type Actor } from '../utils/proof-fixtures.ts';
+import { startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app.ts';
+import { matrix } from './proof-authz.matrix.ts';
 
 /**
  * Random and malformed input at every mutation of the schema (README, Proof): never an internal

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as D from '../generated/graphql';
-import { DEMO_INSURANCE } from '../../src/insurance/insurance.seed';
-import { EXT_TABLE } from '../../src/insurance/insurance-order.lifecycle';
-import type { OrderKind } from '../../src/platform/orders/order.entity';
-import { checkInvariants } from '../utils/proof-invariants';
-import { demo, startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app';
-import { ck101Lot } from '../utils/chip-plans';
-import { secondsAgo, tomorrow } from './insurance-fixtures';
-import { ADDRESS, makeShop, type TestShop } from './shop-fixtures';
+import * as D from '../generated/graphql.ts';
+import { DEMO_INSURANCE } from '../../src/insurance/insurance.seed.ts';
+import { EXT_TABLE } from '../../src/insurance/insurance-order.lifecycle.ts';
+import type { OrderKind } from '../../src/platform/orders/order.entity.ts';
+import { checkInvariants } from '../utils/proof-invariants.ts';
+import { demo, startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app.ts';
+import { ck101Lot } from '../utils/chip-plans.ts';
+import { secondsAgo, tomorrow } from './insurance-fixtures.ts';
+import { ADDRESS, makeShop, type TestShop } from './shop-fixtures.ts';
 
 /**
  * Random interleavings of what several consumers, an operator and an admin do (README, Proof):

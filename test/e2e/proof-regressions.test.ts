@@ -8,14 +8,14 @@ import {
   ProofDepositDocument,
   ProofPayOrderDocument,
   ProofPlaceAnPlanOrderDocument,
-} from '../generated/graphql';
-import { Decimal } from '../../src/platform/money';
-import { ProofFixtures } from '../utils/proof-fixtures';
-import { connectWs } from '../utils/ws-run';
-import { fingerprint } from '../utils/db-fingerprint';
-import { ck101Lot } from '../utils/chip-plans';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
-import { secondsAgo, seedPlanInput, tomorrow } from './insurance-fixtures';
+} from '../generated/graphql.ts';
+import { Decimal } from '../../src/platform/money.ts';
+import { ProofFixtures } from '../utils/proof-fixtures.ts';
+import { connectWs } from '../utils/ws-run.ts';
+import { fingerprint } from '../utils/db-fingerprint.ts';
+import { ck101Lot } from '../utils/chip-plans.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { secondsAgo, seedPlanInput, tomorrow } from './insurance-fixtures.ts';
 
 /** What the malformed-input tests (proof-fuzz) found, pinned down one by one. */
 describe('input the property tests found', () => {

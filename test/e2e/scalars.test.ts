@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlterNoteDocument, DepositDocument } from '../generated/graphql';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
-import { underwritingOrder } from './insurance-fixtures';
+import { AlterNoteDocument, DepositDocument } from '../generated/graphql.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { underwritingOrder } from './insurance-fixtures.ts';
 
 // The contract's scalars at the edge, through real arguments: DateTime through alterNote's
 // noteUpdateTime (read back from the saved underwrite), Decimal through deposit's amount.

@@ -6,9 +6,9 @@ import {
   type SchemaDifference,
 } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modules } from '../../src/modules';
-import { openDatabase } from '../../src/platform/db/orm';
-import { createTestDatabase, dropTestDatabase } from '../utils/test-app';
+import { modules } from '../../src/modules.ts';
+import { openDatabase } from '../../src/platform/db/orm.ts';
+import { createTestDatabase, dropTestDatabase } from '../utils/test-app.ts';
 
 /*
  * The guard that the entities and the committed migrations describe the same tables and columns.
@@ -155,15 +155,15 @@ describe('entities and committed migrations', () => {
 
   it('agree on every table and column, so nothing needs a schema sync', () => {
     const used = new Set<string>();
-    expect(columnDrift(compare(orm.getSchemaGenerator().getTargetSchema()), used)).toEqual([]);
+    expect(columnDrift(compare(orm.schema.getTargetSchema()), used)).toEqual([]);
     // An allow-list entry nothing needs any more is one to delete.
     expect(allowListKeys().filter((key) => !used.has(key))).toEqual([]);
   });
 
   it('notices an entity column no migration created, and a nullability the migrations do not have', () => {
-    const baseline = columnDrift(compare(orm.getSchemaGenerator().getTargetSchema()), new Set());
+    const baseline = columnDrift(compare(orm.schema.getTargetSchema()), new Set());
     // The entities' schema as MikroORM reads it, with a property added and one made nullable.
-    const entities = orm.getSchemaGenerator().getTargetSchema();
+    const entities = orm.schema.getTargetSchema();
     const orders = entities.getTable('orders')!;
     orders.addColumn({ ...orders.getColumn('status_label')!, name: 'gift_note' });
     orders.getColumn('payment')!.nullable = true;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSchema, findBreakingChanges } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { printedSchema } from '../../src/schema';
+import { printedSchema } from '../../src/schema.ts';
 
 const CONTRACT = '../shared/contract/schema.graphql';
 

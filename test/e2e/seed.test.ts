@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { seedDemoData, startApp } from '../../src/app';
-import { modules } from '../../src/modules';
-import { openDatabase } from '../../src/platform/db/orm';
-import { fingerprint } from '../utils/db-fingerprint';
-import { createTestDatabase, dropTestDatabase } from '../utils/test-app';
+import { seedDemoData, startApp } from '../../src/app.ts';
+import { modules } from '../../src/modules.ts';
+import { openDatabase } from '../../src/platform/db/orm.ts';
+import { fingerprint } from '../utils/db-fingerprint.ts';
+import { createTestDatabase, dropTestDatabase } from '../utils/test-app.ts';
 
 /** A database with nothing in it, not even the migrations: what a first `npm start` finds. */
 async function createEmptyDatabase(): Promise<string> {

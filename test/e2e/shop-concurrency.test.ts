@@ -3,10 +3,10 @@ import {
   CancelShopOrderDocument,
   ConfirmShopOrderDocument,
   PayShopOrderDocument,
-} from '../generated/graphql';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
-import { waitForLockWaiters } from '../utils/lock-waiters';
-import { ADDRESS, balanceOf, confirmOrder, ledgerOf, makeShop, stockOf } from './shop-fixtures';
+} from '../generated/graphql.ts';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { waitForLockWaiters } from '../utils/lock-waiters.ts';
+import { ADDRESS, balanceOf, confirmOrder, ledgerOf, makeShop, stockOf } from './shop-fixtures.ts';
 
 // Real races: every request goes over HTTP at the same time, each on its own connection.
 

@@ -10,9 +10,9 @@ import {
   ShopOrderDetailDocument,
   ShopOrderEventsDocument,
   ShopOrderListDocument,
-} from '../generated/graphql';
-import { accounts } from '../../src/platform/accounts/accounts.service';
-import { demo, startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app';
+} from '../generated/graphql.ts';
+import { accounts } from '../../src/platform/accounts/accounts.service.ts';
+import { demo, startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app.ts';
 import {
   balanceOf,
   confirmOrder,
@@ -21,7 +21,7 @@ import {
   makeShop,
   stockOf,
   type TestShop,
-} from './shop-fixtures';
+} from './shop-fixtures.ts';
 
 // The shared order core (src/platform/orders) exercised through a real payable kind.
 

@@ -4,11 +4,11 @@ import {
   PayShopOrderDocument,
   ShopOrderDetailDocument,
   ShopOrderEventsDocument,
-} from '../generated/graphql';
-import { expireUnpaidOrders } from '../../src/shop/shop-order.expiry';
-import { expiryOf } from '../../src/shop/shop-order.service';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
-import { confirmOrder, fingerprint, ledgerOf, makeShop, stockOf } from './shop-fixtures';
+} from '../generated/graphql.ts';
+import { expireUnpaidOrders } from '../../src/shop/shop-order.expiry.ts';
+import { expiryOf } from '../../src/shop/shop-order.service.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { confirmOrder, fingerprint, ledgerOf, makeShop, stockOf } from './shop-fixtures.ts';
 
 const MINUTE = 60_000;
 

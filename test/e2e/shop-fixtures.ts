@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ConfirmShopOrderDocument } from '../generated/graphql';
-import type { TestApp } from '../utils/test-app';
+import { ConfirmShopOrderDocument } from '../generated/graphql.ts';
+import type { TestApp } from '../utils/test-app.ts';
 
 /** Shared helpers of the shop tests: their own shops and products, and row-level assertions. */
 

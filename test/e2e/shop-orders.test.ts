@@ -7,9 +7,9 @@ import {
   SetShopOrderStateDocument,
   ShopOrderDetailDocument,
   ShopOrderListDocument,
-} from '../generated/graphql';
-import { expireUnpaidOrders } from '../../src/shop/shop-order.expiry';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+} from '../generated/graphql.ts';
+import { expireUnpaidOrders } from '../../src/shop/shop-order.expiry.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 import {
   ADDRESS,
   balanceOf,
@@ -19,7 +19,7 @@ import {
   makeShop,
   stockOf,
   type TestShop,
-} from './shop-fixtures';
+} from './shop-fixtures.ts';
 
 let t: TestApp;
 let token: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {

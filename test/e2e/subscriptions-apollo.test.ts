@@ -5,10 +5,10 @@ import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { UpdateOrderStateDocument } from '../generated/graphql';
-import { deferred, within } from '../utils/deferred';
-import { OrderFactory } from '../utils/factories';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+import { UpdateOrderStateDocument } from '../generated/graphql.ts';
+import { deferred, within } from '../utils/deferred.ts';
+import { OrderFactory } from '../utils/factories.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 // What a web UI's own documents would say: the order through the `Order` interface, with the
 // cursor of its last event so the live part starts exactly where the page left off.

@@ -1,15 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { OrderKind, OrderStatus } from '../../src/platform/orders/order.entity';
-import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle';
-import { CloseCode } from '../../src/platform/events/subscription-server';
-import { eventCursor, START_CURSOR } from '../../src/platform/events/order-event.mapping';
-import { orderEventStore } from '../../src/platform/events/order-event.store';
-import { CancelOrderDocument, UpdateOrderStateDocument } from '../generated/graphql';
-import { deferred } from '../utils/deferred';
-import { OrderFactory } from '../utils/factories';
-import { eventsAfter, headCursor, LiveSocket, type LiveStream } from '../utils/live-client';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
+import { OrderKind, OrderStatus } from '../../src/platform/orders/order.entity.ts';
+import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle.ts';
+import { CloseCode } from '../../src/platform/events/subscription-server.ts';
+import { eventCursor, START_CURSOR } from '../../src/platform/events/order-event.mapping.ts';
+import { orderEventStore } from '../../src/platform/events/order-event.store.ts';
+import { CancelOrderDocument, UpdateOrderStateDocument } from '../generated/graphql.ts';
+import { deferred } from '../utils/deferred.ts';
+import { OrderFactory } from '../utils/factories.ts';
+import { eventsAfter, headCursor, LiveSocket, type LiveStream } from '../utils/live-client.ts';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 let t: TestApp;
 let orders: OrderFactory;

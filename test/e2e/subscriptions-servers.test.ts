@@ -1,14 +1,18 @@
 import { print } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { OrderStatus } from '../../src/platform/orders/order.entity';
-import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle';
-import { CloseCode } from '../../src/platform/events/subscription-server';
-import { CancelOrderDocument, LoginDocument, UpdateOrderStateDocument } from '../generated/graphql';
-import { spawnServer, waitUntilServing, type ChildServer } from '../utils/child-server';
-import { OrderFactory } from '../utils/factories';
-import { eventsAfter, headCursor, LiveSocket } from '../utils/live-client';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
+import { OrderStatus } from '../../src/platform/orders/order.entity.ts';
+import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle.ts';
+import { CloseCode } from '../../src/platform/events/subscription-server.ts';
+import {
+  CancelOrderDocument,
+  LoginDocument,
+  UpdateOrderStateDocument,
+} from '../generated/graphql.ts';
+import { spawnServer, waitUntilServing, type ChildServer } from '../utils/child-server.ts';
+import { OrderFactory } from '../utils/factories.ts';
+import { eventsAfter, headCursor, LiveSocket } from '../utils/live-client.ts';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 /** A GraphQL request to any server, not just the in-process one. */
 async function gqlAt<T, V>(

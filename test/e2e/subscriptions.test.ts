@@ -2,19 +2,19 @@ import { once } from 'node:events';
 import { print } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { OrderStatus } from '../../src/platform/orders/order.entity';
-import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle';
+import { OrderStatus } from '../../src/platform/orders/order.entity.ts';
+import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle.ts';
 import {
   CancelOrderDocument,
   OrderByIdDocument,
   OrderStatusChangedDocument,
   PayOrderDocument,
   UpdateOrderStateDocument,
-} from '../generated/graphql';
-import { within } from '../utils/deferred';
-import { OrderFactory } from '../utils/factories';
-import { eventsAfter, headCursor, LiveSocket } from '../utils/live-client';
-import { demo, startTestApp, type TestApp } from '../utils/test-app';
+} from '../generated/graphql.ts';
+import { within } from '../utils/deferred.ts';
+import { OrderFactory } from '../utils/factories.ts';
+import { eventsAfter, headCursor, LiveSocket } from '../utils/live-client.ts';
+import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 let t: TestApp;
 let orders: OrderFactory;

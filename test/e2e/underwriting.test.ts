@@ -14,8 +14,8 @@ import {
   UnderwriteByOrderDocument,
   UpdateOrderStateDocument,
   UploadPhotosDocument,
-} from '../generated/graphql';
-import { expireDueOrders } from '../../src/insurance/insurance-order.lifecycle';
+} from '../generated/graphql.ts';
+import { expireDueOrders } from '../../src/insurance/insurance-order.lifecycle.ts';
 import {
   countRows,
   endPeriod,
@@ -28,8 +28,8 @@ import {
   thirdConsumerPlanInput,
   tomorrow,
   underwritingOrder,
-} from './insurance-fixtures';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app';
+} from './insurance-fixtures.ts';
+import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 let t: TestApp;
 let consumer: string;

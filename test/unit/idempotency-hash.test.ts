@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { requestHash } from '../../src/platform/idempotency/idempotency.service';
-import { money } from '../../src/platform/money';
+import { requestHash } from '../../src/platform/idempotency/idempotency.service.ts';
+import { money } from '../../src/platform/money.ts';
 
 class LotInput {
   constructor(

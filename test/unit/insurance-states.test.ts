@@ -5,14 +5,14 @@ import {
   driverOrderStates,
   planOrderStates,
   saleOrderStates,
-} from '../../src/insurance/insurance-order.state';
+} from '../../src/insurance/insurance-order.state.ts';
 import {
   type OrderStateTable,
   STATUS_INFO,
   toMermaid,
-} from '../../src/platform/orders/order-state';
+} from '../../src/platform/orders/order-state.ts';
 
-const README = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const README = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
 
 /** The mermaid block under `#### <heading>` in the README's insurance section. */
 function diagramUnder(heading: string): string[] {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { freePort } from '../../src/platform/db/embedded';
+import { freePort } from '../../src/platform/db/embedded.ts';
 
 export interface ChildServer {
   process: ChildProcess;

@@ -1,4 +1,4 @@
-import type { ChipPlanInput } from '../generated/graphql';
+import type { ChipPlanInput } from '../generated/graphql.ts';
 
 export const REED = 'Reed, Spence and Harris';
 export const DIAZ = 'Diaz, Andersen and Cooper';

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { money } from '../../src/platform/money';
-import { OrderKind, type Order } from '../../src/platform/orders/order.entity';
-import { createOrder } from '../../src/platform/orders/order-lifecycle';
+import { money } from '../../src/platform/money.ts';
+import { OrderKind, type Order } from '../../src/platform/orders/order.entity.ts';
+import { createOrder } from '../../src/platform/orders/order-lifecycle.ts';
 
 /**
  * Makes bare orders through the real lifecycle code (ORDER_CREATED event included), for tests

@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded';
-import { openDatabase } from '../../src/platform/db/orm';
-import { modules } from '../../src/modules';
-import { seedDemoData } from '../../src/app';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded.ts';
+import { openDatabase } from '../../src/platform/db/orm.ts';
+import { modules } from '../../src/modules.ts';
+import { seedDemoData } from '../../src/app.ts';
 
 export const TEMPLATE_DB = 'orderly_test_template';
 

@@ -3,13 +3,13 @@ import type { GraphQLFormattedError } from 'graphql';
 import { print } from 'graphql';
 import type pg from 'pg';
 import WebSocket from 'ws';
-import { eventCursor, START_CURSOR } from '../../src/platform/events/order-event.mapping';
+import { eventCursor, START_CURSOR } from '../../src/platform/events/order-event.mapping.ts';
 import {
   OrderStatusChangedDocument,
   type OrderStatusChangedSubscription,
   type OrderStatusChangedSubscriptionVariables,
-} from '../generated/graphql';
-import { deferred, within, type Deferred } from './deferred';
+} from '../generated/graphql.ts';
+import { deferred, within, type Deferred } from './deferred.ts';
 
 export type LiveEvent = OrderStatusChangedSubscription['orderStatusChanged'];
 

@@ -16,11 +16,11 @@ import {
   type PlaceAnDriverOrderInput,
   type PlaceAnPlanOrderInput,
   type PlaceAnSaleOrderInput,
-} from '../generated/graphql';
-import { ids, secondsAgo, seedPlanInput, tomorrow } from '../e2e/insurance-fixtures';
-import { ADDRESS, makeShop, type TestShop } from '../e2e/shop-fixtures';
-import { ck101Lot } from './chip-plans';
-import { demo, type Account, type TestApp } from './test-app';
+} from '../generated/graphql.ts';
+import { ids, secondsAgo, seedPlanInput, tomorrow } from '../e2e/insurance-fixtures.ts';
+import { ADDRESS, makeShop, type TestShop } from '../e2e/shop-fixtures.ts';
+import { ck101Lot } from './chip-plans.ts';
+import { demo, type Account, type TestApp } from './test-app.ts';
 
 /** The five callers every root field is tried with (README, Proof). */
 export const ACTORS = ['anonymous', 'owner', 'other', 'operator', 'admin'] as const;

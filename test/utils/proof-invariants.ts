@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import { Decimal } from '../../src/platform/money';
-import '../../src/modules';
-import { allOrderKinds } from '../../src/platform/orders/order-kinds';
-import { findTransition, STATUS_INFO } from '../../src/platform/orders/order-state';
-import type { OrderStatus } from '../../src/platform/orders/order.entity';
+import { Decimal } from '../../src/platform/money.ts';
+import '../../src/modules.ts';
+import { allOrderKinds } from '../../src/platform/orders/order-kinds.ts';
+import { findTransition, STATUS_INFO } from '../../src/platform/orders/order-state.ts';
+import type { OrderStatus } from '../../src/platform/orders/order.entity.ts';
 
 /**
  * The invariants no sequence of operations may break (README, Proof), read straight from the

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import pg from 'pg';
-import { startApp, type RunningApp } from '../../src/app';
-import { DEMO_ACCOUNTS } from '../../src/platform/seed';
+import { startApp, type RunningApp } from '../../src/app.ts';
+import { DEMO_ACCOUNTS } from '../../src/platform/seed.ts';
 
 export const TEMPLATE_DB = 'orderly_test_template';
 

@@ -1,15 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../context';
-import { bank } from '../../platform/bank/bank.service';
-import { BusinessError, ErrorCode } from '../../platform/errors';
-import { toMoneyString } from '../../platform/money';
-import { type Order, OrderStatus } from '../../platform/orders/order.entity';
-import { transition } from '../../platform/orders/order-lifecycle';
-import { PlanOrderExt } from '../insurance-order.entity';
-import { setPeriod } from '../insurance-order.lifecycle';
-import { lockUnderwrite, recordEvent, underwriteWrite } from './underwrite.access';
-import { type Underwrite, UnderwriteResult } from './underwrite.entity';
-import { checkClientTime, checkNotStale } from './underwrite.rules';
+import type { RequestContext } from '../../context.ts';
+import { bank } from '../../platform/bank/bank.service.ts';
+import { BusinessError, ErrorCode } from '../../platform/errors.ts';
+import { toMoneyString } from '../../platform/money.ts';
+import { type Order, OrderStatus } from '../../platform/orders/order.entity.ts';
+import { transition } from '../../platform/orders/order-lifecycle.ts';
+import { PlanOrderExt } from '../insurance-order.entity.ts';
+import { setPeriod } from '../insurance-order.lifecycle.ts';
+import { lockUnderwrite, recordEvent, underwriteWrite } from './underwrite.access.ts';
+import { type Underwrite, UnderwriteResult } from './underwrite.entity.ts';
+import { checkClientTime, checkNotStale } from './underwrite.rules.ts';
 
 /**
  * Underwriting results and the money that follows them (staff only; the caller becomes the

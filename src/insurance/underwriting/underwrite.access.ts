@@ -1,15 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../context';
-import { isStaff, requireViewer } from '../../platform/auth/roles';
-import type { Viewer } from '../../platform/auth/token';
-import { BusinessError, ErrorCode, forbidden } from '../../platform/errors';
-import { isUuid } from '../../platform/ids';
-import type { Order } from '../../platform/orders/order.entity';
-import { appendEvent, lockOrder } from '../../platform/orders/order-lifecycle';
-import { orders } from '../../platform/orders/order.service';
-import { Findings } from '../insurance-order.checks';
-import { Underwrite } from './underwrite.entity';
-import type { UnderwritePayload } from './underwrite.types';
+import type { RequestContext } from '../../context.ts';
+import { isStaff, requireViewer } from '../../platform/auth/roles.ts';
+import type { Viewer } from '../../platform/auth/token.ts';
+import { BusinessError, ErrorCode, forbidden } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
+import type { Order } from '../../platform/orders/order.entity.ts';
+import { appendEvent, lockOrder } from '../../platform/orders/order-lifecycle.ts';
+import { orders } from '../../platform/orders/order.service.ts';
+import { Findings } from '../insurance-order.checks.ts';
+import { Underwrite } from './underwrite.entity.ts';
+import type { UnderwritePayload } from './underwrite.types.ts';
 
 /**
  * Locks the underwrite's order (every writer of an underwrite takes this lock first, so

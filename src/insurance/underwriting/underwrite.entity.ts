@@ -1,6 +1,7 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { DateTimeScalar } from '../../platform/scalars';
+import { DateTimeScalar } from '../../platform/scalars.ts';
 
 /** The seed's certificate_state: how much of the consumer's papers were handed in. */
 export enum CertificateState {

@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { DateTimeScalar } from '../../platform/scalars';
-import { CertificateState } from './underwrite.entity';
+import { DateTimeScalar } from '../../platform/scalars.ts';
+import { CertificateState } from './underwrite.entity.ts';
 
 @InputType()
 export class CreateUnderwriteInput {

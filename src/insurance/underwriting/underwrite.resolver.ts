@@ -1,17 +1,17 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../context';
-import { Consumer } from '../../platform/accounts/consumer.entity';
-import { LoggedIn, Staff } from '../../platform/auth/roles';
-import { loadConsumer } from '../../platform/accounts/consumer.loader';
-import type { Order } from '../../platform/orders/order.entity';
-import { OrderInterface } from '../../platform/orders/order.types';
-import { DateTimeScalar } from '../../platform/scalars';
-import { insuranceLoaders } from '../insurance.loaders';
-import { underwriteResults } from './underwrite-result.service';
-import { underwriting } from './underwrite.service';
-import { Photo, Problem, Underwrite, UnderwriteResult } from './underwrite.entity';
-import { CreateUnderwriteInput, FillUnderwriteInput } from './underwrite.input';
-import { UnderwritePayload } from './underwrite.types';
+import type { RequestContext } from '../../context.ts';
+import { Consumer } from '../../platform/accounts/consumer.entity.ts';
+import { LoggedIn, Staff } from '../../platform/auth/roles.ts';
+import { loadConsumer } from '../../platform/accounts/consumer.loader.ts';
+import type { Order } from '../../platform/orders/order.entity.ts';
+import { OrderInterface } from '../../platform/orders/order.types.ts';
+import { DateTimeScalar } from '../../platform/scalars.ts';
+import { insuranceLoaders } from '../insurance.loaders.ts';
+import { underwriteResults } from './underwrite-result.service.ts';
+import { underwriting } from './underwrite.service.ts';
+import { Photo, Problem, Underwrite, UnderwriteResult } from './underwrite.entity.ts';
+import { CreateUnderwriteInput, FillUnderwriteInput } from './underwrite.input.ts';
+import { UnderwritePayload } from './underwrite.types.ts';
 
 @Resolver(() => Underwrite)
 export class UnderwriteResolver {

@@ -1,5 +1,5 @@
-import { ErrorCode } from '../../platform/errors';
-import type { Findings } from '../insurance-order.checks';
+import { ErrorCode } from '../../platform/errors.ts';
+import type { Findings } from '../insurance-order.checks.ts';
 
 /** Documented limits of underwriting input; past them the write is INVALID_INPUT. */
 export const UNDERWRITE_LIMITS = {

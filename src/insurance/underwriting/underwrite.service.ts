@@ -1,23 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../context';
-import { isStaff, requireViewer } from '../../platform/auth/roles';
-import { ErrorCode, forbidden } from '../../platform/errors';
-import { isUuid } from '../../platform/ids';
-import { Order, OrderKind, OrderStatus } from '../../platform/orders/order.entity';
-import { lockOrder, transition } from '../../platform/orders/order-lifecycle';
-import type { Findings } from '../insurance-order.checks';
-import { PlanOrderExt } from '../insurance-order.entity';
-import { lockUnderwrite, recordEvent, underwriteWrite } from './underwrite.access';
-import { Photo, Problem, Underwrite } from './underwrite.entity';
-import type { CreateUnderwriteInput, FillUnderwriteInput } from './underwrite.input';
+import type { RequestContext } from '../../context.ts';
+import { isStaff, requireViewer } from '../../platform/auth/roles.ts';
+import { ErrorCode, forbidden } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
+import { Order, OrderKind, OrderStatus } from '../../platform/orders/order.entity.ts';
+import { lockOrder, transition } from '../../platform/orders/order-lifecycle.ts';
+import type { Findings } from '../insurance-order.checks.ts';
+import { PlanOrderExt } from '../insurance-order.entity.ts';
+import { lockUnderwrite, recordEvent, underwriteWrite } from './underwrite.access.ts';
+import { Photo, Problem, Underwrite } from './underwrite.entity.ts';
+import type { CreateUnderwriteInput, FillUnderwriteInput } from './underwrite.input.ts';
 import {
   checkClientTime,
   checkNotStale,
   checkPhotoUrls,
   checkPlace,
   UNDERWRITE_LIMITS,
-} from './underwrite.rules';
-import type { UnderwritePayload } from './underwrite.types';
+} from './underwrite.rules.ts';
+import type { UnderwritePayload } from './underwrite.types.ts';
 
 /**
  * Underwriting of plan orders (seed 001): booking the inspection, the operator's findings on

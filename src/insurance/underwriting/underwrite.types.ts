@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
-import { UserError } from '../../platform/errors';
-import { Underwrite } from './underwrite.entity';
+import { UserError } from '../../platform/errors.ts';
+import { Underwrite } from './underwrite.entity.ts';
 
 @ObjectType()
 export class UnderwritePayload {

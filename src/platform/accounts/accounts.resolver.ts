@@ -1,18 +1,18 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../context';
-import { AdminOnly, Anyone, requireSelfOrStaff } from '../auth/roles';
-import { BankTransaction } from '../bank/bank.entity';
-import { bank } from '../bank/bank.service';
-import { forbidden } from '../errors';
-import type { Decimal } from '../money';
-import { OrderConnection } from '../orders/order.types';
-import { OrderKind, OrderStatus } from '../orders/order.entity';
-import { orders } from '../orders/order.service';
-import { toConnection } from '../orders/order.resolver';
-import { DecimalScalar } from '../scalars';
-import { accounts } from './accounts.service';
-import { BankTransactionConnection, LoginPayload } from './accounts.types';
-import { Consumer, Role } from './consumer.entity';
+import type { RequestContext } from '../../context.ts';
+import { AdminOnly, Anyone, requireSelfOrStaff } from '../auth/roles.ts';
+import { BankTransaction } from '../bank/bank.entity.ts';
+import { bank } from '../bank/bank.service.ts';
+import { forbidden } from '../errors.ts';
+import type { Decimal } from '../money.ts';
+import { OrderConnection } from '../orders/order.types.ts';
+import { OrderKind, OrderStatus } from '../orders/order.entity.ts';
+import { orders } from '../orders/order.service.ts';
+import { toConnection } from '../orders/order.resolver.ts';
+import { DecimalScalar } from '../scalars.ts';
+import { accounts } from './accounts.service.ts';
+import { BankTransactionConnection, LoginPayload } from './accounts.types.ts';
+import { Consumer, Role } from './consumer.entity.ts';
 
 @Resolver(() => Consumer)
 export class AccountsResolver {

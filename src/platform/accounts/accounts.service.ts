@@ -1,10 +1,10 @@
-import type { RequestContext } from '../../context';
-import type { Config } from '../config';
-import { hashPassword, verifyPassword } from '../auth/password';
-import { RateLimiter } from '../auth/rate-limit';
-import { signToken } from '../auth/token';
-import { bank } from '../bank/bank.service';
-import { BankTransaction } from '../bank/bank.entity';
+import type { RequestContext } from '../../context.ts';
+import type { Config } from '../config.ts';
+import { hashPassword, verifyPassword } from '../auth/password.ts';
+import { RateLimiter } from '../auth/rate-limit.ts';
+import { signToken } from '../auth/token.ts';
+import { bank } from '../bank/bank.service.ts';
+import { BankTransaction } from '../bank/bank.entity.ts';
 import {
   BusinessError,
   ErrorCode,
@@ -12,11 +12,11 @@ import {
   graphQLError,
   userError,
   type UserError,
-} from '../errors';
-import { isBigintId } from '../ids';
-import { Decimal } from '../money';
-import { checkPageSize, decodeCursor, encodeCursor } from '../pagination';
-import { Consumer, Role } from './consumer.entity';
+} from '../errors.ts';
+import { isBigintId } from '../ids.ts';
+import { Decimal } from '../money.ts';
+import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
+import { Consumer, Role } from './consumer.entity.ts';
 
 export interface LoginResult {
   token?: string;

@@ -1,8 +1,8 @@
 import { Field, ObjectType } from 'type-graphql';
-import { BankTransaction } from '../bank/bank.entity';
-import { UserError } from '../errors';
-import { PageInfo } from '../pagination';
-import { Consumer } from './consumer.entity';
+import { BankTransaction } from '../bank/bank.entity.ts';
+import { UserError } from '../errors.ts';
+import { PageInfo } from '../pagination.ts';
+import { Consumer } from './consumer.entity.ts';
 
 @ObjectType()
 export class LoginPayload {

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../context';
-import { readRows } from '../db/read-rows';
-import { indexByKeys, type MaybePromise } from '../loaders';
-import { Consumer } from './consumer.entity';
+import type { RequestContext } from '../../context.ts';
+import { readRows } from '../db/read-rows.ts';
+import { indexByKeys, type MaybePromise } from '../loaders.ts';
+import { Consumer } from './consumer.entity.ts';
 
 const consumersById = async (ids: readonly string[], em: EntityManager) =>
   indexByKeys(ids, await readRows(em, Consumer, { id: ids }), (c) => c.id);

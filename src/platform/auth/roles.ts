@@ -1,8 +1,8 @@
 import { Authorized } from 'type-graphql';
-import type { RequestContext } from '../../context';
-import { Role } from '../accounts/consumer.entity';
-import { forbidden, unauthenticated } from '../errors';
-import type { Viewer } from './token';
+import type { RequestContext } from '../../context.ts';
+import { Role } from '../accounts/consumer.entity.ts';
+import { forbidden, unauthenticated } from '../errors.ts';
+import type { Viewer } from './token.ts';
 
 /**
  * Who may call a root field. Every Query, Mutation and Subscription field carries exactly one

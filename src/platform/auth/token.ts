@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { Role } from '../accounts/consumer.entity';
-import { graphQLError } from '../errors';
+import { Role } from '../accounts/consumer.entity.ts';
+import { graphQLError } from '../errors.ts';
 
 /** Who is calling, as the signed token says. */
 export interface Viewer {

@@ -1,7 +1,8 @@
-import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType } from '@mikro-orm/core';
+import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Decimal, MoneyType } from '../money';
-import { DateTimeScalar, DecimalScalar } from '../scalars';
+import { Decimal, MoneyType } from '../money.ts';
+import { DateTimeScalar, DecimalScalar } from '../scalars.ts';
 
 /** One account per consumer. `balance >= 0` is a CHECK constraint, not a hope. */
 @Entity({ tableName: 'bank_accounts' })

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BusinessError, ErrorCode } from '../errors';
-import { Decimal, toMoneyString, ZERO } from '../money';
-import { BankAccount, BankTransaction } from './bank.entity';
+import { BusinessError, ErrorCode } from '../errors.ts';
+import { Decimal, toMoneyString, ZERO } from '../money.ts';
+import { BankAccount, BankTransaction } from './bank.entity.ts';
 
 /** The largest balance an account can hold: numeric(14, 2). */
 export const MAX_BALANCE = new Decimal('999999999999.99');

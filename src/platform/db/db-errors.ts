@@ -20,24 +20,19 @@ const UNAVAILABLE_CODES = new Set([
   '57P03',
 ]);
 const QUERY_CANCELED = '57014';
-// What pg and knex (tarn) say when a connection dies or none can be had; they set no code.
+// What pg and its pool say when a connection dies or none can be had; they set no code.
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|Connection ended unexpectedly|connection error|Timeout acquiring a connection/i;
+  /Connection terminated|Connection ended unexpectedly|connection error|timeout exceeded when trying to connect/i;
 
 /** Looks through the error and its causes (GraphQL originalError, Error cause). */
 export function databaseFailure(error: unknown): DatabaseFailure | undefined {
   let current: unknown = error;
   for (let depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
-    const { code, name, message } = current as {
-      code?: unknown;
-      name?: unknown;
-      message?: unknown;
-    };
+    const { code, message } = current as { code?: unknown; message?: unknown };
     if (code === QUERY_CANCELED) return 'timeout';
     if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) {
       return 'unavailable';
     }
-    if (name === 'KnexTimeoutError') return 'unavailable';
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return 'unavailable';
     const next = current as { originalError?: unknown; cause?: unknown };
     current = next.originalError ?? next.cause;

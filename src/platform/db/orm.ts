@@ -1,6 +1,13 @@
-import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
+import {
+  MikroORM,
+  defineConfig,
+  type LogContext,
+  type Logger,
+  type LoggerNamespace,
+  type Options,
+} from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import type { DomainModule } from '../module';
+import type { DomainModule } from '../module.ts';
 
 export interface OrmOptions {
   url: string;
@@ -8,7 +15,7 @@ export interface OrmOptions {
   /** Longest wait to open a connection or get one from the pool (default 3000 ms). */
   connectTimeoutMs?: number;
   poolMax?: number;
-  /** Where knex's warnings go (a dropped connection, say); silent when unset. */
+  /** Where the driver's warnings go (a dropped connection, say); silent when unset. */
   onWarning?: (message: string) => void;
   /** Log every SQL statement through this function (tests count statements with it). */
   onQuery?: (sql: string) => void;
@@ -28,32 +35,44 @@ export function ormConfig(modules: DomainModule[], options: OrmOptions): Options
       allOrNothing: true,
       snapshot: false,
     },
-    discovery: { requireEntitiesArray: true },
-    // With the database down, a request fails within connectTimeoutMs instead of queueing for
-    // knex's default minute; the pool opens fresh connections once it is back.
-    pool: {
-      min: 0,
-      max: options.poolMax ?? 20,
-      acquireTimeoutMillis: connectTimeoutMs,
-      createTimeoutMillis: connectTimeoutMs,
-    },
+    pool: { min: 0, max: options.poolMax ?? 20 },
+    // Passed to pg's Pool as they are.
     driverOptions: {
-      connection: {
-        // Names the service's sessions in pg_stat_activity (the live hub's are orderly-live-*).
-        application_name: 'orderly',
-        statement_timeout: options.statementTimeoutMs ?? 5000,
-        connectionTimeoutMillis: connectTimeoutMs,
-      },
-      // knex prints to the console otherwise.
-      log: { warn: (message: string) => options.onWarning?.(String(message)) },
+      // Names the service's sessions in pg_stat_activity (the live hub's are orderly-live-*).
+      application_name: 'orderly',
+      statement_timeout: options.statementTimeoutMs ?? 5000,
+      // With the database down, a request fails within connectTimeoutMs (opening a connection or
+      // waiting for a free one) instead of queueing; the pool opens fresh ones once it is back.
+      connectionTimeoutMillis: connectTimeoutMs,
     },
-    debug: options.onQuery ? ['query'] : false,
-    logger: options.onQuery ? (message: string) => options.onQuery!(message) : () => undefined,
+    loggerFactory: () => new OrmLogger(options),
     // One EntityManager fork per operation is passed explicitly; the global one must never be used.
     allowGlobalContext: false,
     forceUtcTimezone: true,
     ignoreUndefinedInQuery: true,
   });
+}
+
+/**
+ * MikroORM's logger: each statement's SQL to `onQuery`, warnings (the pool's dropped
+ * connections) to `onWarning`; nothing else, and nothing to the console.
+ */
+class OrmLogger implements Logger {
+  constructor(private readonly options: Pick<OrmOptions, 'onQuery' | 'onWarning'>) {}
+  log(): void {}
+  error(_namespace: string, message: string): void {
+    this.options.onWarning?.(message);
+  }
+  warn(_namespace: string, message: string): void {
+    this.options.onWarning?.(message);
+  }
+  logQuery(context: LogContext): void {
+    if (context.query !== undefined) this.options.onQuery?.(context.query);
+  }
+  setDebugMode(): void {}
+  isEnabled(namespace: LoggerNamespace): boolean {
+    return namespace === 'query' && this.options.onQuery !== undefined;
+  }
 }
 
 export class DatabaseUnavailableError extends Error {}
@@ -81,6 +100,8 @@ export async function openDatabase(
   let orm: MikroORM;
   try {
     orm = await MikroORM.init(ormConfig(modules, options));
+    // The connection is lazy: open it now, so an unreachable database is reported at start.
+    await orm.connect();
   } catch (err) {
     throw unreachable(err instanceof Error ? err.message : String(err));
   }
@@ -89,7 +110,7 @@ export async function openDatabase(
     await orm.close(true);
     throw unreachable(check.reason);
   }
-  await orm.getMigrator().up();
+  await orm.migrator.up();
   return orm;
 }
 

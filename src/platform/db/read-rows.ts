@@ -104,7 +104,7 @@ function conditionsOf(
     } else if (Array.isArray(value)) {
       // Nothing can match an empty list, and `in ()` is not SQL.
       if (value.length === 0) return undefined;
-      // knex expands a bound array into a list: `in (?)` is `in ($1, $2, ...)`.
+      // MikroORM inlines a bound array as a list of literals: `in (?)` is `in ('a', 'b')`.
       conditions.push(`${column} in (?)`);
       params.push(value);
     } else {
@@ -132,7 +132,7 @@ export async function readRows<T extends object>(
   orderBy: OrderBy<T> = {},
   options: ReadOptions = {},
 ): Promise<T[]> {
-  const meta = em.getMetadata().get<T>(entity.name) as EntityMetadata;
+  const meta = em.getMetadata().get<T>(entity) as EntityMetadata;
   const mapping = mappingOf(em, meta);
   const found = conditionsOf(meta, mapping, where);
   if (!found) return [];
@@ -174,7 +174,7 @@ export async function countRows<T extends object>(
   entity: EntityClass<T>,
   where: Where<T>,
 ): Promise<number> {
-  const meta = em.getMetadata().get<T>(entity.name) as EntityMetadata;
+  const meta = em.getMetadata().get<T>(entity) as EntityMetadata;
   const mapping = mappingOf(em, meta);
   const found = conditionsOf(meta, mapping, where);
   if (!found) return 0;

@@ -1,6 +1,6 @@
-import type { OrderKind } from '../orders/order.entity';
-import type { OrderEvent } from '../orders/order.types';
-import type { EventFilter } from './order-event.store';
+import type { OrderKind } from '../orders/order.entity.ts';
+import type { OrderEvent } from '../orders/order.types.ts';
+import type { EventFilter } from './order-event.store.ts';
 
 /** How a subscription reaches the socket that carries it. */
 export interface LiveConnection {

@@ -1,6 +1,6 @@
-import type { RequestContext } from '../../context';
-import type { LiveConnection } from './live-subscription';
-import type { OrderEventHub } from './order-event.hub';
+import type { RequestContext } from '../../context.ts';
+import type { LiveConnection } from './live-subscription.ts';
+import type { OrderEventHub } from './order-event.hub.ts';
 
 /** What a graphql-ws operation's context carries beyond an HTTP one. */
 export interface LiveBinding {

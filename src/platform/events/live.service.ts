@@ -1,13 +1,13 @@
-import type { RequestContext } from '../../context';
-import { isStaff, requireViewer } from '../auth/roles';
-import { badInput, forbidden, graphQLError } from '../errors';
-import { isUuid } from '../ids';
-import { Loaders } from '../loaders';
-import { Order, OrderKind } from '../orders/order.entity';
-import type { OrderEvent } from '../orders/order.types';
-import type { LiveContext } from './live.context';
-import { parseEventCursor } from './order-event.mapping';
-import type { EventFilter } from './order-event.store';
+import type { RequestContext } from '../../context.ts';
+import { isStaff, requireViewer } from '../auth/roles.ts';
+import { badInput, forbidden, graphQLError } from '../errors.ts';
+import { isUuid } from '../ids.ts';
+import { Loaders } from '../loaders.ts';
+import { Order, OrderKind } from '../orders/order.entity.ts';
+import type { OrderEvent } from '../orders/order.types.ts';
+import type { LiveContext } from './live.context.ts';
+import { parseEventCursor } from './order-event.mapping.ts';
+import type { EventFilter } from './order-event.store.ts';
 
 export interface OrderStatusChangedArgs {
   orderId?: string | null;

@@ -1,10 +1,10 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { graphQLError } from '../errors';
-import type { OrderEvent } from '../orders/order.types';
-import { LiveSubscription, type LiveConnection } from './live-subscription';
-import { toOrderEvent } from './order-event.mapping';
-import { orderEventStore, type EventFilter } from './order-event.store';
+import { graphQLError } from '../errors.ts';
+import type { OrderEvent } from '../orders/order.types.ts';
+import { LiveSubscription, type LiveConnection } from './live-subscription.ts';
+import { toOrderEvent } from './order-event.mapping.ts';
+import { orderEventStore, type EventFilter } from './order-event.store.ts';
 
 export interface HubOptions {
   databaseUrl: string;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { groupByKeys } from '../loaders';
-import type { OrderKind, OrderStatus } from '../orders/order.entity';
-import { OrderEvent } from '../orders/order.types';
+import { groupByKeys } from '../loaders.ts';
+import type { OrderKind, OrderStatus } from '../orders/order.entity.ts';
+import { OrderEvent } from '../orders/order.types.ts';
 
 /** An order_events row as raw SQL returns it, tx_id cast to text. */
 export interface OrderEventSqlRow {
@@ -85,7 +85,7 @@ export async function loadEventsOfOrders(
   orderIds: readonly string[],
   em: EntityManager,
 ): Promise<OrderEvent[][]> {
-  // knex expands a bound array into a list: `in (?)` is `in ($1, $2, ...)`.
+  // MikroORM inlines a bound array as a list of literals: `in (?)` is `in ('a', 'b')`.
   const rows = await em.execute<OrderEventSqlRow[]>(
     `select ${ORDER_EVENT_COLUMNS} from order_events where order_id in (?) order by order_id, ${CURSOR_ORDER}`,
     [orderIds as string[]],

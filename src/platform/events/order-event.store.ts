@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { OrderKind } from '../orders/order.entity';
+import type { OrderKind } from '../orders/order.entity.ts';
 import {
   CURSOR_ORDER,
   CURSOR_ORDER_DESC,
@@ -8,7 +8,7 @@ import {
   eventCursor,
   parseEventCursor,
   type OrderEventSqlRow,
-} from './order-event.mapping';
+} from './order-event.mapping.ts';
 
 /** Anything that runs a query: the hub's own client or its pool. */
 type Queryable = Pick<pg.ClientBase, 'query'>;

@@ -1,10 +1,10 @@
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
-import type { RequestContext } from '../../context';
-import { LoggedIn } from '../auth/roles';
-import { OrderKind } from '../orders/order.entity';
-import { OrderEvent } from '../orders/order.types';
-import type { LiveContext } from './live.context';
-import { liveEvents, type OrderStatusChangedArgs } from './live.service';
+import type { RequestContext } from '../../context.ts';
+import { LoggedIn } from '../auth/roles.ts';
+import { OrderKind } from '../orders/order.entity.ts';
+import { OrderEvent } from '../orders/order.types.ts';
+import type { LiveContext } from './live.context.ts';
+import { liveEvents, type OrderStatusChangedArgs } from './live.service.ts';
 
 @Resolver()
 export class OrderStatusResolver {

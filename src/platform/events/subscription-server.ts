@@ -3,12 +3,12 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
-import type { Config } from '../config';
-import { viewerFromAuthorization, type Viewer } from '../auth/token';
-import { formatError, logErrorsWith, makeContext } from '../http/server';
-import { operationGuard } from '../http/operation-guard';
-import type { LiveContext } from './live.context';
-import { OrderEventHub, type HubStats } from './order-event.hub';
+import type { Config } from '../config.ts';
+import { viewerFromAuthorization, type Viewer } from '../auth/token.ts';
+import { formatError, logErrorsWith, makeContext } from '../http/server.ts';
+import { operationGuard } from '../http/operation-guard.ts';
+import type { LiveContext } from './live.context.ts';
+import { OrderEventHub, type HubStats } from './order-event.hub.ts';
 
 /**
  * Close codes this service sends on its graphql-ws sockets, beyond the protocol's own

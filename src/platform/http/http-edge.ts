@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { GraphQLErrorCode } from '../errors';
+import type { GraphQLErrorCode } from '../errors.ts';
 
 /** Answers in GraphQL's response shape, for failures outside Apollo (body, deadline). */
 export function sendGraphQLError(

@@ -1,5 +1,5 @@
 import { Kind, visit, type DocumentNode, type GraphQLError } from 'graphql';
-import { badInput } from '../errors';
+import { badInput } from '../errors.ts';
 
 type Path = (string | number)[];
 

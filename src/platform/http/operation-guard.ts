@@ -13,19 +13,19 @@ import {
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import type { RequestContext } from '../../context';
-import type { Config } from '../config';
-import { TokenBucket } from '../auth/rate-limit';
-import type { Viewer } from '../auth/token';
-import { graphQLError, hideSuggestions } from '../errors';
-import { badTextError } from './input-text';
+import type { RequestContext } from '../../context.ts';
+import type { Config } from '../config.ts';
+import { TokenBucket } from '../auth/rate-limit.ts';
+import type { Viewer } from '../auth/token.ts';
+import { graphQLError, hideSuggestions } from '../errors.ts';
+import { badTextError } from './input-text.ts';
 import {
   checkQueryLimits,
   fragmentsOf,
   parseWithLimits,
   queryLimits,
   type QueryLimits,
-} from './query-limits';
+} from './query-limits.ts';
 
 /** What a graphql-ws `subscribe` message carries. */
 export interface OperationPayload {

@@ -19,9 +19,9 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { Config } from '../config';
-import { badInput, graphQLError } from '../errors';
-import { checkPageSize } from '../pagination';
+import type { Config } from '../config.ts';
+import { badInput, graphQLError } from '../errors.ts';
+import { checkPageSize } from '../pagination.ts';
 
 /**
  * The limits every GraphQL operation must stay under, over HTTP and over graphql-ws alike.

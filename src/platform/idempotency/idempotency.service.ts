@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BusinessError, ErrorCode, badInput } from '../errors';
-import { Decimal } from '../money';
+import { BusinessError, ErrorCode, badInput } from '../errors.ts';
+import { Decimal } from '../money.ts';
 
 /**
  * Sorts object keys so the same input always hashes the same. Decimals and Dates hash by their

@@ -1,13 +1,6 @@
-import {
-  BigIntType,
-  Entity,
-  Enum,
-  ManyToOne,
-  PrimaryKey,
-  Property,
-  type Ref,
-} from '@mikro-orm/core';
-import { Order, OrderKind, OrderStatus } from './order.entity';
+import { BigIntType, type Ref } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 
 /**
  * Everything that happened to an order (the seed's order_events), and the outbox that live

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { registerEnumType } from 'type-graphql';
-import type { RequestContext } from '../../context';
-import type { Order, OrderKind, OrderStatus } from './order.entity';
-import type { OrderStateTable } from './order-state';
+import type { RequestContext } from '../../context.ts';
+import type { Order, OrderKind, OrderStatus } from './order.entity.ts';
+import type { OrderStateTable } from './order-state.ts';
 
 export enum PayType {
   WECHAT = 'WECHAT',

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isUuid } from '../ids';
-import { BusinessError, ErrorCode } from '../errors';
-import type { Decimal } from '../money';
-import { Order, OrderKind, OrderStatus } from './order.entity';
-import { OrderEventRow } from './order-event.entity';
-import { orderKind } from './order-kinds';
-import { findTransition, STATUS_INFO } from './order-state';
+import { isUuid } from '../ids.ts';
+import { BusinessError, ErrorCode } from '../errors.ts';
+import type { Decimal } from '../money.ts';
+import { Order, OrderKind, OrderStatus } from './order.entity.ts';
+import { OrderEventRow } from './order-event.entity.ts';
+import { orderKind } from './order-kinds.ts';
+import { findTransition, STATUS_INFO } from './order-state.ts';
 
 export interface EventInput {
   /** Who caused it; null for timers such as the production clock. */

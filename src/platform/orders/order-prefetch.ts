@@ -1,10 +1,10 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
-import type { RequestContext } from '../../context';
-import { loadConsumers } from '../accounts/consumer.loader';
-import { loadEventsOfOrders } from '../events/order-event.mapping';
-import type { Order } from './order.entity';
-import { orderKind } from './order-kinds';
-import type { OrderEvent } from './order.types';
+import type { RequestContext } from '../../context.ts';
+import { loadConsumers } from '../accounts/consumer.loader.ts';
+import { loadEventsOfOrders } from '../events/order-event.mapping.ts';
+import type { Order } from './order.entity.ts';
+import { orderKind } from './order-kinds.ts';
+import type { OrderEvent } from './order.types.ts';
 
 /*
  * Loads, before the fields of a page of orders (or of one order) run, the rows their fields read

@@ -1,4 +1,4 @@
-import { OrderKind, OrderStatus } from './order.entity';
+import { OrderKind, OrderStatus } from './order.entity.ts';
 
 /** Status code and Chinese label of each status (the insurance seed's state-code and state). */
 export const STATUS_INFO: Record<OrderStatus, { code: number; label: string }> = {

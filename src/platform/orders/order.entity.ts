@@ -1,7 +1,8 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { type Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { registerEnumType } from 'type-graphql';
-import { Consumer } from '../accounts/consumer.entity';
-import { Decimal, MoneyType } from '../money';
+import { Consumer } from '../accounts/consumer.entity.ts';
+import { Decimal, MoneyType } from '../money.ts';
 
 export enum OrderKind {
   CHIP = 'CHIP',

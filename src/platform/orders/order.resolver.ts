@@ -11,16 +11,16 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import type { RequestContext } from '../../context';
-import { Consumer } from '../accounts/consumer.entity';
-import { loadConsumer } from '../accounts/consumer.loader';
-import { LoggedIn, Staff } from '../auth/roles';
-import { loadEventsOfOrders } from '../events/order-event.mapping';
-import { andThen, type MaybePromise } from '../loaders';
-import { Order, OrderKind, OrderStatus } from './order.entity';
-import { PayType } from './order-kinds';
-import { orders, type OrderPage } from './order.service';
-import { prefetchOrderFields } from './order-prefetch';
+import type { RequestContext } from '../../context.ts';
+import { Consumer } from '../accounts/consumer.entity.ts';
+import { loadConsumer } from '../accounts/consumer.loader.ts';
+import { LoggedIn, Staff } from '../auth/roles.ts';
+import { loadEventsOfOrders } from '../events/order-event.mapping.ts';
+import { andThen, type MaybePromise } from '../loaders.ts';
+import { Order, OrderKind, OrderStatus } from './order.entity.ts';
+import { PayType } from './order-kinds.ts';
+import { orders, type OrderPage } from './order.service.ts';
+import { prefetchOrderFields } from './order-prefetch.ts';
 import {
   DeletePayload,
   OrderConnection,
@@ -28,7 +28,7 @@ import {
   OrderInterface,
   OrderPayload,
   PaymentPayload,
-} from './order.types';
+} from './order.types.ts';
 
 export function toConnection(page: OrderPage): OrderConnection {
   return Object.assign(new OrderConnection(), {

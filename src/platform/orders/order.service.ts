@@ -1,16 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../../context';
-import { bank } from '../bank/bank.service';
-import { BankTransaction } from '../bank/bank.entity';
-import { BusinessError, ErrorCode, forbidden, type UserError } from '../errors';
-import { runIdempotent } from '../idempotency/idempotency.service';
-import { isBigintId, isUuid } from '../ids';
-import { countRows, readRows } from '../db/read-rows';
-import { checkPageSize, decodeCursor, encodeCursor } from '../pagination';
-import { Order, OrderKind, OrderStatus } from './order.entity';
-import { orderKind, PayType } from './order-kinds';
-import { appendEvent, lockOrder, transition } from './order-lifecycle';
-import { isStaff, requireViewer } from '../auth/roles';
+import type { RequestContext } from '../../context.ts';
+import { bank } from '../bank/bank.service.ts';
+import { BankTransaction } from '../bank/bank.entity.ts';
+import { BusinessError, ErrorCode, forbidden, type UserError } from '../errors.ts';
+import { runIdempotent } from '../idempotency/idempotency.service.ts';
+import { isBigintId, isUuid } from '../ids.ts';
+import { countRows, readRows } from '../db/read-rows.ts';
+import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
+import { Order, OrderKind, OrderStatus } from './order.entity.ts';
+import { orderKind, PayType } from './order-kinds.ts';
+import { appendEvent, lockOrder, transition } from './order-lifecycle.ts';
+import { isStaff, requireViewer } from '../auth/roles.ts';
 
 export interface OrderListFilter {
   consumerId?: string | null;

@@ -1,12 +1,12 @@
 import { Field, ID, InterfaceType, Int, ObjectType } from 'type-graphql';
-import { Consumer } from '../accounts/consumer.entity';
-import { BankTransaction } from '../bank/bank.entity';
-import { UserError } from '../errors';
-import type { Decimal } from '../money';
-import { PageInfo } from '../pagination';
-import { DateTimeScalar, DecimalScalar, JSONScalar } from '../scalars';
-import { Order, OrderKind, OrderStatus } from './order.entity';
-import { orderKind } from './order-kinds';
+import { Consumer } from '../accounts/consumer.entity.ts';
+import { BankTransaction } from '../bank/bank.entity.ts';
+import { UserError } from '../errors.ts';
+import type { Decimal } from '../money.ts';
+import { PageInfo } from '../pagination.ts';
+import { DateTimeScalar, DecimalScalar, JSONScalar } from '../scalars.ts';
+import { Order, OrderKind, OrderStatus } from './order.entity.ts';
+import { orderKind } from './order-kinds.ts';
 
 /**
  * The GraphQL `Order` interface. Its runtime value is always the core `Order` entity; each
