@@ -163,7 +163,7 @@ describe('query limits: the defaults leave room for real clients', () => {
     const emitted = emittedSchema();
     const schema = emitted.getType('ChipOrder')
       ? emitted
-      : buildSchema(readFileSync('../shared/contract/schema.graphql', 'utf8'));
+      : buildSchema(readFileSync('contract/schema.graphql', 'utf8'));
     const document = parse(`{
       orders(first: 50) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node {
         id orderNo status payment

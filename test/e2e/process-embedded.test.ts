@@ -47,7 +47,9 @@ async function login(server: ChildServer, account: { id: string; password: strin
   return data.login.token!;
 }
 
-function start(options: { ownProcessGroup?: boolean } = {}): Promise<ChildServer> {
+function start(
+  options: { ownProcessGroup?: boolean; via?: 'node' | 'npm' } = {},
+): Promise<ChildServer> {
   // An empty DATABASE_URL counts as unset, whatever the test runner's environment holds.
   return spawnServer({ DATABASE_URL: '', ORDERLY_DATA_DIR: dataDir }, options);
 }
@@ -148,4 +150,23 @@ describe('npm start on the embedded PostgreSQL', () => {
       }
     }
   }, 180_000);
+
+  it('stops everything when a process manager sends SIGTERM to the npm start process', async () => {
+    // Process managers and containers signal the process they started: npm here. npm passes
+    // the signal to the service (the start script execs node, no shell in between), which drains,
+    // stops its PostgreSQL and exits 0; npm then exits with that code.
+    const server = await start({ via: 'npm', ownProcessGroup: true });
+    try {
+      await waitUntilServing(server, 90_000);
+      expect(existsSync(pidFile)).toBe(true);
+      server.process.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(existsSync(pidFile)).toBe(false);
+      await expect(fetch(server.url, { method: 'POST' })).rejects.toThrow();
+      // Nothing of that process group is left: not the service, not its PostgreSQL.
+      expect(() => process.kill(-server.process.pid!, 0)).toThrow();
+    } finally {
+      if (server.process.exitCode === null) process.kill(-server.process.pid!, 'SIGKILL');
+    }
+  }, 120_000);
 });

@@ -12,18 +12,20 @@ export interface ChildServer {
 }
 
 /**
- * Runs `npm start`'s entry point (src/main.ts) as a real child process: one node process with
- * tsx's loader, not tsx's CLI (which runs the server in a grandchild: a SIGKILL to the CLI
- * would leave the server running, holding its port).
+ * Runs the compiled service (dist/main.js, what `npm start` runs; the test setup builds it) as a
+ * real child process on this Node, or with `via: 'npm'` the real `npm start` with it, as a user
+ * or a process manager starts it (the child is npm then; signals go to npm).
  */
 export async function spawnServer(
   env: Record<string, string>,
-  options: { ownProcessGroup?: boolean } = {},
+  options: { ownProcessGroup?: boolean; via?: 'node' | 'npm' } = {},
 ): Promise<ChildServer> {
   const port = env.PORT ?? String(await freePort());
   let out = '';
   let err = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const [command, args] =
+    options.via === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, ['dist/main.js']];
+  const child = spawn(command, args, {
     env: {
       ...process.env,
       NODE_ENV: 'test',

@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,11 +25,16 @@ function withDatabase(url: string, database: string): string {
 }
 
 /**
- * Once per `npm test`: a PostgreSQL server (embedded in a temporary folder unless DATABASE_URL
+ * Once per `npm test`: the build, a PostgreSQL server (embedded in a temporary folder unless DATABASE_URL
  * names one) and a template database with every migration and the demo data. Each test file
  * clones the template (CREATE DATABASE ... TEMPLATE), so files never see each other's rows.
  */
 export default async function setup(project: TestProject) {
+  // The process tests run the compiled service, as `npm start` does: build it from this source
+  // (incremental, about two seconds when nothing changed).
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    stdio: 'inherit',
+  });
   let embedded: EmbeddedDatabase | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
