@@ -17,7 +17,9 @@ const EVENT_LABEL: Record<string, string> = {
 
 function dataSummary(data: unknown): string {
   if (!data || typeof data !== 'object') return '';
+  // Ids say nothing to a person (the order's own page has what they point to).
   return Object.entries(data as Record<string, unknown>)
+    .filter(([key]) => !/Ids?$/.test(key))
     .map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : value}`)
     .join(' · ');
 }
