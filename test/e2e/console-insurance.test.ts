@@ -47,6 +47,7 @@ describe('the insurance flow in the console', () => {
     // The operator, in a browser of their own, finds it in the work queue and underwrites it.
     const operator = await consoleAs(browser, t, demo.operator, '/operator');
     const op = operator.page;
+    await waitForSubscribers(t, 2);
     await op
       .locator('[data-testid="work-queues"] .order-row', { hasText: '京A' })
       .first()

@@ -1,4 +1,3 @@
-import { useApolloClient } from '@apollo/client/react';
 import { useSyncExternalStore, type ReactNode } from 'react';
 import type { Role } from '../generated/graphql.ts';
 import { session, type Session } from '../auth/session.ts';
@@ -37,10 +36,9 @@ function LiveIndicator() {
 
 export function Layout({ session: current, children }: { session: Session; children: ReactNode }) {
   const { pathname } = useLocation();
-  const apollo = useApolloClient();
   const role = current.consumer.role;
+  // The next session gets a new client (apollo/client.ts): nothing cached here is kept.
   const logout = () => {
-    void apollo.clearStore();
     session.end();
     navigate('/login', { replace: true });
   };

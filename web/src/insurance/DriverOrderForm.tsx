@@ -9,7 +9,6 @@ import { Empty, ErrorNotice, UserErrors } from '../shared/feedback.tsx';
 import { money } from '../shared/format.ts';
 import { times } from './insurance-math.ts';
 import { openPlacedOrder } from './open-placed-order.ts';
-import { toggled } from './QuotationPicker.tsx';
 
 type Driver = NonNullable<GarageQuery['me']>['drivers'][number];
 
@@ -24,7 +23,11 @@ export function DriverOrderForm({
 }) {
   const onVehicle = new Set(vehicle.drivers.map((d) => d.id));
   const available = drivers.filter((d) => !onVehicle.has(d.id));
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setChosen(
+      chosen.has(id) ? new Set([...chosen].filter((c) => c !== id)) : new Set([...chosen, id]),
+    );
   const [place, { data, loading, error }] = useMutation(PlaceDriverOrderDocument, {
     refetchQueries: ['OrderList'],
   });
@@ -47,11 +50,7 @@ export function DriverOrderForm({
         <legend>Drivers ({money(fee)} each)</legend>
         {available.map((d) => (
           <label key={d.id} className="choice">
-            <input
-              type="checkbox"
-              checked={chosen.has(d.id)}
-              onChange={() => setChosen(toggled(chosen, d.id))}
-            />
+            <input type="checkbox" checked={chosen.has(d.id)} onChange={() => toggle(d.id)} />
             <span>{d.name}</span>
             <span className="muted">{d.licenseNo}</span>
           </label>

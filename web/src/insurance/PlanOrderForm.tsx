@@ -10,7 +10,7 @@ import { localInputValue, money } from '../shared/format.ts';
 import { Facts } from '../shared/layout.tsx';
 import { planPayment, sum } from './insurance-math.ts';
 import { openPlacedOrder } from './open-placed-order.ts';
-import { QuotationPicker, toggled } from './QuotationPicker.tsx';
+import { QuotationPicker, useQuotationChoice } from './QuotationPicker.tsx';
 
 export function PlanOrderForm({
   vehicle,
@@ -19,11 +19,8 @@ export function PlanOrderForm({
   vehicle: InsuranceVehicleFragment;
   promotions: GarageQuery['promotions'];
 }) {
-  const [quotationId, setQuotationId] = useState(vehicle.quotations[0]?.id ?? '');
-  const quotation = vehicle.quotations.find((q) => q.id === quotationId);
-  const [chosen, setChosen] = useState<Set<string>>(
-    () => new Set(quotation?.items.map((i) => i.planItem.id)),
-  );
+  const choice = useQuotationChoice(vehicle, true);
+  const { items, quotationId } = choice;
   const [promotionId, setPromotionId] = useState('');
   const [serviceRatio, setServiceRatio] = useState('0');
   const [expectAt, setExpectAt] = useState(() =>
@@ -33,7 +30,6 @@ export function PlanOrderForm({
     refetchQueries: ['OrderList'],
   });
 
-  const items = quotation?.items.filter((i) => chosen.has(i.planItem.id)) ?? [];
   const promotion = promotions.find((p) => p.id === promotionId);
   const summary = sum(items.map((i) => i.price));
   const payment = planPayment(summary, serviceRatio, promotion?.price);
@@ -67,16 +63,7 @@ export function PlanOrderForm({
 
   return (
     <form className="card form" aria-label="Plan order" onSubmit={submit}>
-      <QuotationPicker
-        vehicle={vehicle}
-        quotationId={quotationId}
-        chosen={chosen}
-        onQuotation={(id) => {
-          setQuotationId(id);
-          setChosen(new Set());
-        }}
-        onToggle={(id) => setChosen(toggled(chosen, id))}
-      />
+      <QuotationPicker choice={choice} />
       <div className="form-row">
         <label>
           Promotion

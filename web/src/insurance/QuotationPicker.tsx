@@ -1,29 +1,48 @@
+import { useState } from 'react';
 import type { InsuranceVehicleFragment } from '../generated/graphql.ts';
 import { money, when } from '../shared/format.ts';
 
 export type Quotation = InsuranceVehicleFragment['quotations'][number];
 export type QuotedItem = Quotation['items'][number];
 
-/** Choose a quotation of the vehicle and some of its items (checked by plan item id). */
-export function QuotationPicker({
-  vehicle,
-  quotationId,
-  chosen,
-  onQuotation,
-  onToggle,
-}: {
-  vehicle: InsuranceVehicleFragment;
-  quotationId: string;
-  chosen: ReadonlySet<string>;
-  onQuotation: (id: string) => void;
-  onToggle: (planItemId: string) => void;
-}) {
+/** The quotation chosen (the newest at first) and its items chosen (all, or none, at first). */
+export function useQuotationChoice(vehicle: InsuranceVehicleFragment, allChosen: boolean) {
+  const [quotationId, setQuotationId] = useState(vehicle.quotations[0]?.id ?? '');
+  const quotation = vehicle.quotations.find((q) => q.id === quotationId);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(
+    () => new Set(allChosen ? quotation?.items.map((i) => i.planItem.id) : []),
+  );
+  return {
+    vehicle,
+    quotationId,
+    chosen,
+    items: quotation?.items.filter((i) => chosen.has(i.planItem.id)) ?? [],
+    choose(id: string) {
+      setQuotationId(id);
+      setChosen(new Set());
+    },
+    toggle(planItemId: string) {
+      const next = new Set(chosen);
+      if (next.has(planItemId)) next.delete(planItemId);
+      else next.add(planItemId);
+      setChosen(next);
+    },
+  };
+}
+
+/** Choose a quotation of the vehicle and some of its items. */
+export function QuotationPicker({ choice }: { choice: ReturnType<typeof useQuotationChoice> }) {
+  const { vehicle, quotationId, chosen } = choice;
   const quotation = vehicle.quotations.find((q) => q.id === quotationId);
   return (
     <>
       <label>
         Quotation
-        <select name="quotation" value={quotationId} onChange={(e) => onQuotation(e.target.value)}>
+        <select
+          name="quotation"
+          value={quotationId}
+          onChange={(e) => choice.choose(e.target.value)}
+        >
           {vehicle.quotations.map((q) => (
             <option key={q.id} value={q.id}>
               Quoted {when(q.createdAt)}
@@ -38,7 +57,7 @@ export function QuotationPicker({
             <input
               type="checkbox"
               checked={chosen.has(item.planItem.id)}
-              onChange={() => onToggle(item.planItem.id)}
+              onChange={() => choice.toggle(item.planItem.id)}
             />
             <span>
               {item.plan.name} · {item.planItem.name}
@@ -49,11 +68,4 @@ export function QuotationPicker({
       </fieldset>
     </>
   );
-}
-
-export function toggled(set: ReadonlySet<string>, id: string): Set<string> {
-  const next = new Set(set);
-  if (next.has(id)) next.delete(id);
-  else next.add(id);
-  return next;
 }

@@ -1,20 +1,18 @@
 import { useMutation } from '@apollo/client/react';
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { PlaceSaleOrderDocument, type InsuranceVehicleFragment } from '../generated/graphql.ts';
 import { ErrorNotice, UserErrors } from '../shared/feedback.tsx';
 import { money } from '../shared/format.ts';
 import { sum } from './insurance-math.ts';
 import { openPlacedOrder } from './open-placed-order.ts';
-import { QuotationPicker, toggled } from './QuotationPicker.tsx';
+import { QuotationPicker, useQuotationChoice } from './QuotationPicker.tsx';
 
 export function SaleOrderForm({ vehicle }: { vehicle: InsuranceVehicleFragment }) {
-  const [quotationId, setQuotationId] = useState(vehicle.quotations[0]?.id ?? '');
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const choice = useQuotationChoice(vehicle, false);
+  const { items, quotationId } = choice;
   const [place, { data, loading, error }] = useMutation(PlaceSaleOrderDocument, {
     refetchQueries: ['OrderList'],
   });
-  const quotation = vehicle.quotations.find((q) => q.id === quotationId);
-  const items = quotation?.items.filter((i) => chosen.has(i.planItem.id)) ?? [];
   const summary = sum(items.map((i) => i.price));
 
   const submit = async (event: FormEvent) => {
@@ -35,16 +33,7 @@ export function SaleOrderForm({ vehicle }: { vehicle: InsuranceVehicleFragment }
 
   return (
     <form className="card form" aria-label="Sale order" onSubmit={submit}>
-      <QuotationPicker
-        vehicle={vehicle}
-        quotationId={quotationId}
-        chosen={chosen}
-        onQuotation={(id) => {
-          setQuotationId(id);
-          setChosen(new Set());
-        }}
-        onToggle={(id) => setChosen(toggled(chosen, id))}
-      />
+      <QuotationPicker choice={choice} />
       <p>
         To pay: <strong>{money(summary)}</strong>
       </p>

@@ -1,6 +1,7 @@
 import type { OrderOfType } from '../orders/order-types.ts';
-import { money, when } from '../shared/format.ts';
-import { Facts, Section, Table } from '../shared/layout.tsx';
+import { when } from '../shared/format.ts';
+import { CartLinesTable } from './CartLinesTable.tsx';
+import { Facts, Section } from '../shared/layout.tsx';
 
 const PAY_TYPE = {
   WECHAT: 'WeChat Pay 微信支付',
@@ -21,26 +22,12 @@ export function ShopOrderSection({ order }: { order: OrderOfType<'ShopOrder'> })
           ['Unpaid order expires', when(order.expiresAt)],
         ]}
       />
-      <Table label="Lines">
-        <tbody>
-          {order.lines.map((line) => (
-            <tr key={line.productId}>
-              <td>{line.name}</td>
-              <td className="num">
-                {line.count} × {money(line.price)}
-              </td>
-              <td className="num">{money(line.totalPrice)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th>{order.totalAmount} item(s)</th>
-            <td />
-            <th className="num">{money(order.payment)}</th>
-          </tr>
-        </tfoot>
-      </Table>
+      <CartLinesTable
+        label="Lines"
+        lines={order.lines}
+        totalAmount={order.totalAmount}
+        payment={order.payment}
+      />
     </Section>
   );
 }
