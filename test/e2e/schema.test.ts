@@ -23,16 +23,27 @@ describe('schema.graphql', () => {
   });
 
   it('has generated operation types that match it (run `npm run codegen`)', () => {
-    // The real CLI with the real config, writing to a temporary file instead of the committed one.
-    const fresh = join(mkdtempSync(join(tmpdir(), 'codegen-')), 'graphql.ts');
+    // The real CLI with the real config, writing to temporary files instead of the committed ones:
+    // the tests' types, the web console's types and its possibleTypes.
+    const outputs = [
+      'test/generated/graphql.ts',
+      'web/src/generated/graphql.ts',
+      'web/src/generated/possible-types.ts',
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'codegen-'));
+    const fresh = (i: number) => join(dir, `${i}.ts`);
     const config = join(tmpdir(), `codegen-${process.pid}.yml`);
-    writeFileSync(
-      config,
-      readFileSync('codegen.yml', 'utf8').replace('test/generated/graphql.ts', fresh),
-    );
+    let text = readFileSync('codegen.yml', 'utf8');
+    outputs.forEach((output, i) => {
+      expect(text, `codegen.yml generates ${output}`).toContain(`${output}:`);
+      text = text.replace(`${output}:`, `${fresh(i)}:`);
+    });
+    writeFileSync(config, text);
     execFileSync('node_modules/.bin/graphql-codegen', ['--config', config, '--silent'], {
       stdio: 'pipe',
     });
-    expect(readFileSync('test/generated/graphql.ts', 'utf8')).toBe(readFileSync(fresh, 'utf8'));
+    outputs.forEach((output, i) => {
+      expect(readFileSync(output, 'utf8'), output).toBe(readFileSync(fresh(i), 'utf8'));
+    });
   });
 });

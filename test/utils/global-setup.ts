@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -24,8 +24,40 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/** Newest modification time of the files under `path`. */
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
+}
+
+/** The browser tests drive the console as served: rebuild it when web/ is newer than the build. */
+function buildConsoleUnlessCurrent(): void {
+  let built = 0;
+  try {
+    built = statSync('dist/web/index.html').mtimeMs;
+  } catch {
+    // not built yet
+  }
+  if (built > Math.max(newest('web'), newest('package-lock.json'))) return;
+  execFileSync(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    // A production build, as `npm run build` makes (vitest's NODE_ENV=test would make React's
+    // development build).
+    { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
+  );
+}
+
 /**
- * Once per `npm test`: the build, a PostgreSQL server (embedded in a temporary folder unless DATABASE_URL
+ * Once per `npm test`: the builds, a PostgreSQL server (embedded in a temporary folder unless DATABASE_URL
  * names one) and a template database with every migration and the demo data. Each test file
  * clones the template (CREATE DATABASE ... TEMPLATE), so files never see each other's rows.
  */
@@ -35,6 +67,7 @@ export default async function setup(project: TestProject) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
     stdio: 'inherit',
   });
+  buildConsoleUnlessCurrent();
   let embedded: EmbeddedDatabase | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {

@@ -20,6 +20,7 @@ import { graphiqlLandingPage } from './graphiql.ts';
 import { startSubscriptionServer, type SubscriptionServer } from '../events/subscription-server.ts';
 import { databaseFailure } from '../db/db-errors.ts';
 import { hideSuggestions } from '../errors.ts';
+import { webConsole } from './console.ts';
 import { cors } from './cors.ts';
 import { bodyErrors, requestId, withDeadline } from './http-edge.ts';
 import { operationGuard } from './operation-guard.ts';
@@ -260,6 +261,8 @@ export async function createHttpApp(
     withDeadline(config.requestTimeoutMs, log, graphql),
     bodyErrors(config.maxBodyBytes, log),
   );
+  // Last: the web console's files and pages (src/platform/http/console.ts).
+  app.use(webConsole());
   // Receiving a request (a slow upload) counts against the same deadline.
   httpServer.requestTimeout = config.requestTimeoutMs;
   httpServer.headersTimeout = Math.min(httpServer.headersTimeout, config.requestTimeoutMs);
