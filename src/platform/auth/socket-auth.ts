@@ -29,8 +29,9 @@ interface Tracked {
   fail(error: Error): void;
 }
 
-/** One socket: what its connection_init token said and, while it holds, the account it was opened as. */
+/** One socket: what its connection_init token said, and the account its operations ran as. */
 export class SocketAuth {
+  /** The caller its last operation was checked as (the periodic check compares the role). */
   viewer: Viewer | undefined;
   private readonly tracked = new Set<Tracked>();
   private expiry?: NodeJS.Timeout;
@@ -47,9 +48,8 @@ export class SocketAuth {
     return this.ended ? { failure: this.reading.failure ?? 'revoked' } : this.reading;
   }
 
-  /** Called once the token checked out: the socket ends at the token's expiry. */
-  opened(viewer: Viewer, expiresAt: number): void {
-    this.viewer = viewer;
+  /** The socket ends at its token's expiry. */
+  opened(expiresAt: number): void {
     const ms = Math.min(expiresAt * 1000 - Date.now(), 2 ** 31 - 1);
     this.expiry = setTimeout(() => this.end('expired'), Math.max(0, ms));
     this.expiry.unref();
@@ -142,18 +142,17 @@ export class SocketAuthority {
     this.timer.unref();
   }
 
-  /** Reads the connection_init token and checks its session (one statement). */
-  async connect(authorization: unknown, socket: WebSocket): Promise<SocketAuth> {
+  /**
+   * Reads the connection_init token (no statement: each operation checks its caller, and the
+   * periodic check the socket's session). A usable one starts the clock to its expiry.
+   */
+  connect(authorization: unknown, socket: WebSocket): SocketAuth {
     const reading = readAuthorization(authorization, this.config.jwtSecret);
     const auth = new SocketAuth(reading, socket, (a) => this.open.delete(a));
-    if (!reading.claims) return auth;
-    if (reading.claims.expiresAt * 1000 <= Date.now()) return auth;
-    const state = await sessions.check(this.orm.em.fork(), reading.claims);
-    if (!state.viewer) {
-      return new SocketAuth({ failure: state.failure }, socket, (a) => this.open.delete(a));
+    if (reading.claims) {
+      auth.opened(reading.claims.expiresAt);
+      this.open.add(auth);
     }
-    auth.opened(state.viewer, reading.claims.expiresAt);
-    this.open.add(auth);
     return auth;
   }
 
@@ -170,8 +169,10 @@ export class SocketAuthority {
       for (const socket of sockets) {
         const state = states.get(socket.reading.claims!.sessionId);
         if (state?.failure) socket.end(state.failure);
-        else if (state?.viewer && state.viewer.role !== socket.viewer?.role)
+        // Compared once an operation has run as the account (before that, nothing to compare).
+        else if (socket.viewer && state?.viewer && state.viewer.role !== socket.viewer.role) {
           socket.end('roleChanged');
+        }
       }
     } catch (err) {
       this.log.warn({ err }, 'checking the sockets’ sessions failed; trying again next interval');

@@ -3,6 +3,7 @@ import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
+import type { RequestContext } from '../../context.ts';
 import type { Config } from '../config.ts';
 import { SocketAuthority, UNAUTHORIZED_CLOSE, type SocketAuth } from '../auth/socket-auth.ts';
 import type { Viewer } from '../auth/token.ts';
@@ -83,23 +84,22 @@ export async function startSubscriptionServer(
   const server = useServer<Record<string, unknown>, Extra>(
     {
       schema,
-      async onConnect(ctx) {
-        ctx.extra.auth = await authority.connect(
-          ctx.connectionParams?.authorization,
-          ctx.extra.socket,
-        );
+      onConnect(ctx) {
+        ctx.extra.auth = authority.connect(ctx.connectionParams?.authorization, ctx.extra.socket);
         ctx.extra.address = ctx.extra.request.socket.remoteAddress;
         ctx.extra.callers = new Map();
         return true;
       },
       // Same query limits, caller check and mutation budget as over HTTP (../http/operation-guard.ts).
       async onSubscribe(ctx, id, payload) {
-        const caller = {
+        const auth = ctx.extra.auth!;
+        const caller: Pick<RequestContext, 'em' | 'auth' | 'viewer'> = {
           em: orm.em.fork(),
-          auth: ctx.extra.auth!.operationReading,
+          auth: auth.operationReading,
           viewer: undefined,
         };
         const prepared = await guard.prepare(payload, caller);
+        if (caller.viewer) auth.viewer = caller.viewer;
         ctx.extra.callers!.set(id, caller.viewer);
         return prepared;
       },
