@@ -9,7 +9,13 @@ import {
   MeDocument,
   RefreshTokenDocument,
 } from '../generated/graphql.ts';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import {
+  concurrently,
+  demo,
+  isCallerCheck,
+  startTestApp,
+  type TestApp,
+} from '../utils/test-app.ts';
 
 let t: TestApp;
 let admin: string;
@@ -363,5 +369,26 @@ describe("the account's current state decides, not the token", () => {
       { token: session.token! },
     );
     expect(write.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('the cost of the caller check', () => {
+  it('is one statement per operation with a token, sent only once the query passed its limits', async () => {
+    const sql: string[] = [];
+    const app = await startTestApp({ onQuery: (s) => sql.push(s) });
+    try {
+      const token = await app.login(demo.consumer);
+      sql.length = 0;
+      const me = await app.gql(`{ me { id } }`, {}, { token });
+      expect(me.data.me.id).toBe(demo.consumer.id);
+      expect(sql.filter(isCallerCheck)).toHaveLength(1);
+      sql.length = 0;
+      const deep = `{ me { orders { edges { node { consumer { orders { edges { node { consumer { orders { edges { node { id } } } } } } } } } } } } }`;
+      const refused = await app.gql(deep, {}, { token });
+      expect(refused.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+      expect(sql).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });

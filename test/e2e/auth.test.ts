@@ -322,7 +322,7 @@ describe('password hashing under a crowd', () => {
     // The defaults: 4 scrypt at once, 32 more waiting; the rest are refused before any work.
     const app = await startTestApp({ config: { requestTimeoutMs: 10_000 } });
     try {
-      const started = Date.now();
+      // Each is answered before REQUEST_TIMEOUT_MS: a TIMEOUT would show among the codes.
       const answers = await concurrently(300, () =>
         app.gql(LoginDocument, { consumerId: demo.admin.id, password: demo.admin.password }),
       );
@@ -332,7 +332,6 @@ describe('password hashing under a crowd', () => {
       const refused = answers.filter((r) => codeOf(r) === 'RATE_LIMITED');
       expect(refused.length).toBeGreaterThan(0);
       expect(refused[0].errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);
-      expect(Date.now() - started).toBeLessThan(10_000);
       // Refusals for load count as no failed login: a wrong password is still just wrong.
       const wrong = await app.gql(LoginDocument, { consumerId: demo.admin.id, password: 'no' });
       expect(codeOf(wrong)).toBe('WRONG_PASSWORD');
