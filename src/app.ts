@@ -48,8 +48,9 @@ async function demoDataComplete(orm: MikroORM): Promise<boolean> {
 
 /**
  * Starts the service: the database (embedded unless DATABASE_URL is set), migrations, the token
- * signing secret (JWT_SECRET, else the one kept in the database), missing demo data, module jobs, and the HTTP + WebSocket server. Rejects with ListenError
- * when the port cannot be opened, after stopping what it had started.
+ * signing secret (JWT_SECRET, else the one kept in the database), missing demo data, module
+ * jobs, and the HTTP + WebSocket server. Rejects with ListenError when the port cannot be
+ * opened, after stopping what it had started.
  */
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const config = { ...loadConfig(), ...options.config };

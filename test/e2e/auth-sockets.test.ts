@@ -32,6 +32,18 @@ async function loggedIn(account: { id: string; password: string } = demo.consume
   return res.data!.login;
 }
 
+/** A new staff account (made by the ADMIN) and a session of it. */
+async function staffToDemote(role: 'OPERATOR' | 'ADMIN') {
+  const password = 'demote-me-pass';
+  const created = await t.gql(
+    `mutation ($input: CreateConsumerInput!) { createConsumer(input: $input) { consumer { id } } }`,
+    { input: { name: `${role} to demote`, password, role } },
+    { token: (await loggedIn(demo.admin)).token! },
+  );
+  const id: string = created.data.createConsumer.consumer.id;
+  return { id, session: await loggedIn({ id, password }) };
+}
+
 describe('a subscription without a usable token', () => {
   it('fails at once in Apollo Client with UNAUTHENTICATED in words, on one connection, with no retry', async () => {
     let connections = 0;
@@ -75,6 +87,21 @@ describe('a subscription without a usable token', () => {
     } finally {
       await wsClient.dispose();
     }
+  });
+
+  it('says the session has ended for a token logged out before the socket opened', async () => {
+    const session = await loggedIn();
+    await t.gql(LogoutDocument, {}, { token: session.token! });
+    const socket = new LiveSocket(t.wsUrl, session.token!);
+    const stream = socket.subscribe({});
+    expect(await stream.waitForEnd(3000)).toBe('complete');
+    expect(stream.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/session has ended/),
+        extensions: expect.objectContaining({ code: 'UNAUTHENTICATED', reason: 'revoked' }),
+      }),
+    ]);
+    await socket.dispose().catch(() => undefined);
   });
 
   it('still lets the socket log in: login needs no token', async () => {
@@ -128,13 +155,7 @@ describe('an open socket whose authentication ends', () => {
   });
 
   it('when the role changes: staff demoted in the database stop receiving everyone’s events', async () => {
-    const created = await t.gql(
-      `mutation ($input: CreateConsumerInput!) { createConsumer(input: $input) { consumer { id } } }`,
-      { input: { name: 'Operator to demote', password: 'demote-me-pass', role: 'OPERATOR' } },
-      { token: (await loggedIn(demo.admin)).token! },
-    );
-    const id = created.data.createConsumer.consumer.id;
-    const session = await loggedIn({ id, password: 'demote-me-pass' });
+    const { id, session } = await staffToDemote('OPERATOR');
     const socket = new LiveSocket(t.wsUrl, session.token!);
     const stream = socket.subscribe({});
     await untilSubscribed(1);
@@ -146,13 +167,7 @@ describe('an open socket whose authentication ends', () => {
   });
 
   it('runs each operation on a socket as the account is now: a demoted ADMIN cannot deposit', async () => {
-    const created = await t.gql(
-      `mutation ($input: CreateConsumerInput!) { createConsumer(input: $input) { consumer { id } } }`,
-      { input: { name: 'Admin to demote', password: 'demote-admin-pass', role: 'ADMIN' } },
-      { token: (await loggedIn(demo.admin)).token! },
-    );
-    const id = created.data.createConsumer.consumer.id;
-    const session = await loggedIn({ id, password: 'demote-admin-pass' });
+    const { id, session } = await staffToDemote('ADMIN');
     const ws = await connectWs(t.wsUrl, session.token!);
     const deposit = `mutation { deposit(consumerId: "${id}", amount: "1.00") { id } }`;
     try {

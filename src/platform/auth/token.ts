@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role } from '../accounts/consumer.entity.ts';
+import { isBigintId, isUuid } from '../ids.ts';
 
 /** Who is calling: the account as the database has it now (its current role). */
 export interface Viewer {
@@ -77,6 +78,8 @@ export function readAuthorization(header: unknown, secret: string): TokenReading
     if (
       typeof claims.sub !== 'string' ||
       typeof claims.sid !== 'string' ||
+      !isUuid(claims.sid) ||
+      !isBigintId(claims.sub) ||
       typeof claims.exp !== 'number' ||
       !Object.values(Role).includes(role)
     ) {

@@ -6,7 +6,6 @@ import type { WebSocketServer } from 'ws';
 import type { RequestContext } from '../../context.ts';
 import type { Config } from '../config.ts';
 import { SocketAuthority, UNAUTHORIZED_CLOSE, type SocketAuth } from '../auth/socket-auth.ts';
-import type { Viewer } from '../auth/token.ts';
 import { formatError, logErrorsWith, makeContext } from '../http/server.ts';
 import { operationGuard } from '../http/operation-guard.ts';
 import type { LiveContext } from './live.context.ts';
@@ -80,7 +79,8 @@ export async function startSubscriptionServer(
     errors.map((e) => format(e.toJSON(), e));
 
   const authority = new SocketAuthority(orm, config, log);
-  type Extra = { auth?: SocketAuth; address?: string; callers?: Map<string, Viewer | undefined> };
+  type Caller = Pick<RequestContext, 'auth' | 'viewer'>;
+  type Extra = { auth?: SocketAuth; address?: string; callers?: Map<string, Caller> };
   const server = useServer<Record<string, unknown>, Extra>(
     {
       schema,
@@ -100,7 +100,7 @@ export async function startSubscriptionServer(
         };
         const prepared = await guard.prepare(payload, caller);
         if (caller.viewer) auth.viewer = caller.viewer;
-        ctx.extra.callers!.set(id, caller.viewer);
+        ctx.extra.callers!.set(id, { auth: caller.auth, viewer: caller.viewer });
         return prepared;
       },
       // A subscription fails in words when its socket's authentication ends.
@@ -112,7 +112,7 @@ export async function startSubscriptionServer(
           orm,
           config,
           log,
-          { auth: ctx.extra.auth!.operationReading, viewer: takeCaller(ctx.extra.callers!, id) },
+          takeCaller(ctx.extra.callers!, id) ?? { auth: ctx.extra.auth!.operationReading },
           ctx.extra.address ?? 'unknown',
         ),
         live: {
@@ -153,9 +153,9 @@ export async function startSubscriptionServer(
   };
 }
 
-/** The caller `onSubscribe` found for operation `id`, handed to its context once. */
-function takeCaller(callers: Map<string, Viewer | undefined>, id: string): Viewer | undefined {
-  const viewer = callers.get(id);
+/** The caller `onSubscribe` found for operation `id` (or why none), handed to its context once. */
+function takeCaller<T>(callers: Map<string, T>, id: string): T | undefined {
+  const caller = callers.get(id);
   callers.delete(id);
-  return viewer;
+  return caller;
 }
