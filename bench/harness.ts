@@ -18,7 +18,8 @@ import type { MixedOrderTokens } from './workload.ts';
  */
 
 export const ROOT = resolve(import.meta.dirname, '..');
-export const JWT_SECRET = 'bench-secret-not-for-production';
+/** A fixed secret strong enough for production mode's check (64 hex digits); benchmarks only. */
+export const JWT_SECRET = '6e1f0b9a4c27d853e0a7b3f6914c2d8e5b0f7a3c9d16e428b5c0f3a7d9e2b614';
 /** The service's pool size (src/platform/db/orm.ts); the baselines' pools match it. */
 export const POOL_SIZE = 20;
 
@@ -167,13 +168,28 @@ export async function statementsOf(child: Child): Promise<number> {
   return ((await (await fetch(child.statementsUrl)).json()) as { statements: number }).statements;
 }
 
+/** The session a bench token of consumer `id` names (made by `benchSessions`). */
+export function benchSessionId(id: string): string {
+  return `00000000-0000-4000-8000-${id.padStart(12, '0')}`;
+}
+
+/** Sessions for these consumers, so that `tokenFor` tokens pass the service's session check. */
+export async function benchSessions(pool: pg.Pool, ids: string[]): Promise<void> {
+  await pool.query(
+    `insert into auth_sessions (id, consumer_id, refresh_hash, expires_at)
+     select ('00000000-0000-4000-8000-' || lpad(c, 12, '0'))::uuid, c::bigint, 'bench', now() + interval '1 day'
+       from unnest($1::text[]) c on conflict do nothing`,
+    [ids],
+  );
+}
+
 export function tokenFor(id: string, role: Role = Role.CONSUMER): string {
-  return signToken({ id, role }, JWT_SECRET, 24 * 3600);
+  return signToken({ id, role, sessionId: benchSessionId(id) }, JWT_SECRET, 24 * 3600);
 }
 
 /**
  * `count` new consumers with `balance` each (ids from 20000000 + offset): rows straight into
- * the database, tokens signed with the bench secret (no scrypt per login).
+ * the database, tokens signed with the bench secret for sessions made here (no scrypt per login).
  */
 export async function makeConsumers(
   pool: pg.Pool,
@@ -192,10 +208,9 @@ export async function makeConsumers(
      select g, $3 from generate_series($1::bigint, $2::bigint) g`,
     [first, first + count - 1, balance],
   );
-  return Array.from({ length: count }, (_, i) => {
-    const id = String(first + i);
-    return { id, token: tokenFor(id) };
-  });
+  const ids = Array.from({ length: count }, (_, i) => String(first + i));
+  await benchSessions(pool, ids);
+  return ids.map((id) => ({ id, token: tokenFor(id) }));
 }
 
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
@@ -284,6 +299,7 @@ export async function readWorkload(
      select s.id, 'Bench product ' || g, 9.90, 1000000 from s, generate_series(1, 2) g
      returning shop_id::text, id::text`,
   );
+  await benchSessions(pool, ['89638599', '89638600', '89638601', '10000001']);
   return {
     shop: { id: rows[0].shop_id, productIds: rows.map((r) => r.id) },
     tokens: {

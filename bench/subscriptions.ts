@@ -26,7 +26,7 @@ import WebSocket from 'ws';
 import { seedDemoData } from '../src/app.ts';
 import { modules } from '../src/modules.ts';
 import { Role } from '../src/platform/accounts/consumer.entity.ts';
-import { signToken } from '../src/platform/auth/token.ts';
+import { JWT_SECRET, tokenFor } from './harness.ts';
 import { freePort, startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
 import { openDatabase } from '../src/platform/db/orm.ts';
 import { eventCursor, START_CURSOR } from '../src/platform/events/order-event.mapping.ts';
@@ -45,7 +45,7 @@ const CONSUMERS = Number(args.get('consumers') ?? 1000);
 const STAFF = Number(args.get('staff') ?? 2);
 const MAX_IN_FLIGHT = 32;
 const HARD_LIMIT_MS = 10 * 60_000;
-const SECRET = 'bench-secret-not-for-production';
+const SECRET = JWT_SECRET;
 const OPERATOR_ID = '10000001';
 const QUERY = `subscription { orderStatusChanged { id cursor orderId toStatus } }`;
 
@@ -110,11 +110,7 @@ async function liveStats(url: string): Promise<{ subscriptions: number; position
 }
 
 function openSubscriber(wsUrl: string, consumerId: string | null): Promise<Subscriber> {
-  const token = signToken(
-    consumerId ? { id: consumerId, role: Role.CONSUMER } : { id: OPERATOR_ID, role: Role.OPERATOR },
-    SECRET,
-    3600,
-  );
+  const token = consumerId ? tokenFor(consumerId) : tokenFor(OPERATOR_ID, Role.OPERATOR);
   return new Promise((resolve, reject) => {
     const client = createClient({
       url: wsUrl,
@@ -173,6 +169,11 @@ async function main(): Promise<void> {
            from generate_series(1, ${CONSUMERS}) g returning id::text as id`,
       )
     ).map((r) => r.id);
+    await em.execute(
+      `insert into auth_sessions (id, consumer_id, refresh_hash, expires_at)
+       select ('00000000-0000-4000-8000-' || lpad(id::text, 12, '0'))::uuid, id, 'bench', now() + interval '1 day'
+         from consumers`,
+    );
     const transitionsNeeded = STEPS.length * RATE * SECONDS;
     const ordersNeeded = Math.ceil(transitionsNeeded / 3);
     const orderOwner = new Map<string, string>();

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import pino, { type Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { signingSecret } from './platform/auth/secret.ts';
 import { loadConfig, type Config } from './platform/config.ts';
 import { openDatabase } from './platform/db/orm.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts';
@@ -46,9 +47,10 @@ async function demoDataComplete(orm: MikroORM): Promise<boolean> {
 }
 
 /**
- * Starts the service: the database (embedded unless DATABASE_URL is set), migrations, missing
- * demo data, module jobs, and the HTTP + WebSocket server. Rejects with ListenError
- * when the port cannot be opened, after stopping what it had started.
+ * Starts the service: the database (embedded unless DATABASE_URL is set), migrations, the token
+ * signing secret (JWT_SECRET, else the one kept in the database), missing demo data, module
+ * jobs, and the HTTP + WebSocket server. Rejects with ListenError when the port cannot be
+ * opened, after stopping what it had started.
  */
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const config = { ...loadConfig(), ...options.config };
@@ -75,6 +77,13 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       onQuery: options.onQuery,
     });
   } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+  try {
+    config.jwtSecret = await signingSecret(orm, config.jwtSecret);
+  } catch (err) {
+    await orm.close(true);
     await embedded?.stop();
     throw err;
   }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { MIN_SECRET_BITS, secretEntropyBits } from './auth/secret.ts';
 
 /** Every setting the service reads from the environment, with its default. The README lists them. */
 export interface Config {
@@ -7,8 +7,20 @@ export interface Config {
   dataDir: string;
   port: number;
   host: string;
+  /**
+   * Signs access tokens. Empty (JWT_SECRET unset, outside production): generated at the first
+   * start and kept in the database, so tokens survive restarts and hold on every process.
+   */
   jwtSecret: string;
+  /** Lifetime of an access token. */
   tokenTtlSeconds: number;
+  /** Lifetime of a refresh token (a session unused this long ends). */
+  refreshTokenTtlSeconds: number;
+  /** How often each process re-checks the sessions of its open sockets (logout, role, account). */
+  socketAuthCheckMs: number;
+  /** Password hashes (scrypt) computed at once per process, and how many more may wait. */
+  passwordHashConcurrency: number;
+  passwordHashQueue: number;
   production: boolean;
   /** Milliseconds per production-clock tick; undefined when only ADMIN advances the clock. */
   productionTickMs: number | undefined;
@@ -77,7 +89,14 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   if (production && !env.JWT_SECRET) {
-    throw new ConfigError('JWT_SECRET must be set when NODE_ENV=production');
+    throw new ConfigError(
+      'JWT_SECRET must be set when NODE_ENV=production (the same on every process), e.g. to `openssl rand -hex 32`',
+    );
+  }
+  if (production && secretEntropyBits(env.JWT_SECRET!) < MIN_SECRET_BITS) {
+    throw new ConfigError(
+      `JWT_SECRET is too weak for NODE_ENV=production: it needs ${MIN_SECRET_BITS / 8} bytes of entropy (64 random hex digits, e.g. \`openssl rand -hex 32\`)`,
+    );
   }
   const tick = intEnv(env, 'PRODUCTION_TICK_MS', 0);
   return {
@@ -85,9 +104,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.ORDERLY_DATA_DIR || '.data/postgres',
     port: intEnv(env, 'PORT', 4000),
     host: env.HOST || '0.0.0.0',
-    // A random secret outside production: tokens then die with the process, which is what a dev wants.
-    jwtSecret: env.JWT_SECRET || randomBytes(32).toString('hex'),
-    tokenTtlSeconds: intEnv(env, 'TOKEN_TTL_SECONDS', 3600),
+    jwtSecret: env.JWT_SECRET ?? '',
+    tokenTtlSeconds: intEnv(env, 'TOKEN_TTL_SECONDS', 3600, 1),
+    refreshTokenTtlSeconds: intEnv(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 1),
+    socketAuthCheckMs: intEnv(env, 'SOCKET_AUTH_CHECK_MS', 5000, 100),
+    passwordHashConcurrency: intEnv(env, 'PASSWORD_HASH_CONCURRENCY', 4, 1),
+    passwordHashQueue: intEnv(env, 'PASSWORD_HASH_QUEUE', 32),
     production,
     productionTickMs: tick > 0 ? tick : undefined,
     shopOrderTtlMinutes: intEnv(env, 'SHOP_ORDER_TTL_MINUTES', 30),

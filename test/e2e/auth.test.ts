@@ -142,6 +142,9 @@ describe('login', () => {
   });
 });
 
+const codeOf = (res: GraphQLResponse<LoginMutation>) =>
+  res.errors?.[0]?.extensions?.code ?? res.data?.login.errors[0]?.code ?? 'TOKEN';
+
 describe('login rate limit under parallel guesses', () => {
   // Each test gets its own app, so the counters start at zero and the limits are exact.
   const withApp = async (run: (app: TestApp) => Promise<void>) => {
@@ -152,8 +155,6 @@ describe('login rate limit under parallel guesses', () => {
       await app.close();
     }
   };
-  const codeOf = (res: GraphQLResponse<LoginMutation>) =>
-    res.errors?.[0]?.extensions?.code ?? res.data?.login.errors[0]?.code ?? 'TOKEN';
 
   it('answers at most the limit of 20 simultaneous wrong passwords for one id; the rest, and then the right password, are RATE_LIMITED', async () => {
     await withApp(async (app) => {
@@ -313,5 +314,52 @@ describe('roles', () => {
     );
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(res)).not.toMatch(/stacktrace|select |at .*\.ts/i);
+  });
+});
+
+describe('password hashing under a crowd', () => {
+  it('answers 300 simultaneous logins of one account each with a token or RATE_LIMITED, none with a timeout', async () => {
+    // The defaults: 4 scrypt at once, 32 more waiting; the rest are refused before any work.
+    const app = await startTestApp({ config: { requestTimeoutMs: 10_000 } });
+    try {
+      // Each is answered before REQUEST_TIMEOUT_MS: a TIMEOUT would show among the codes.
+      const answers = await concurrently(300, () =>
+        app.gql(LoginDocument, { consumerId: demo.admin.id, password: demo.admin.password }),
+      );
+      const codes = answers.map(codeOf);
+      expect(codes.filter((c) => c !== 'TOKEN' && c !== 'RATE_LIMITED')).toEqual([]);
+      expect(codes.filter((c) => c === 'TOKEN').length).toBeGreaterThanOrEqual(4);
+      const refused = answers.filter((r) => codeOf(r) === 'RATE_LIMITED');
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused[0].errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);
+      // Refusals for load count as no failed login: a wrong password is still just wrong.
+      const wrong = await app.gql(LoginDocument, { consumerId: demo.admin.id, password: 'no' });
+      expect(codeOf(wrong)).toBe('WRONG_PASSWORD');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses checks past PASSWORD_HASH_CONCURRENCY + PASSWORD_HASH_QUEUE at once, saying so', async () => {
+    const app = await startTestApp({
+      config: { passwordHashConcurrency: 1, passwordHashQueue: 1, loginMaxFailures: 100 },
+    });
+    try {
+      const answers = await concurrently(20, (i) =>
+        app.gql(LoginDocument, {
+          consumerId: [demo.consumer, demo.operator, demo.admin][i % 3].id,
+          password: [demo.consumer, demo.operator, demo.admin][i % 3].password,
+        }),
+      );
+      const refused = answers.filter((r) => codeOf(r) === 'RATE_LIMITED');
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused[0].errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/password checks in progress/),
+        extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 1 },
+      });
+      expect(answers.filter((r) => codeOf(r) === 'TOKEN').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { serverAudits } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,7 +170,7 @@ describe('NODE_ENV=production', () => {
     const html = { headers: { accept: 'text/html' } };
     expect(await (await fetch(prod.url, html)).text()).not.toContain('Orderly GraphiQL');
     expect(await (await fetch(prodGraphiql.url, html)).text()).toContain('Orderly GraphiQL');
-    const env = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    const env = { NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex') };
     expect(loadConfig(env).enableGraphiql).toBe(false);
     expect(loadConfig({ ...env, ENABLE_GRAPHIQL: 'true' }).enableGraphiql).toBe(true);
     expect(loadConfig(env).production).toBe(true);

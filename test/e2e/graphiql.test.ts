@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelOrderDocument } from '../generated/graphql.ts';
@@ -98,6 +100,71 @@ describe('GraphiQL subscriptions', () => {
     const response = page.locator('.graphiql-response');
     await response.getByText('CANCELLED').first().waitFor({ timeout: 15_000 });
     expect(await response.innerText()).toContain(order.id);
+    await page.close();
+  });
+});
+
+describe('GraphiQL with a stale token in its headers, as it keeps them across reloads', () => {
+  /** A token the service signed for a session, expired ten seconds ago. */
+  const expiredToken = () =>
+    jwt.sign({ role: 'CONSUMER', sid: randomUUID() }, t.app.config.jwtSecret, {
+      subject: demo.consumer.id,
+      issuer: 'orderly',
+      expiresIn: -10,
+    });
+
+  async function withStaleHeader(query: string): Promise<Page> {
+    const page = await openGraphiQL(query);
+    await page.getByText('Headers', { exact: true }).click();
+    await page.locator('.graphiql-editor-tool .graphiql-editor').last().click();
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${expiredToken()}` }));
+    await page.waitForTimeout(800); // GraphiQL saves the headers editor a moment after typing
+    // A reload, as after a restart of the service: the headers come back from localStorage.
+    await page.reload();
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
+    return page;
+  }
+
+  it('still loads the schema (the docs list the root types) and logs in', async () => {
+    const page = await withStaleHeader(
+      `mutation Login { login(consumerId: "${demo.consumer.id}", password: "${demo.consumer.password}") { token } }`,
+    );
+    await page
+      .getByLabel(/documentation explorer/i)
+      .first()
+      .click();
+    await page.locator('.graphiql-doc-explorer').getByText('Mutation').first().waitFor();
+    expect(await page.locator('body').innerText()).not.toMatch(/Error fetching schema/);
+    // The editor wraps the long token over lines: read it as text.
+    const text = await runAndReadResult(page, '"token"');
+    expect(text).toMatch(/"login": \{\s*"token":\s*"ey/);
+    await page.close();
+  });
+
+  it('answers a field that needs a caller with UNAUTHENTICATED saying the token expired', async () => {
+    const page = await withStaleHeader('query Orders { orders { totalCount } }');
+    // The editor wraps the long message over lines: read it as text.
+    const text = (await runAndReadResult(page, 'UNAUTHENTICATED')).replace(/\s+/g, ' ');
+    expect(text).toMatch(/"message": "The token has expired; refresh it/);
+    expect(text).toMatch(/"code": "UNAUTHENTICATED", "reason": "expired"/);
+    await page.close();
+  });
+
+  it('fails a subscription at once, in words, instead of retrying', async () => {
+    const page = await withStaleHeader('subscription Live { orderStatusChanged { cursor } }');
+    const started = Date.now();
+    const text = await runAndReadResult(page, 'UNAUTHENTICATED');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(text).toMatch(/token has expired/);
+    await page.close();
+  });
+
+  it('fails a subscription sent with no Authorization header at once, saying to log in', async () => {
+    const page = await openGraphiQL('subscription Live { orderStatusChanged { cursor } }');
+    const started = Date.now();
+    const text = await runAndReadResult(page, 'UNAUTHENTICATED');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(text).toMatch(/must be logged in/);
     await page.close();
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { spawnServer, waitUntilServing } from '../utils/child-server.ts';
 import { createTestDatabase, dropTestDatabase } from '../utils/test-app.ts';
@@ -11,7 +12,7 @@ describe('SIGTERM in production mode', () => {
     const server = await spawnServer({
       DATABASE_URL: databaseUrl,
       NODE_ENV: 'production',
-      JWT_SECRET: 'perf-shutdown-test-secret-0123456789',
+      JWT_SECRET: randomBytes(32).toString('hex'),
     });
     try {
       await waitUntilServing(server);

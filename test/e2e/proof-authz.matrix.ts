@@ -13,8 +13,8 @@ import { START_CURSOR } from '../../src/platform/events/order-event.mapping.ts';
  * - ALLOWED: no UNAUTHENTICATED or FORBIDDEN error and the object was not hidden. A business
  *   answer in the payload (INSUFFICIENT_BALANCE, ...) still counts as allowed, but only the
  *   codes the row lists in `tolerated`: anything else means the fixture is wrong.
- * - UNAUTHENTICATED / FORBIDDEN: a GraphQL error with that code on the field (over graphql-ws,
- *   a socket closed with 4403 for want of a valid token is UNAUTHENTICATED).
+ * - UNAUTHENTICATED / FORBIDDEN: a GraphQL error with that code on the field (over graphql-ws
+ *   too: a socket without a valid token is acknowledged, its subscriptions refused).
  * - NOT_FOUND: the object exists but is hidden from the actor: a NOT_FOUND payload error, or
  *   (rows with `nullIsHidden`) a null answer. Services answer so where telling "not yours"
  *   apart from "does not exist" would leak which ids exist.
@@ -28,6 +28,8 @@ export type Outcome = 'ALLOWED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
 export interface Operation {
   document: TypedDocumentNode<any, any>;
   variables?: Record<string, unknown>;
+  /** A token of the actor's own for this call (a fresh session), instead of the shared one. */
+  token?: string;
 }
 
 export interface MatrixRow {
@@ -35,8 +37,8 @@ export interface MatrixRow {
   field: string;
   /**
    * Subscriptions go over graphql-ws: the row passes when the first result arrives (so the
-   * operation should make one come at once, e.g. a replay with `after`). A socket the server
-   * closes with 4403 at connection_init (no valid token) counts as UNAUTHENTICATED.
+   * operation should make one come at once, e.g. a replay with `after`). Without a valid token
+   * the socket is acknowledged and the subscription fails with UNAUTHENTICATED.
    */
   transport?: 'http' | 'ws';
   /** What `actor` sends; mutation rows make a fresh object for every call. */
@@ -335,6 +337,47 @@ export const matrix: MatrixRow[] = [
       return op(D.ProofLoginDocument, { consumerId: account.id, password: account.password });
     },
     expect: ANYONE,
+  },
+  {
+    // A fresh session per actor: one call turns it in for a new pair.
+    field: 'Mutation.refreshToken',
+    operation: async (fx, actor) => {
+      if (actor === 'anonymous') {
+        return op(D.ProofRefreshTokenDocument, { refreshToken: 'not-a-refresh-token' });
+      }
+      const account = ACTOR_ACCOUNTS[actor];
+      const res = await fx.t.gql(D.LoginDocument, {
+        consumerId: account.id,
+        password: account.password,
+      });
+      return op(D.ProofRefreshTokenDocument, { refreshToken: res.data!.login.refreshToken });
+    },
+    expect: LOGGED_IN,
+  },
+  {
+    // Ends a fresh session of the actor's, not the one the other rows use.
+    field: 'Mutation.logout',
+    operation: async (fx, actor) => ({
+      document: D.ProofLogoutDocument,
+      token: actor === 'anonymous' ? undefined : await fx.t.login(ACTOR_ACCOUNTS[actor]),
+    }),
+    expect: LOGGED_IN,
+  },
+  {
+    // A wrong old password: the call is allowed, the password (and every session) stays.
+    field: 'Mutation.changePassword',
+    operation: () =>
+      op(D.ProofChangePasswordDocument, { oldPassword: 'not-it', newPassword: 'a-new-password' }),
+    expect: LOGGED_IN,
+    tolerated: ['WRONG_PASSWORD'],
+  },
+  {
+    field: 'Mutation.createConsumer',
+    operation: () =>
+      op(D.ProofCreateConsumerDocument, {
+        input: { name: 'Matrix consumer', password: 'matrix-password' },
+      }),
+    expect: ADMIN,
   },
   {
     field: 'Mutation.deposit',

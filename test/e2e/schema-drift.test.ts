@@ -24,6 +24,11 @@ const TABLES_WITHOUT_ENTITY: Record<string, string> = {
   driver_order_drivers: "a driver order's drivers: written and read with raw SQL only",
   insurance_settings: 'the one-row driver fee: read with raw SQL only',
   demo_data_seeded: 'the one-row "demo data complete" mark: read and written with raw SQL only',
+  auth_secret: 'the one-row generated signing secret: read and written with raw SQL only',
+  auth_sessions: 'login sessions: read and written with raw SQL only (session.service.ts)',
+  rate_buckets: 'mutation budgets: written by the rate_bucket_take function',
+  rate_login_attempts: 'logins in flight: written by rate_login_begin / rate_login_end',
+  rate_login_failures: 'failed logins: written by rate_login_begin / rate_login_end',
 };
 
 /** Columns the migrations create that no entity property maps. */

@@ -146,3 +146,12 @@ export async function startTestApp(
 export function concurrently<T>(n: number, make: (i: number) => Promise<T>): Promise<T[]> {
   return Promise.all(Array.from({ length: n }, (_, i) => make(i)));
 }
+
+/**
+ * Every operation with a token first checks its caller: one statement reading the session and
+ * the account (src/platform/auth/session.service.ts). Tests that count how resolvers load data
+ * leave it out with this; test/e2e/auth-sessions.test.ts counts it.
+ */
+export function isCallerCheck(sql: string): boolean {
+  return /from consumers c left join auth_sessions s/.test(sql);
+}

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context.ts';
+import { tokenRefused } from '../auth/authenticate.ts';
 import { AdminOnly, Anyone, requireSelfOrStaff } from '../auth/roles.ts';
 import { BankTransaction } from '../bank/bank.entity.ts';
 import { bank } from '../bank/bank.service.ts';
@@ -19,14 +20,19 @@ export class AccountsResolver {
   @Anyone()
   @Query(() => Consumer, {
     nullable: true,
-    description: 'The logged-in consumer; null when not logged in.',
+    description:
+      'The logged-in consumer; null without a token. A token that is expired, invalid or of an ended session answers UNAUTHENTICATED saying which.',
   })
   me(@Ctx() ctx: RequestContext): Promise<Consumer | null> {
+    if (!ctx.viewer && ctx.auth.failure) throw tokenRefused(ctx.auth.failure);
     return ctx.viewer ? ctx.em.findOne(Consumer, ctx.viewer.id) : Promise.resolve(null);
   }
 
   @Anyone()
-  @Mutation(() => LoginPayload)
+  @Mutation(() => LoginPayload, {
+    description:
+      'Opens a session. Works whatever Authorization header is sent (a stale one is ignored); must be the only field of its operation.',
+  })
   login(
     @Arg('consumerId', () => ID) consumerId: string,
     @Arg('password', () => String) password: string,
@@ -46,7 +52,8 @@ export class AccountsResolver {
   }
 
   @FieldResolver(() => DecimalScalar, {
-    description: "Balance of the consumer's bank account. Visible to the consumer and to ADMIN.",
+    description:
+      "Balance of the consumer's bank account. Visible to the consumer and to ADMIN. Staff accounts (OPERATOR, ADMIN) pay for nothing: theirs is 0.00 unless an ADMIN deposited to it.",
   })
   balance(@Root() consumer: Consumer, @Ctx() ctx: RequestContext): Promise<Decimal> {
     if (ctx.viewer?.id !== consumer.id && ctx.viewer?.role !== Role.ADMIN) {

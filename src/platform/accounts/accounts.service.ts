@@ -1,18 +1,10 @@
 import type { RequestContext } from '../../context.ts';
-import type { Config } from '../config.ts';
-import { hashPassword, verifyPassword } from '../auth/password.ts';
-import { RateLimiter } from '../auth/rate-limit.ts';
-import { signToken } from '../auth/token.ts';
+import { hashPassword } from '../auth/password.ts';
+import { checkPassword } from '../auth/password-check.ts';
+import { sessions, type IssuedTokens } from '../auth/session.service.ts';
 import { bank } from '../bank/bank.service.ts';
 import { BankTransaction } from '../bank/bank.entity.ts';
-import {
-  BusinessError,
-  ErrorCode,
-  badInput,
-  graphQLError,
-  userError,
-  type UserError,
-} from '../errors.ts';
+import { BusinessError, ErrorCode, badInput, userError, type UserError } from '../errors.ts';
 import { isBigintId } from '../ids.ts';
 import { Decimal } from '../money.ts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
@@ -20,92 +12,61 @@ import { Consumer, Role } from './consumer.entity.ts';
 
 export interface LoginResult {
   token?: string;
+  refreshToken?: string;
+  tokenExpiresAt?: Date;
   consumer?: Consumer;
   errors: UserError[];
 }
 
+/** The payload of a new session; its consumer answers as the session's caller (ctx.viewer). */
+export function sessionPayload(
+  ctx: RequestContext,
+  issued: IssuedTokens,
+  consumer: Consumer,
+): LoginResult {
+  ctx.viewer = issued.viewer;
+  return {
+    token: issued.token,
+    refreshToken: issued.refreshToken,
+    tokenExpiresAt: issued.tokenExpiresAt,
+    consumer,
+    errors: [],
+  };
+}
+
 /**
- * Logging in, the caller's account and the ADMIN's deposit. Failed logins are counted per
- * consumer id and per client address; past the limit every attempt is RATE_LIMITED until
- * the window ends, right password or not, so guessing gains nothing. Attempts sent in
- * parallel get no more answers than sequential ones: one that could be over the limit waits
- * for those in flight to end.
+ * Logging in, the caller's account and the ADMIN's deposit. A login's password check is
+ * counted per consumer id and per client address in PostgreSQL (../auth/password-check.ts):
+ * past the limit every attempt is RATE_LIMITED until the window ends, right password or not,
+ * and parallel attempts, on one process or several, get no more answers than sequential ones.
+ * A right password opens a session (../auth/session.service.ts): an access token and a
+ * refresh token; the operation's caller is then that consumer, so the payload's `consumer`
+ * answers every field (its balance too) as it would with the token.
  */
 export class AccountsService {
-  // Per running app (keyed by its config), so two apps in one process count apart.
-  private readonly limiters = new WeakMap<Config, { byId: RateLimiter; byAddress: RateLimiter }>();
-
-  private failureLimiters(config: Config) {
-    let limiters = this.limiters.get(config);
-    if (!limiters) {
-      const windowMs = config.loginWindowSeconds * 1000;
-      limiters = {
-        byId: new RateLimiter(config.loginMaxFailures, windowMs),
-        // One address may hold many users (an office behind NAT): it gets a wider budget.
-        byAddress: new RateLimiter(config.loginMaxFailures * 4, windowMs),
-      };
-      this.limiters.set(config, limiters);
-    }
-    return limiters;
-  }
-
   async login(ctx: RequestContext, consumerId: string, password: string): Promise<LoginResult> {
-    const { byId, byAddress } = this.failureLimiters(ctx.config);
-    const idKey = `id:${consumerId}`;
-    for (;;) {
-      const wait = Math.max(byId.retryAfter(idKey), byAddress.retryAfter(ctx.clientAddress));
-      if (wait > 0) {
-        throw graphQLError('RATE_LIMITED', `Too many failed logins; try again in ${wait} s.`, {
-          retryAfterSeconds: wait,
-        });
-      }
-      // Parallel guesses must see each other's failures: wait for attempts still in flight
-      // whenever their failing would reach a limit, then check again.
-      const busy = byId.crowded(idKey) ?? byAddress.crowded(ctx.clientAddress);
-      if (!busy) break;
-      await busy;
-    }
-    const endById = byId.begin(idKey);
-    const endByAddress = byAddress.begin(ctx.clientAddress);
-    let failed = false;
-    try {
-      const outcome = await this.checkPassword(ctx, consumerId, password);
-      failed = !outcome.consumer;
-      if (!failed) byId.reset(idKey);
-      return outcome;
-    } finally {
-      endById(failed);
-      endByAddress(failed);
-    }
-  }
-
-  private async checkPassword(
-    ctx: RequestContext,
-    consumerId: string,
-    password: string,
-  ): Promise<LoginResult> {
-    const consumer = isBigintId(consumerId)
-      ? await ctx.em.findOne(Consumer, consumerId, { populate: ['passwordHash'] })
-      : null;
-    if (!consumer) {
+    let consumer: Consumer | null = null;
+    const outcome = await checkPassword(ctx, consumerId, password, async () => {
+      consumer = isBigintId(consumerId)
+        ? await ctx.em.findOne(Consumer, consumerId, { populate: ['passwordHash'] })
+        : null;
+      return consumer?.passwordHash ?? null;
+    });
+    if (outcome === 'missing' || !consumer) {
       return {
         errors: [
           userError(ErrorCode.CONSUMER_NOT_FOUND, 'No consumer has this id.', ['consumerId']),
         ],
       };
     }
-    if (!(await verifyPassword(password, consumer.passwordHash))) {
+    if (outcome === 'wrong') {
       ctx.log.warn({ consumerId }, 'login failed: wrong password');
       return {
         errors: [userError(ErrorCode.WRONG_PASSWORD, 'The password is wrong.', ['password'])],
       };
     }
-    const token = signToken(
-      { id: consumer.id, role: consumer.role },
-      ctx.config.jwtSecret,
-      ctx.config.tokenTtlSeconds,
-    );
-    return { token, consumer, errors: [] };
+    const found: Consumer = consumer;
+    return sessionPayload(ctx, await sessions.open(ctx.em, found, ctx.config), found);
   }
 
   async register(

@@ -32,4 +32,11 @@ export class Consumer {
 
   @Property({ type: 'Date', columnType: 'timestamptz' })
   createdAt: Date = new Date();
+
+  /** The ADMIN who created the account (createConsumer); null for demo and seeded accounts. */
+  @Property({ type: new BigIntType('string'), nullable: true, hidden: true })
+  createdBy?: string | null;
+
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true, hidden: true })
+  passwordChangedAt?: Date | null;
 }

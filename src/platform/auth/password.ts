@@ -35,3 +35,56 @@ export async function verifyPassword(password: string, stored: string): Promise<
   );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/** One password check's place in a HashingGate, from its start to its end. */
+export interface HashingTicket {
+  /** Runs `work` (the scrypt) when one of the gate's hashing slots is free. */
+  hash<T>(work: () => Promise<T>): Promise<T>;
+  /** Gives the place back; exactly once. */
+  leave(): void;
+}
+
+/**
+ * Bounds the password work of one running app: at most `concurrency + queue` checks in
+ * progress (waiting for their turn or for attempts on the same id), of which `concurrency`
+ * hash at once (each scrypt holds a libuv thread and 32 MiB). Past that `enter` refuses, and
+ * the caller answers RATE_LIMITED at once instead of letting requests pile up to their deadline.
+ */
+export class HashingGate {
+  private inside = 0;
+  private hashing = 0;
+  private readonly turns: (() => void)[] = [];
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly queue: number,
+  ) {}
+
+  enter(): HashingTicket | undefined {
+    if (this.inside >= this.concurrency + this.queue) return undefined;
+    this.inside++;
+    let left = false;
+    return {
+      hash: async (work) => {
+        if (this.hashing >= this.concurrency) {
+          await new Promise<void>((turn) => this.turns.push(turn));
+        } else {
+          this.hashing++;
+        }
+        try {
+          return await work();
+        } finally {
+          // The slot passes straight to the next in line, or frees.
+          const next = this.turns.shift();
+          if (next) next();
+          else this.hashing--;
+        }
+      },
+      leave: () => {
+        if (left) return;
+        left = true;
+        this.inside--;
+      },
+    };
+  }
+}

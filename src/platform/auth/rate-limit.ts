@@ -1,115 +1,126 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { graphQLError } from '../errors.ts';
+
+/** An attempt in flight was left behind by a process that died this long ago: it stops counting. */
+const STALE_ATTEMPT_SECONDS = 60;
+/** Longest a login waits for attempts in flight before it is refused. */
+const MAX_WAIT_MS = 5000;
+
+export interface LoginKey {
+  key: string;
+  /** Failures the key may have within the window. */
+  limit: number;
+}
+
+/** A started attempt; `end` exactly once (failed or not). */
+export interface Attempt {
+  end(em: EntityManager, failed: boolean, clear: string[]): Promise<void>;
+}
+
+/** A PostgreSQL array literal (`{"a","b"}`) for `?::text[]`: params bind one value each. */
+function textArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}
+
+export const tooManyFailures = (wait: number) =>
+  graphQLError('RATE_LIMITED', `Too many failed logins; try again in ${wait} s.`, {
+    retryAfterSeconds: wait,
+  });
+
 /**
- * Counts events per key in a fixed window, in this process's memory. Used for failed logins:
- * seed 000's consumer ids are 8-digit numbers, so guessing must be slowed per id and per address.
+ * Failed password checks counted per key (a consumer id, a client address) in PostgreSQL, so
+ * every process of a deployment counts together (rate_login_begin / rate_login_end in the auth
+ * migration). Past a key's limit every attempt is RATE_LIMITED until its window ends, right
+ * password or not. Attempts in flight count too: one that could, with those running, reach a
+ * limit waits until one of them ends (on this process: at once; on another: the next poll),
+ * so parallel guesses, on one process or many, get no more answers than sequential ones.
  */
-export class RateLimiter {
-  private readonly hits = new Map<string, { count: number; resetAt: number }>();
-  /** Attempts started but not yet known to have failed or not, each settling when it ends. */
-  private readonly pending = new Map<string, Set<Promise<void>>>();
+export class LoginAttempts {
+  /** This process's attempts in flight, per key: a waiter here wakes when one ends. */
+  private readonly local = new Map<string, Set<Promise<void>>>();
 
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
+  constructor(private readonly windowSeconds: number) {}
 
-  /** Seconds until `key` may try again, or 0 when it is under the limit. */
-  retryAfter(key: string, now = Date.now()): number {
-    const entry = this.hits.get(key);
-    if (!entry || entry.resetAt <= now) return 0;
-    return entry.count >= this.max ? Math.ceil((entry.resetAt - now) / 1000) : 0;
-  }
-
-  record(key: string, now = Date.now()): void {
-    const entry = this.hits.get(key);
-    if (!entry || entry.resetAt <= now) {
-      this.hits.set(key, { count: 1, resetAt: now + this.windowMs });
-      if (this.hits.size > 100_000) this.sweep(now);
-    } else {
-      entry.count += 1;
+  async begin(em: EntityManager, keys: LoginKey[]): Promise<Attempt> {
+    const names = keys.map((k) => k.key);
+    const deadline = Date.now() + MAX_WAIT_MS;
+    for (let poll = 1; ; poll++) {
+      const [row] = await em.execute<{ attempt_id: string | null; retry_after: number }[]>(
+        `select attempt_id, retry_after from rate_login_begin(?::text[], ?::int[], ?)`,
+        [
+          textArray(names),
+          `{${keys.map((k) => Math.trunc(k.limit)).join(',')}}`,
+          STALE_ATTEMPT_SECONDS,
+        ],
+      );
+      if (row.attempt_id !== null) return this.started(row.attempt_id, names);
+      if (row.retry_after > 0) throw tooManyFailures(row.retry_after);
+      if (Date.now() > deadline) throw tooManyFailures(1);
+      await this.someEnd(names, Math.min(10 * poll, 100));
     }
   }
 
-  reset(key: string): void {
-    this.hits.delete(key);
-  }
-
-  /**
-   * While the attempts in flight for `key` could, by failing, take it to the limit: a promise
-   * that settles when one of them ends (then check again). Otherwise undefined: one more
-   * attempt may start. This keeps parallel attempts from all passing a check made before any
-   * of them failed, without refusing a right password that merely arrives alongside others.
-   */
-  crowded(key: string, now = Date.now()): Promise<void> | undefined {
-    const inFlight = this.pending.get(key);
-    if (!inFlight?.size) return undefined;
-    const entry = this.hits.get(key);
-    const failures = entry && entry.resetAt > now ? entry.count : 0;
-    return failures + inFlight.size >= this.max ? Promise.race(inFlight) : undefined;
-  }
-
-  /** Marks an attempt for `key` as in flight; call the result exactly once when it ends. */
-  begin(key: string): (failed: boolean) => void {
-    let end!: () => void;
-    const attempt = new Promise<void>((resolve) => (end = resolve));
-    const inFlight = this.pending.get(key) ?? new Set<Promise<void>>();
-    inFlight.add(attempt);
-    this.pending.set(key, inFlight);
-    return (failed) => {
-      if (!inFlight.delete(attempt)) return;
-      if (inFlight.size === 0 && this.pending.get(key) === inFlight) this.pending.delete(key);
-      if (failed) this.record(key);
-      end();
+  private started(id: string, names: string[]): Attempt {
+    let settle!: () => void;
+    const ended = new Promise<void>((done) => (settle = done));
+    for (const name of names) {
+      const set = this.local.get(name) ?? new Set();
+      set.add(ended);
+      this.local.set(name, set);
+    }
+    let done = false;
+    return {
+      end: async (em, failed, clear) => {
+        if (done) return;
+        done = true;
+        try {
+          await em.execute(`select rate_login_end(?, ?, ?, ?::text[])`, [
+            id,
+            failed,
+            this.windowSeconds,
+            textArray(clear),
+          ]);
+        } finally {
+          for (const name of names) {
+            const set = this.local.get(name);
+            set?.delete(ended);
+            if (set?.size === 0) this.local.delete(name);
+          }
+          settle();
+        }
+      },
     };
   }
 
-  private sweep(now: number): void {
-    for (const [key, entry] of this.hits) if (entry.resetAt <= now) this.hits.delete(key);
+  /** Resolves when one of this process's attempts on these keys ends, or after `ms`. */
+  private someEnd(names: string[], ms: number): Promise<void> {
+    const waits: Promise<unknown>[] = names.flatMap((n) => [...(this.local.get(n) ?? [])]);
+    let timer: NodeJS.Timeout | undefined;
+    waits.push(new Promise((done) => (timer = setTimeout(done, ms))));
+    return Promise.race(waits).then(() => clearTimeout(timer));
   }
 }
 
 /**
- * A token bucket per key, in this process's memory: a key may spend `capacity` at once, and
- * gets its tokens back evenly, `capacity` per window. Used for mutations per consumer.
+ * Takes `cost` from `key`'s token bucket in PostgreSQL (rate_bucket_take): a key may spend
+ * `capacity` at once and gets `capacity` back per window, evenly, on every process together.
+ * Returns 0 when taken, else the whole seconds until it would be (nothing is taken then).
  */
-export class TokenBucket {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private readonly perMs: number;
+export async function takeFromBucket(
+  em: EntityManager,
+  key: string,
+  capacity: number,
+  windowSeconds: number,
+  cost: number,
+): Promise<number> {
+  const [row] = await em.execute<{ wait: number }[]>(
+    `select rate_bucket_take(?, ?, ?, ?) as wait`,
+    [key, capacity, windowSeconds, cost],
+  );
+  return row.wait;
+}
 
-  constructor(
-    private readonly capacity: number,
-    windowMs: number,
-  ) {
-    this.perMs = capacity / windowMs;
-  }
-
-  /**
-   * Takes `cost` tokens for `key` (at most the capacity, so any operation can pass once the
-   * bucket is full). Returns 0 when taken, otherwise the whole seconds until they would be
-   * there; then nothing is taken.
-   */
-  take(key: string, cost = 1, now = Date.now()): number {
-    const need = Math.min(cost, this.capacity);
-    const bucket = this.refilled(key, now);
-    this.buckets.set(key, bucket);
-    if (bucket.tokens >= need) {
-      bucket.tokens -= need;
-      if (this.buckets.size > 100_000) this.sweep(now);
-      return 0;
-    }
-    return Math.max(1, Math.ceil((need - bucket.tokens) / this.perMs / 1000));
-  }
-
-  private refilled(key: string, now: number) {
-    const bucket = this.buckets.get(key);
-    if (!bucket) return { tokens: this.capacity, at: now };
-    const tokens = Math.min(this.capacity, bucket.tokens + (now - bucket.at) * this.perMs);
-    return { tokens, at: now };
-  }
-
-  // A full bucket is the same as none.
-  private sweep(now: number): void {
-    for (const key of this.buckets.keys()) {
-      if (this.refilled(key, now).tokens >= this.capacity) this.buckets.delete(key);
-    }
-  }
+/** Removes what no longer limits anyone: past windows, dead attempts, refilled buckets. */
+export async function sweepRateLimits(em: EntityManager, fullAfterSeconds: number): Promise<void> {
+  await em.execute(`select rate_sweep(?, ?)`, [STALE_ATTEMPT_SECONDS, fullAfterSeconds]);
 }

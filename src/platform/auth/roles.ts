@@ -2,6 +2,7 @@ import { Authorized } from 'type-graphql';
 import type { RequestContext } from '../../context.ts';
 import { Role } from '../accounts/consumer.entity.ts';
 import { forbidden, unauthenticated } from '../errors.ts';
+import { tokenRefused } from './authenticate.ts';
 import type { Viewer } from './token.ts';
 
 /**
@@ -14,12 +15,14 @@ export const LoggedIn = () => Authorized();
 export const Staff = () => Authorized(Role.OPERATOR, Role.ADMIN);
 export const AdminOnly = () => Authorized(Role.ADMIN);
 
-/** type-graphql's authChecker: UNAUTHENTICATED without a viewer, FORBIDDEN with the wrong role. */
+/**
+ * type-graphql's authChecker: UNAUTHENTICATED without a viewer (saying why when a token was
+ * sent: expired, invalid, session ended), FORBIDDEN with the wrong role.
+ */
 // An arrow function: type-graphql would instantiate a `function` declaration as a class.
 export const authChecker = ({ context }: { context: RequestContext }, roles: string[]): boolean => {
   if (roles.includes(ANYONE)) return true;
-  const viewer = context.viewer;
-  if (!viewer) throw unauthenticated();
+  const viewer = requireViewer(context);
   if (roles.length === 0 || roles.includes(viewer.role)) return true;
   throw forbidden(`This needs the role ${roles.join(' or ')}.`);
 };
@@ -30,8 +33,8 @@ export function isStaff(viewer: Viewer): boolean {
 
 /** The caller, for services behind a LoggedIn resolver (defence in depth). */
 export function requireViewer(ctx: RequestContext): Viewer {
-  if (!ctx.viewer) throw unauthenticated();
-  return ctx.viewer;
+  if (ctx.viewer) return ctx.viewer;
+  throw ctx.auth.failure ? tokenRefused(ctx.auth.failure) : unauthenticated();
 }
 
 /** The caller may act for `consumerId`: it is them, or staff. */

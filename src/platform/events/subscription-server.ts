@@ -1,10 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
+import type { RequestContext } from '../../context.ts';
 import type { Config } from '../config.ts';
-import { viewerFromAuthorization, type Viewer } from '../auth/token.ts';
+import { SocketAuthority, UNAUTHORIZED_CLOSE, type SocketAuth } from '../auth/socket-auth.ts';
 import { formatError, logErrorsWith, makeContext } from '../http/server.ts';
 import { operationGuard } from '../http/operation-guard.ts';
 import type { LiveContext } from './live.context.ts';
@@ -27,8 +28,13 @@ export enum CloseCode {
    * of the last event you received. graphql-ws clients treat it as retryable.
    */
   TryAgainLater = 1013,
-  /** graphql-ws: connection_init carried no valid token (missing, malformed or expired). */
-  Forbidden = 4403,
+  /**
+   * The socket's authentication ended while it was open: its token expired, its session was
+   * logged out or its password changed, the account was deleted or its role changed. Each
+   * subscription on it got an UNAUTHENTICATED error saying which first. graphql-ws clients do
+   * not retry it: refresh the token (or log in), then reconnect.
+   */
+  Unauthorized = UNAUTHORIZED_CLOSE,
 }
 
 export interface SubscriptionServer {
@@ -44,9 +50,10 @@ export interface SubscriptionServer {
 
 /**
  * graphql-ws on the HTTP server's /graphql path, with this process's OrderEventHub started.
- * The token is read once from the connection_init payload (`{ "authorization": "Bearer …" }`);
- * without a valid one the socket closes with 4403. Each operation gets its own context (its
- * own EntityManager fork) carrying the hub and a way to close its socket.
+ * The token comes in the connection_init payload (`{ "authorization": "Bearer …" }`); every
+ * socket is acknowledged, one without a usable token as anonymous (../auth/socket-auth.ts).
+ * Each operation checks the caller again and gets its own context (its own EntityManager
+ * fork) carrying the hub and a way to close its socket.
  */
 export async function startSubscriptionServer(
   wsServer: WebSocketServer,
@@ -71,28 +78,43 @@ export async function startSubscriptionServer(
   const formatAll = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((e) => format(e.toJSON(), e));
 
-  const server = useServer<Record<string, unknown>, { viewer?: Viewer; address?: string }>(
+  const authority = new SocketAuthority(orm, config, log);
+  type Caller = Pick<RequestContext, 'auth' | 'viewer'>;
+  type Extra = { auth?: SocketAuth; address?: string; callers?: Map<string, Caller> };
+  const server = useServer<Record<string, unknown>, Extra>(
     {
       schema,
-      // Same query limits and mutation budget as over HTTP (../http/operation-guard.ts).
-      onSubscribe: (ctx, _id, payload) => guard.prepare(payload, ctx.extra.viewer),
       onConnect(ctx) {
-        try {
-          const viewer = viewerFromAuthorization(
-            ctx.connectionParams?.authorization,
-            config.jwtSecret,
-          );
-          if (!viewer) return false;
-          ctx.extra.viewer = viewer;
-          ctx.extra.address = ctx.extra.request.socket.remoteAddress;
-          return true;
-        } catch (err) {
-          if (err instanceof GraphQLError) return false;
-          throw err;
-        }
+        ctx.extra.auth = authority.connect(ctx.connectionParams?.authorization, ctx.extra.socket);
+        ctx.extra.address = ctx.extra.request.socket.remoteAddress;
+        ctx.extra.callers = new Map();
+        return true;
       },
-      context: (ctx): LiveContext => ({
-        ...makeContext(orm, config, log, ctx.extra.viewer, ctx.extra.address ?? 'unknown'),
+      // Same query limits, caller check and mutation budget as over HTTP (../http/operation-guard.ts).
+      async onSubscribe(ctx, id, payload) {
+        const auth = ctx.extra.auth!;
+        const caller: Pick<RequestContext, 'em' | 'auth' | 'viewer'> = {
+          em: orm.em.fork(),
+          auth: auth.operationReading,
+          viewer: undefined,
+        };
+        const prepared = await guard.prepare(payload, caller);
+        if (caller.viewer) auth.viewer = caller.viewer;
+        ctx.extra.callers!.set(id, { auth: caller.auth, viewer: caller.viewer });
+        return prepared;
+      },
+      // A subscription fails in words when its socket's authentication ends.
+      onOperation: (ctx, _id, _payload, _args, result) =>
+        Symbol.asyncIterator in result ? ctx.extra.auth!.track(result) : undefined,
+      onClose: (ctx) => ctx.extra.auth?.forget(),
+      context: (ctx, id): LiveContext => ({
+        ...makeContext(
+          orm,
+          config,
+          log,
+          takeCaller(ctx.extra.callers!, id) ?? { auth: ctx.extra.auth!.operationReading },
+          ctx.extra.address ?? 'unknown',
+        ),
         live: {
           hub,
           connection: { close: (code, reason) => ctx.extra.socket.close(code, reason) },
@@ -114,6 +136,7 @@ export async function startSubscriptionServer(
   return {
     stats: () => hub.stats(),
     async close(drainMs = 5000) {
+      authority.close();
       await hub.drain(drainMs);
       // Sends 1001 to every socket; resolves only once each has closed, which a client that
       // never answers the close frame would put off for ws's 30 s close timeout.
@@ -128,4 +151,11 @@ export async function startSubscriptionServer(
       await hub.close();
     },
   };
+}
+
+/** The caller `onSubscribe` found for operation `id` (or why none), handed to its context once. */
+function takeCaller<T>(callers: Map<string, T>, id: string): T | undefined {
+  const caller = callers.get(id);
+  callers.delete(id);
+  return caller;
 }

@@ -8,6 +8,7 @@ import {
   validate,
   type DocumentNode,
   type ExecutionArgs,
+  type FieldNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type GraphQLSchema,
@@ -15,8 +16,8 @@ import {
 } from 'graphql';
 import type { RequestContext } from '../../context.ts';
 import type { Config } from '../config.ts';
-import { TokenBucket } from '../auth/rate-limit.ts';
-import type { Viewer } from '../auth/token.ts';
+import { authenticate } from '../auth/authenticate.ts';
+import { takeFromBucket } from '../auth/rate-limit.ts';
 import { graphQLError, hideSuggestions } from '../errors.ts';
 import { badTextError } from './input-text.ts';
 import {
@@ -40,16 +41,19 @@ const HTTP_STATUS: Record<string, number> = {
   RATE_LIMITED: 429,
 };
 
+/** Root fields that make their caller: the only field of their operation (a later one would run as it). */
+const SIGN_IN_FIELDS = new Set(['login', 'refreshToken']);
+
 /**
  * Decides, after validation and before any resolver, whether an operation may run: the query
  * limits (src/platform/http/query-limits.ts), text the database can store (./input-text.ts),
- * then the per-consumer mutation budget. One guard
+ * then the caller (its token's session and account: ../auth/authenticate.ts), then the
+ * per-consumer mutation budget, kept in PostgreSQL so every process spends from one. One guard
  * per running app, shared by HTTP (`apolloPlugin`) and graphql-ws (`prepare`), so both
  * transports apply the same limits and spend the same budget.
  */
 export class OperationGuard {
   private readonly limits: QueryLimits;
-  private readonly mutations: TokenBucket | undefined;
   private readonly wsRules: readonly ValidationRule[];
 
   constructor(
@@ -57,10 +61,6 @@ export class OperationGuard {
     private readonly config: Config,
   ) {
     this.limits = queryLimits(config);
-    this.mutations =
-      config.mutationRateLimit > 0
-        ? new TokenBucket(config.mutationRateLimit, config.mutationRateWindowSeconds * 1000)
-        : undefined;
     // Apollo does the same for HTTP with `introspection: false`.
     this.wsRules = config.production
       ? [...specifiedRules, NoSchemaIntrospectionCustomRule]
@@ -73,15 +73,16 @@ export class OperationGuard {
   }
 
   /**
-   * The reason the operation may not run, or undefined. A mutation spends one token per root
-   * field from its caller's bucket (anonymous callers reach only `login`, limited on its own).
+   * The reason the operation may not run, or undefined; sets `ctx.viewer` once the document
+   * passed the limits. A mutation spends one token per root field from its caller's bucket
+   * (anonymous callers reach only `login`, limited on its own).
    */
-  admit(
+  async admit(
     document: DocumentNode,
     operation: OperationDefinitionNode,
     variables: Record<string, unknown> | null | undefined,
-    viewer: Viewer | undefined,
-  ): GraphQLError | undefined {
+    ctx: Pick<RequestContext, 'em' | 'auth' | 'viewer'>,
+  ): Promise<GraphQLError | undefined> {
     const tooComplex = checkQueryLimits(
       this.schema,
       document,
@@ -92,8 +93,22 @@ export class OperationGuard {
     if (tooComplex) return tooComplex;
     const badText = badTextError(document, variables ?? undefined);
     if (badText) return badText;
-    if (operation.operation === 'mutation' && viewer && this.mutations) {
-      const wait = this.mutations.take(viewer.id, rootFieldCount(document, operation));
+    const fields = rootFields(document, operation);
+    if (fields.size > 1 && [...fields].some((f) => SIGN_IN_FIELDS.has(f))) {
+      return graphQLError(
+        'BAD_USER_INPUT',
+        'login and refreshToken must be the only field of their operation.',
+      );
+    }
+    await authenticate(ctx as RequestContext);
+    if (operation.operation === 'mutation' && ctx.viewer && this.config.mutationRateLimit > 0) {
+      const wait = await takeFromBucket(
+        ctx.em,
+        `mutations:${ctx.viewer.id}`,
+        this.config.mutationRateLimit,
+        this.config.mutationRateWindowSeconds,
+        Math.max(1, rootFieldCount(document, operation)),
+      );
       if (wait > 0) {
         return graphQLError('RATE_LIMITED', `Too many mutations; try again in ${wait} s.`, {
           retryAfterSeconds: wait,
@@ -109,7 +124,7 @@ export class OperationGuard {
       requestDidStart: async () => ({
         didResolveOperation: async ({ document, operation, request, contextValue }) => {
           if (!operation) return; // execution reports the missing operation
-          const refusal = this.admit(document, operation, request.variables, contextValue.viewer);
+          const refusal = await this.admit(document, operation, request.variables, contextValue);
           if (!refusal) return;
           const code = String(refusal.extensions.code);
           const headers = new Map<string, string>();
@@ -128,12 +143,13 @@ export class OperationGuard {
 
   /**
    * For graphql-ws's `onSubscribe`: parses with the token limit, validates (no introspection in
-   * production), applies `admit`. Returns the execution arguments, or the errors to send back.
+   * production), applies `admit` (which sets `caller.viewer`). Returns the execution
+   * arguments, or the errors to send back.
    */
-  prepare(
+  async prepare(
     payload: OperationPayload,
-    viewer: Viewer | undefined,
-  ): Omit<ExecutionArgs, 'contextValue'> | GraphQLError[] {
+    caller: Pick<RequestContext, 'em' | 'auth' | 'viewer'>,
+  ): Promise<Omit<ExecutionArgs, 'contextValue'> | GraphQLError[]> {
     let document: DocumentNode;
     try {
       document = parseWithLimits(payload.query, this.limits);
@@ -156,7 +172,7 @@ export class OperationGuard {
     }
     const operation = getOperationAST(document, payload.operationName);
     if (operation) {
-      const refusal = this.admit(document, operation, payload.variables, viewer);
+      const refusal = await this.admit(document, operation, payload.variables, caller);
       if (refusal) return [refusal];
     }
     return {
@@ -170,13 +186,28 @@ export class OperationGuard {
 
 /** Distinct response keys at the root of the operation, through fragments. */
 function rootFieldCount(document: DocumentNode, operation: OperationDefinitionNode): number {
+  return rootSelections(document, operation, (field) => (field.alias ?? field.name).value).size;
+}
+
+/** Names of the root fields of the operation, through fragments (`__typename` aside). */
+function rootFields(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
+  const names = rootSelections(document, operation, (field) => field.name.value);
+  names.delete('__typename');
+  return names;
+}
+
+function rootSelections(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  keyOf: (field: FieldNode) => string,
+): Set<string> {
   const fragments = fragmentsOf(document);
   const keys = new Set<string>();
   const seen = new Set<string>();
   const collect = (selectionSet: SelectionSetNode) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        keys.add((selection.alias ?? selection.name).value);
+        keys.add(keyOf(selection));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         collect(selection.selectionSet);
       } else if (!seen.has(selection.name.value)) {
@@ -187,7 +218,7 @@ function rootFieldCount(document: DocumentNode, operation: OperationDefinitionNo
     }
   };
   collect(operation.selectionSet);
-  return Math.max(1, keys.size);
+  return keys;
 }
 
 const guards = new WeakMap<Config, OperationGuard>();

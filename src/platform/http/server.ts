@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { RequestContext } from '../../context.ts';
 import type { Config } from '../config.ts';
-import { viewerFromAuthorization, type Viewer } from '../auth/token.ts';
+import { readAuthorization, type TokenReading, type Viewer } from '../auth/token.ts';
 import { Loaders } from '../loaders.ts';
 import { graphiqlLandingPage } from './graphiql.ts';
 import { startSubscriptionServer, type SubscriptionServer } from '../events/subscription-server.ts';
@@ -34,19 +34,24 @@ export interface HttpApp {
   close(): Promise<void>;
 }
 
-/** Builds the per-operation context: a fresh EntityManager fork, the caller, the request id. */
+/**
+ * Builds the per-operation context: a fresh EntityManager fork, what the token said (the
+ * caller is set from it once the operation passed the query limits, or given when known
+ * already), the request id.
+ */
 export function makeContext(
   orm: MikroORM,
   config: Config,
   log: Logger,
-  viewer: Viewer | undefined,
+  caller: { auth: TokenReading; viewer?: Viewer },
   clientAddress: string,
   requestId: string = randomUUID(),
 ): RequestContext {
   const em = orm.em.fork();
   return {
     em,
-    viewer,
+    viewer: caller.viewer,
+    auth: caller.auth,
     requestId,
     clientAddress,
     config,
@@ -142,6 +147,28 @@ function databaseDownStatus(): ApolloServerPlugin<RequestContext> {
   };
 }
 
+/**
+ * HTTP 401 with `WWW-Authenticate` when the request's token gave no caller and a field needed
+ * one; the body still answers every other field (login and introspection work with any token).
+ */
+function staleTokenStatus(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ errors, response }) {
+          const failure = contextValue.auth.failure;
+          if (!failure || !errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) return;
+          response.http.status = 401;
+          response.http.headers.set(
+            'www-authenticate',
+            `Bearer error="invalid_token", error_description="${failure}"`,
+          );
+        },
+      };
+    },
+  };
+}
+
 function operationLogging(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart({ contextValue }) {
@@ -211,6 +238,7 @@ export async function createHttpApp(
       config.enableGraphiql ? graphiqlLandingPage() : ApolloServerPluginLandingPageDisabled(),
       guard.apolloPlugin(),
       databaseDownStatus(),
+      staleTokenStatus(),
       operationLogging(),
     ],
   });
@@ -231,27 +259,15 @@ export async function createHttpApp(
   });
 
   const graphql = expressMiddleware(apollo, {
-    context: async ({ req, res }) => {
-      let viewer: Viewer | undefined;
-      try {
-        viewer = viewerFromAuthorization(req.header('authorization'), config.jwtSecret);
-      } catch (err) {
-        if (err instanceof GraphQLError) {
-          throw new GraphQLError(err.message, {
-            extensions: { ...err.extensions, http: { status: 401 } },
-          });
-        }
-        throw err;
-      }
-      return makeContext(
+    context: async ({ req, res }) =>
+      makeContext(
         orm,
         config,
         log,
-        viewer,
+        { auth: readAuthorization(req.header('authorization'), config.jwtSecret) },
         req.socket.remoteAddress ?? 'unknown',
         res.locals.requestId,
-      );
-    },
+      ),
   });
   app.use(
     '/graphql',
