@@ -1,4 +1,10 @@
 import { AccountsResolver } from './accounts/accounts.resolver.ts';
+import { CatalogChangeRow } from './catalog/catalog-change.entity.ts';
+import {
+  CatalogChangeConnectionResolver,
+  CatalogHistoryResolver,
+} from './catalog/catalog-history.resolver.ts';
+import { Migration20261201000000_catalog_history } from './catalog/migrations/Migration20261201000000_catalog_history.ts';
 import { Consumer } from './accounts/consumer.entity.ts';
 import { BankAccount, BankTransaction } from './bank/bank.entity.ts';
 import { Migration20261122000000_platform } from './db/migrations/Migration20261122000000_platform.ts';
@@ -15,23 +21,39 @@ import {
   OrderEventResolver,
   OrderResolver,
 } from './orders/order.resolver.ts';
+import { OrderQueueResolver } from './orders/order-queue.resolver.ts';
 import { seedPlatform } from './seed.ts';
 
 export const platformModule: DomainModule = {
   name: 'platform',
-  entities: [Consumer, BankAccount, BankTransaction, IdempotencyKey, Order, OrderEventRow],
+  entities: [
+    Consumer,
+    BankAccount,
+    BankTransaction,
+    IdempotencyKey,
+    Order,
+    OrderEventRow,
+    CatalogChangeRow,
+  ],
   resolvers: [
     AccountsResolver,
     OrderResolver,
     OrderConnectionResolver,
     OrderEventResolver,
     OrderStatusResolver,
+    OrderQueueResolver,
+    CatalogHistoryResolver,
+    CatalogChangeConnectionResolver,
   ],
   migrations: [
     { name: 'Migration20261122000000_platform', class: Migration20261122000000_platform },
     { name: 'Migration20261122040000_live', class: Migration20261122040000_live },
     { name: 'Migration20261122050000_perf', class: Migration20261122050000_perf },
     { name: 'Migration20261130000000_demo_data', class: Migration20261130000000_demo_data },
+    {
+      name: 'Migration20261201000000_catalog_history',
+      class: Migration20261201000000_catalog_history,
+    },
   ],
   seed: seedPlatform,
 };
