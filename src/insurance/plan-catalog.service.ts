@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
 import { catalogHistory } from '../platform/catalog/catalog-history.service.ts';
@@ -7,6 +6,7 @@ import {
   catalogPayload,
   checkVersion,
   created,
+  lockById,
   type UniqueField,
 } from '../platform/catalog/catalog-write.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
@@ -47,20 +47,14 @@ export interface FixedIds {
   itemIds?: string[];
 }
 
-async function lock<T extends object>(
+const lock = <T extends object>(
   em: EntityManager,
   entity: new () => T,
   id: string,
   what: string,
   field: string,
-): Promise<T> {
-  const row = isUuid(id)
-    ? await em.findOne(entity, id as never, { lockMode: LockMode.PESSIMISTIC_WRITE })
-    : null;
-  if (!row)
-    throw BusinessError.of(ErrorCode.NOT_FOUND, `No ${what} has this id.`, ['input', field]);
-  return row;
-}
+) =>
+  lockById(em, entity, id, isUuid, { message: `No ${what} has this id.`, field: ['input', field] });
 
 /**
  * ADMIN's changes to the insurance catalogue: plans, their items and list prices, promotions.
@@ -191,10 +185,7 @@ export class PlanCatalogEditor {
     const checks = new InputChecks();
     const { name: maxName, position: maxPosition } = PLAN_CATALOG_LIMITS;
     const patch = {
-      name:
-        input.name == null
-          ? undefined
-          : checks.text(input.name, maxName, 'The name', ['input', 'name']),
+      name: checks.optionalText(input.name, maxName, 'The name', ['input', 'name']),
       position:
         input.position == null
           ? undefined
@@ -235,14 +226,11 @@ export class PlanCatalogEditor {
     checkVersion(`Item "${item.name}"`, item.version, input.expectedVersion);
     const checks = new InputChecks();
     const patch = {
-      name:
-        input.name == null
-          ? undefined
-          : checks.text(input.name, PLAN_CATALOG_LIMITS.name, 'The name', ['input', 'name']),
-      price:
-        input.price == null
-          ? undefined
-          : checks.money(input.price, 'The price', ['input', 'price']),
+      name: checks.optionalText(input.name, PLAN_CATALOG_LIMITS.name, 'The name', [
+        'input',
+        'name',
+      ]),
+      price: checks.optionalMoney(input.price, 'The price', ['input', 'price']),
     };
     checks.throwIfAny();
     applyEdit(em, { entityType: 'INSURANCE_PLAN_ITEM', entityId: item.id, actorId }, item, patch);
@@ -291,14 +279,11 @@ export class PlanCatalogEditor {
     checkVersion(`Promotion "${promotion.name}"`, promotion.version, input.expectedVersion);
     const checks = new InputChecks();
     const patch = {
-      name:
-        input.name == null
-          ? undefined
-          : checks.text(input.name, PLAN_CATALOG_LIMITS.name, 'The name', ['input', 'name']),
-      price:
-        input.price == null
-          ? undefined
-          : checks.money(input.price, 'The price', ['input', 'price'], true),
+      name: checks.optionalText(input.name, PLAN_CATALOG_LIMITS.name, 'The name', [
+        'input',
+        'name',
+      ]),
+      price: checks.optionalMoney(input.price, 'The price', ['input', 'price'], true),
       active: input.active ?? undefined,
     };
     checks.throwIfAny();

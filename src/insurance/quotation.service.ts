@@ -1,8 +1,7 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
 import { catalogHistory } from '../platform/catalog/catalog-history.service.ts';
-import { catalogPayload, created } from '../platform/catalog/catalog-write.ts';
+import { catalogPayload, created, lockById } from '../platform/catalog/catalog-write.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 import { InputChecks } from '../platform/input.rules.ts';
@@ -108,12 +107,10 @@ export class QuotationEditor {
     actorId: string | null,
     quotationId: string,
   ): Promise<Quotation> {
-    const quotation = isUuid(quotationId)
-      ? await em.findOne(Quotation, quotationId, { lockMode: LockMode.PESSIMISTIC_WRITE })
-      : null;
-    if (!quotation) {
-      throw BusinessError.of(ErrorCode.NOT_FOUND, 'No quotation has this id.', ['quotationId']);
-    }
+    const quotation = await lockById(em, Quotation, quotationId, isUuid, {
+      message: 'No quotation has this id.',
+      field: ['quotationId'],
+    });
     const now = new Date();
     if (quotation.withdrawnAt || quotation.validUntil <= now) {
       throw BusinessError.of(

@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
 import { Role } from '../platform/accounts/consumer.entity.ts';
@@ -8,6 +7,7 @@ import {
   catalogPayload,
   checkVersion,
   created,
+  lockById,
   type UniqueField,
 } from '../platform/catalog/catalog-write.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
@@ -113,29 +113,20 @@ export class VehicleRegistry {
     actorId: string | null,
     input: UpdateVehicleInput,
   ): Promise<Vehicle> {
-    const vehicle = isUuid(input.vehicleId)
-      ? await em.findOne(Vehicle, input.vehicleId, { lockMode: LockMode.PESSIMISTIC_WRITE })
-      : null;
-    if (!vehicle) {
-      throw BusinessError.of(ErrorCode.NOT_FOUND, 'No vehicle has this id.', [
-        'input',
-        'vehicleId',
-      ]);
-    }
+    const vehicle = await lockById(em, Vehicle, input.vehicleId, isUuid, {
+      message: 'No vehicle has this id.',
+      field: ['input', 'vehicleId'],
+    });
     checkVersion(`Vehicle ${vehicle.plateNumber}`, vehicle.version, input.expectedVersion);
     const checks = new InputChecks();
     const patch = {
-      plateNumber:
-        input.plateNumber == null
-          ? undefined
-          : checks.text(input.plateNumber, REGISTRY_LIMITS.plateNumber, 'The plate', [
-              'input',
-              'plateNumber',
-            ]),
-      value:
-        input.value == null
-          ? undefined
-          : checks.money(input.value, 'The value', ['input', 'value'], true),
+      plateNumber: checks.optionalText(
+        input.plateNumber,
+        REGISTRY_LIMITS.plateNumber,
+        'The plate',
+        ['input', 'plateNumber'],
+      ),
+      value: checks.optionalMoney(input.value, 'The value', ['input', 'value'], true),
       ownerId: input.ownerId ?? undefined,
     };
     checks.throwIfAny();
@@ -186,26 +177,23 @@ export class VehicleRegistry {
     actorId: string | null,
     input: UpdateDriverInput,
   ): Promise<Driver> {
-    const driver = isUuid(input.driverId)
-      ? await em.findOne(Driver, input.driverId, { lockMode: LockMode.PESSIMISTIC_WRITE })
-      : null;
-    if (!driver) {
-      throw BusinessError.of(ErrorCode.NOT_FOUND, 'No driver has this id.', ['input', 'driverId']);
-    }
+    const driver = await lockById(em, Driver, input.driverId, isUuid, {
+      message: 'No driver has this id.',
+      field: ['input', 'driverId'],
+    });
     checkVersion(`Driver ${driver.name}`, driver.version, input.expectedVersion);
     const checks = new InputChecks();
     const patch = {
-      name:
-        input.name == null
-          ? undefined
-          : checks.text(input.name, REGISTRY_LIMITS.driverName, 'The name', ['input', 'name']),
-      licenseNo:
-        input.licenseNo == null
-          ? undefined
-          : checks.text(input.licenseNo, REGISTRY_LIMITS.licenseNo, 'The licence number', [
-              'input',
-              'licenseNo',
-            ]),
+      name: checks.optionalText(input.name, REGISTRY_LIMITS.driverName, 'The name', [
+        'input',
+        'name',
+      ]),
+      licenseNo: checks.optionalText(
+        input.licenseNo,
+        REGISTRY_LIMITS.licenseNo,
+        'The licence number',
+        ['input', 'licenseNo'],
+      ),
     };
     checks.throwIfAny();
     applyEdit(em, { entityType: 'DRIVER', entityId: driver.id, actorId }, driver, patch);

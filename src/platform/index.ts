@@ -1,12 +1,12 @@
 import { AccountsResolver } from './accounts/accounts.resolver.ts';
+import { Consumer } from './accounts/consumer.entity.ts';
+import { BankAccount, BankTransaction } from './bank/bank.entity.ts';
 import { CatalogChangeRow } from './catalog/catalog-change.entity.ts';
 import {
   CatalogChangeConnectionResolver,
   CatalogHistoryResolver,
 } from './catalog/catalog-history.resolver.ts';
 import { Migration20261201000000_catalog_history } from './catalog/migrations/Migration20261201000000_catalog_history.ts';
-import { Consumer } from './accounts/consumer.entity.ts';
-import { BankAccount, BankTransaction } from './bank/bank.entity.ts';
 import { Migration20261122000000_platform } from './db/migrations/Migration20261122000000_platform.ts';
 import { Migration20261122050000_perf } from './db/migrations/Migration20261122050000_perf.ts';
 import { Migration20261130000000_demo_data } from './db/migrations/Migration20261130000000_demo_data.ts';

@@ -44,12 +44,18 @@ export class InputChecks {
     this.errors.push(userError(code, message, field));
   }
 
-  get any(): boolean {
-    return this.errors.length > 0;
-  }
-
   text(value: string, max: number, label: string, field: Path): string {
     return checkText(value, max, label, field, this.errors);
+  }
+
+  /** An update input's text field: checked when given, undefined ("leave it") when not. */
+  optionalText(value: string | null | undefined, max: number, label: string, field: Path) {
+    return value == null ? undefined : this.text(value, max, label, field);
+  }
+
+  /** An update input's money field: checked when given, undefined when not. */
+  optionalMoney(value: Decimal | null | undefined, label: string, field: Path, positive = false) {
+    return value == null ? undefined : this.money(value, label, field, positive);
   }
 
   /** A price or amount: at least 0 (more than 0 when `positive`) and within numeric(14, 2). */
@@ -86,6 +92,6 @@ export class InputChecks {
   }
 
   throwIfAny(): void {
-    if (this.any) throw new BusinessError(this.errors);
+    if (this.errors.length > 0) throw new BusinessError(this.errors);
   }
 }

@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
 import { catalogHistory } from '../platform/catalog/catalog-history.service.ts';
@@ -7,6 +6,7 @@ import {
   catalogPayload,
   checkVersion,
   created,
+  lockById,
   type UniqueField,
 } from '../platform/catalog/catalog-write.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
@@ -52,17 +52,6 @@ const at = (entityType: 'SHOP' | 'PRODUCT', entityId: string, actorId: string | 
   entityId,
   actorId,
 });
-
-/** A text field of an update input: checked when given, left alone (undefined) when not. */
-function optionalText(
-  checks: InputChecks,
-  value: string | null | undefined,
-  max: number,
-  label: string,
-  field: string,
-): string | undefined {
-  return value == null ? undefined : checks.text(value, max, label, ['input', field]);
-}
 
 /**
  * Staff's changes to the shop catalogue: shops, products, prices, stock. Each runs in one
@@ -131,16 +120,16 @@ export class ShopCatalogEditor {
     actorId: string | null,
     input: UpdateShopInput,
   ): Promise<Shop> {
-    const shop = isBigintId(input.shopId)
-      ? await em.findOne(Shop, input.shopId, { lockMode: LockMode.PESSIMISTIC_WRITE })
-      : null;
-    if (!shop) throw BusinessError.of(ErrorCode.NOT_FOUND, 'No such shop.', ['input', 'shopId']);
+    const shop = await lockById(em, Shop, input.shopId, isBigintId, {
+      message: 'No such shop.',
+      field: ['input', 'shopId'],
+    });
     checkVersion(`Shop ${shop.id}`, shop.version, input.expectedVersion);
     const checks = new InputChecks();
     const max = SHOP_CATALOG_LIMITS.shopName;
     const patch = {
-      cnName: optionalText(checks, input.cnName, max, 'The Chinese name', 'cnName'),
-      enName: optionalText(checks, input.enName, max, 'The English name', 'enName'),
+      cnName: checks.optionalText(input.cnName, max, 'The Chinese name', ['input', 'cnName']),
+      enName: checks.optionalText(input.enName, max, 'The English name', ['input', 'enName']),
     };
     checks.throwIfAny();
     applyEdit(em, at('SHOP', shop.id, actorId), shop, patch);
@@ -193,15 +182,18 @@ export class ShopCatalogEditor {
     actorId: string | null,
     input: UpdateProductInput,
   ): Promise<Product> {
-    const product = await this.lockProduct(em, input.productId);
+    const product = await lockById(em, Product, input.productId, isBigintId, {
+      message: 'No such product.',
+      field: ['input', 'productId'],
+    });
     checkVersion(`Product ${product.id}`, product.version, input.expectedVersion);
     const checks = new InputChecks();
     const patch: { name?: string; price?: Decimal; active?: boolean } = {
-      name: optionalText(checks, input.name, SHOP_CATALOG_LIMITS.productName, 'The name', 'name'),
-      price:
-        input.price == null
-          ? undefined
-          : checks.money(input.price, 'The price', ['input', 'price']),
+      name: checks.optionalText(input.name, SHOP_CATALOG_LIMITS.productName, 'The name', [
+        'input',
+        'name',
+      ]),
+      price: checks.optionalMoney(input.price, 'The price', ['input', 'price']),
       active: input.active ?? undefined,
     };
     checks.throwIfAny();
@@ -232,7 +224,7 @@ export class ShopCatalogEditor {
     checks.throwIfAny();
     const [moved] = await em.execute<{ stock: number }[]>(
       `update products set stock = stock + ?, updated_at = now()
-        where id = ? and stock + ? between 0 and ? returning stock`,
+        where id = ? and stock::bigint + ? between 0 and ? returning stock`,
       [input.delta, input.productId, input.delta, max],
     );
     if (!moved) await this.refuseStockMove(em, input);
@@ -267,16 +259,6 @@ export class ShopCatalogEditor {
       `Only ${row.stock} of ${row.name} are free to take away, not ${-input.delta}; the ${held} more that unpaid orders hold stay theirs.`,
       field,
     );
-  }
-
-  private async lockProduct(em: EntityManager, productId: string): Promise<Product> {
-    const product = isBigintId(productId)
-      ? await em.findOne(Product, productId, { lockMode: LockMode.PESSIMISTIC_WRITE })
-      : null;
-    if (!product) {
-      throw BusinessError.of(ErrorCode.NOT_FOUND, 'No such product.', ['input', 'productId']);
-    }
-    return product;
   }
 }
 

@@ -1,3 +1,4 @@
+import { LockMode, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context.ts';
 import { requireViewer } from '../auth/roles.ts';
@@ -32,7 +33,7 @@ function same(a: unknown, b: unknown): boolean {
  * Sets each field of `patch` that is not null or undefined (an update input's "leave it") on
  * `entity` and returns what really changed; an equal value is no change.
  */
-export function applyChanges<T extends object>(entity: T, patch: Partial<T>): FieldChanges {
+function applyChanges<T extends object>(entity: T, patch: Partial<T>): FieldChanges {
   const changes: FieldChanges = {};
   for (const [key, to] of Object.entries(patch) as [keyof T & string, T[keyof T & string]][]) {
     if (to === undefined || to === null) continue;
@@ -80,6 +81,24 @@ export function checkVersion(what: string, current: number, expected: number): v
     `${what} is at version ${current}, not ${expected}: someone changed it since you read it. Read it again and retry.`,
     ['input', 'expectedVersion'],
   );
+}
+
+/**
+ * The row of `entity` with this id, locked FOR UPDATE until the transaction ends; NOT_FOUND at
+ * `field` when `validId` refuses the id or no row has it.
+ */
+export async function lockById<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  id: string,
+  validId: (id: string) => boolean,
+  notFound: { message: string; field: Path },
+): Promise<T> {
+  const row = validId(id)
+    ? await em.findOne(entity, id as never, { lockMode: LockMode.PESSIMISTIC_WRITE })
+    : null;
+  if (!row) throw BusinessError.of(ErrorCode.NOT_FOUND, notFound.message, notFound.field);
+  return row as T;
 }
 
 const uniqueViolation = (err: unknown): string | undefined => {
