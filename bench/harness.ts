@@ -75,6 +75,10 @@ export function benchConfig(databaseUrl: string): Partial<Config> {
     logLevel: 'silent',
     jwtSecret: JWT_SECRET,
     mutationRateLimit: 0,
+    // Benchmark clients leave unpaid shop orders by the thousand.
+    shopMaxUnpaidOrders: 0,
+    shopMaxUnpaidUnits: 0,
+    shopMaxUnpaidValue: 0,
     loginMaxFailures: 1_000_000,
     maxQueryCost: 10_000_000,
     maxQueryTokens: 100_000,

@@ -18,11 +18,16 @@ import { PlantStatus } from './plant.entity.ts';
 /** Ticks ahead of now over which a plant's utilization is measured. */
 export const UTILIZATION_WINDOW = 100;
 
-interface PlantSqlRow {
+export interface PlantSqlRow {
   id: number;
   name: string;
   status: PlantStatus;
+  version: number;
+  removed_at: Date | string | null;
 }
+
+/** The columns of a plant every read takes (prefixed with `p.` where tables are joined). */
+export const PLANT_COLUMNS = 'id, name, status, version, removed_at';
 
 interface ChipSqlRow {
   id: number;
@@ -30,8 +35,14 @@ interface ChipSqlRow {
   step_count: string;
 }
 
-const toPlant = (row: PlantSqlRow) =>
-  Object.assign(new PlantType(), { id: row.id, name: row.name, status: row.status });
+export const toPlant = (row: PlantSqlRow) =>
+  Object.assign(new PlantType(), {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    version: row.version,
+    removedAt: row.removed_at == null ? null : new Date(row.removed_at),
+  });
 
 const toChip = (row: ChipSqlRow) =>
   Object.assign(new ChipType(), {
@@ -52,17 +63,17 @@ const CHIP_SELECT = `select c.id, c.name, count(o.id) as step_count
 /** Plants by id, one statement for the batch. */
 async function plantsById(ids: readonly number[], em: EntityManager) {
   const rows = await em.execute<PlantSqlRow[]>(
-    `select id, name, status from chip_plants where id = any(?::int[])`,
+    `select ${PLANT_COLUMNS} from chip_plants where id = any(?::int[])`,
     [intArray(ids)],
   );
   return indexByKeys(ids, rows.map(toPlant), (p) => p.id);
 }
 
 export class ChipCatalogService {
-  /** Every plant, in the factory page's order. */
+  /** Every plant not removed, in the factory page's order. */
   async plants(ctx: RequestContext): Promise<PlantType[]> {
     const rows = await ctx.em.execute<PlantSqlRow[]>(
-      `select id, name, status from chip_plants order by position, id`,
+      `select ${PLANT_COLUMNS} from chip_plants where removed_at is null order by position, id`,
     );
     return rows.map(toPlant);
   }
@@ -77,19 +88,6 @@ export class ChipCatalogService {
     return ctx.loaders.now('chipPlantById', plantsById, id);
   }
 
-  /** ADMIN: RUNNING, IDLE or MAINTENANCE. A plant in maintenance takes no new plan. */
-  async setPlantStatus(ctx: RequestContext, id: string, status: PlantStatus): Promise<PlantType> {
-    const rows = isIntId(id)
-      ? await ctx.em.execute<PlantSqlRow[]>(
-          `update chip_plants set status = ? where id = ? returning id, name, status`,
-          [status, Number(id)],
-        )
-      : [];
-    if (rows.length === 0)
-      throw badInput(`There is no plant with id "${id}".`, { field: 'plantId' });
-    return toPlant(rows[0]);
-  }
-
   capabilities(ctx: RequestContext, plantId: number): Promise<PlantCapabilityType[]> {
     return ctx.loaders
       .get<number, PlantCapabilityType[]>('chipCapabilitiesByPlant', async (ids, em) => {
@@ -100,9 +98,10 @@ export class ChipCatalogService {
             step: number;
             unit_cost: string;
             unit_time: string;
+            version: number;
           }[]
         >(
-          `select cap.plant_id, c.name as chip_name, cap.step, cap.unit_cost, cap.unit_time
+          `select cap.plant_id, c.name as chip_name, cap.step, cap.unit_cost, cap.unit_time, cap.version
              from chip_capabilities cap join chips c on c.id = cap.chip_id
             where cap.plant_id = any(?::int[]) order by c.name, cap.step`,
           [intArray(ids)],
@@ -114,6 +113,7 @@ export class ChipCatalogService {
             step: r.step,
             unitCost: new Decimal(r.unit_cost),
             unitTime: Number(r.unit_time),
+            version: r.version,
           }),
         }));
         return groupByKeys(ids, capabilities, (c) => c.plantId).map((g) => g.map((c) => c.value));
@@ -203,7 +203,7 @@ export class ChipCatalogService {
       .get<string, PlantType[]>('chipPlantsByStep', async (keys, em) => {
         const chipIds = new Set(keys.map((k) => Number(k.split(':')[0])));
         const rows = await em.execute<(PlantSqlRow & { chip_id: number; step: number })[]>(
-          `select cap.chip_id, cap.step, p.id, p.name, p.status
+          `select cap.chip_id, cap.step, p.id, p.name, p.status, p.version, p.removed_at
              from chip_capabilities cap join chip_plants p on p.id = cap.plant_id
             where cap.chip_id = any(?::int[]) order by cap.chip_id, cap.step, cap.position`,
           [intArray(chipIds)],

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { json } from './chip.sql.ts';
+import { money } from '../platform/money.ts';
+import { factoryCatalog } from './factory-catalog.service.ts';
 import { PlantStatus } from './plant.entity.ts';
+import { plantCapabilities } from './plant-capability.service.ts';
 
 /**
  * Demo factory for seed 000. DM878's five operations list exactly the seed's plants in the
@@ -215,57 +217,55 @@ export const DEMO_CHIPS: ChipSeed[] = [
 ];
 
 /**
- * Adds whatever demo plants, chips, steps and capabilities are missing (by name / step /
- * plant); never touches what exists, so an ADMIN's plant statuses survive a re-seed.
+ * Adds whatever demo plants, chips and capabilities are missing (by name / step / plant)
+ * through the factory catalogue's own rules (history included); never touches what exists, so
+ * an ADMIN's plant statuses and figures survive a re-seed, and a removed plant stays removed.
  */
 export async function seedChips(em: EntityManager): Promise<void> {
-  const plants = DEMO_PLANTS.map((name, position) => ({
-    name,
-    position,
-    status: DEMO_STATUS[name] ?? PlantStatus.RUNNING,
-  }));
-  const chips = DEMO_CHIPS.map((c) => ({ name: c.name }));
-  const operations = DEMO_CHIPS.flatMap((c) =>
-    c.operations.map((o, s) => ({ chip: c.name, step: s + 1, name: o.name })),
-  );
-  const capabilities = DEMO_CHIPS.flatMap((c) =>
-    c.operations.flatMap((o, s) =>
-      o.plants.map((p, position) => ({
-        chip: c.name,
-        step: s + 1,
-        position,
-        ...(typeof p === 'string' ? figures(c.name, s + 1, p) : p),
-      })),
-    ),
-  );
   await em.transactional(async (tx) => {
-    await tx.execute(
-      `insert into chip_plants (name, position, status)
-       select name, position, status from jsonb_to_recordset(?::jsonb) as x (name text, position int, status text)
-       on conflict (name) do nothing`,
-      [json(plants)],
+    const plants = new Map(
+      (
+        await tx.execute<{ id: number; name: string; removed: boolean }[]>(
+          `select id, name, removed_at is not null as removed from chip_plants`,
+        )
+      ).map((p) => [p.name, p]),
     );
-    await tx.execute(
-      `insert into chips (name) select name from jsonb_to_recordset(?::jsonb) as x (name text)
-       on conflict (name) do nothing`,
-      [json(chips)],
+    const chips = new Set(
+      (await tx.execute<{ name: string }[]>(`select name from chips`)).map((c) => c.name),
     );
-    await tx.execute(
-      `insert into chip_operations (chip_id, step, name)
-       select c.id, x.step, x.name from jsonb_to_recordset(?::jsonb) as x (chip text, step int, name text)
-       join chips c on c.name = x.chip
-       on conflict (chip_id, step) do nothing`,
-      [json(operations)],
+    const capabilities = new Set(
+      (
+        await tx.execute<{ key: string }[]>(
+          `select c.name || '/' || cap.step || '/' || p.name as key from chip_capabilities cap
+             join chips c on c.id = cap.chip_id join chip_plants p on p.id = cap.plant_id`,
+        )
+      ).map((c) => c.key),
     );
-    await tx.execute(
-      `insert into chip_capabilities (chip_id, step, plant_id, position, unit_cost, unit_time)
-       select c.id, x.step, p.id, x.position, x."unitCost", x."unitTime"
-         from jsonb_to_recordset(?::jsonb)
-           as x (chip text, step int, plant text, position int, "unitCost" numeric, "unitTime" numeric)
-         join chips c on c.name = x.chip
-         join chip_plants p on p.name = x.plant
-       on conflict (chip_id, step, plant_id) do nothing`,
-      [json(capabilities)],
-    );
+    for (const name of DEMO_PLANTS) {
+      if (plants.has(name)) continue;
+      const status = DEMO_STATUS[name] ?? PlantStatus.RUNNING;
+      const plant = await factoryCatalog.addPlant(tx, null, { name, status });
+      plants.set(name, { id: plant.id, name, removed: false });
+    }
+    for (const chip of DEMO_CHIPS) {
+      if (!chips.has(chip.name)) {
+        const operations = chip.operations.map((o) => ({ name: o.name }));
+        await factoryCatalog.addChip(tx, null, { name: chip.name, operations });
+      }
+      for (const [s, operation] of chip.operations.entries()) {
+        for (const p of operation.plants) {
+          const seed = typeof p === 'string' ? figures(chip.name, s + 1, p) : p;
+          const plant = plants.get(seed.plant)!;
+          if (plant.removed || capabilities.has(`${chip.name}/${s + 1}/${seed.plant}`)) continue;
+          await plantCapabilities.add(tx, null, {
+            plantId: String(plant.id),
+            chipName: chip.name,
+            step: s + 1,
+            unitCost: money(seed.unitCost),
+            unitTime: Number(seed.unitTime),
+          });
+        }
+      }
+    }
   });
 }

@@ -54,4 +54,7 @@ export class Capability {
   /** Ticks per chip, kept as the exact decimal string the database holds. */
   @Property({ type: 'string', columnType: 'numeric(10,4)' })
   unitTime!: string;
+
+  @Property({ type: 'integer' })
+  version: number = 1;
 }

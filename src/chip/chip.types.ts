@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { Decimal } from '../platform/money.ts';
-import { DecimalScalar } from '../platform/scalars.ts';
+import { DateTimeScalar, DecimalScalar } from '../platform/scalars.ts';
 import { PlantStatus } from './plant.entity.ts';
 
 /** A plant as the factory page shows it; utilization, capabilities and bookings are resolved. */
@@ -14,6 +14,17 @@ export class PlantType {
 
   @Field(() => PlantStatus)
   status!: PlantStatus;
+
+  @Field(() => Int, {
+    description: 'Moves on with every change: updates want it as expectedVersion.',
+  })
+  version!: number;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When ADMIN removed it (removePlant): no longer on the factory page.',
+  })
+  removedAt!: Date | null;
 }
 
 @ObjectType('PlantCapability')
@@ -31,6 +42,11 @@ export class PlantCapabilityType {
     description: 'Ticks needed per chip; an operation on n chips lasts ceil(n * unitTime) ticks.',
   })
   unitTime!: number;
+
+  @Field(() => Int, {
+    description: 'Moves on with every change: updates want it as expectedVersion.',
+  })
+  version!: number;
 }
 
 @ObjectType('PlantBooking')

@@ -22,6 +22,8 @@ import {
 import { Migration20261122010000_chip } from './migrations/Migration20261122010000_chip.ts';
 import { Migration20261130010000_chip_bookings_by_start } from './migrations/Migration20261130010000_chip_bookings_by_start.ts';
 import { Plant } from './plant.entity.ts';
+import { FactoryCatalogResolver } from './factory-catalog.resolver.ts';
+import { Migration20261201010000_chip_catalog } from './migrations/Migration20261201010000_chip_catalog.ts';
 import { PlantBookingResolver, PlantResolver } from './plant.resolver.ts';
 import { ProductionClockRow } from './production-clock.entity.ts';
 import { ProductionClockResolver } from './production-clock.resolver.ts';
@@ -62,6 +64,7 @@ export const chipModule: DomainModule = {
     ScheduledOperationResolver,
     PlantLoadResolver,
     ChipOrderResolver,
+    FactoryCatalogResolver,
   ],
   orphanedTypes: [ChipOrderType],
   migrations: [
@@ -70,6 +73,7 @@ export const chipModule: DomainModule = {
       name: 'Migration20261130010000_chip_bookings_by_start',
       class: Migration20261130010000_chip_bookings_by_start,
     },
+    { name: 'Migration20261201010000_chip_catalog', class: Migration20261201010000_chip_catalog },
   ],
   seed: seedChips,
   start: (runtime) => productionClock.startTicking(runtime),

@@ -26,4 +26,11 @@ export class Plant {
 
   @Property({ type: 'Date', columnType: 'timestamptz' })
   createdAt: Date = new Date();
+
+  @Property({ type: 'integer' })
+  version: number = 1;
+
+  /** Set when ADMIN removed the plant: off the factory page, no capabilities, history kept. */
+  @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
+  removedAt?: Date | null;
 }

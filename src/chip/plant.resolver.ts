@@ -14,6 +14,7 @@ import type { RequestContext } from '../context.ts';
 import { AdminOnly, LoggedIn } from '../platform/auth/roles.ts';
 import type { MaybePromise } from '../platform/loaders.ts';
 import { catalog } from './chip-catalog.service.ts';
+import { factoryCatalog } from './factory-catalog.service.ts';
 import { PlantBookingType, PlantCapabilityType, PlantType } from './chip.types.ts';
 import { PlantStatus } from './plant.entity.ts';
 
@@ -42,7 +43,7 @@ export class PlantResolver {
     @Arg('status', () => PlantStatus) status: PlantStatus,
     @Ctx() ctx: RequestContext,
   ): Promise<PlantType> {
-    return catalog.setPlantStatus(ctx, plantId, status);
+    return factoryCatalog.setPlantStatus(ctx, plantId, status);
   }
 
   @FieldResolver(() => Float, {

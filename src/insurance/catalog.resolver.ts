@@ -32,9 +32,12 @@ export class CatalogResolver {
   }
 
   @Anyone()
-  @Query(() => [Promotion])
-  promotions(@Ctx() ctx: RequestContext) {
-    return catalog.promotions(ctx);
+  @Query(() => [Promotion], { description: 'Promotions that can be used; ended ones on request.' })
+  promotions(
+    @Arg('includeInactive', () => Boolean, { defaultValue: false }) includeInactive: boolean,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return catalog.promotions(ctx, includeInactive);
   }
 
   @Anyone()

@@ -40,9 +40,11 @@ export class CatalogService {
     return ctx.em.find(InsurancePlan, {}, { orderBy: { position: 'asc', id: 'asc' } });
   }
 
-  /** Promotions that can be used now. */
-  promotions(ctx: RequestContext): Promise<Promotion[]> {
-    return ctx.em.find(Promotion, { active: true }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  /** Promotions that can be used now (and the ended ones too, when asked). */
+  promotions(ctx: RequestContext, includeInactive = false): Promise<Promotion[]> {
+    return ctx.em.find(Promotion, includeInactive ? {} : { active: true }, {
+      orderBy: { createdAt: 'asc', id: 'asc' },
+    });
   }
 
   /** Fee per driver a driver order adds (one settings row, 50.00 as migrated). */

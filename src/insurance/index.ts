@@ -1,5 +1,5 @@
 import type { DomainModule } from '../platform/module.ts';
-import { type Order, OrderStatus } from '../platform/orders/order.entity.ts';
+import { type Order, OrderKind, OrderStatus } from '../platform/orders/order.entity.ts';
 import {
   defineOrderKind,
   type OrderKindDefinition,
@@ -16,10 +16,14 @@ import { refuseEarlyExpiry, startExpiryClock, takeEffect } from './insurance-ord
 import { InsuranceOrderResolver, OrderItemResolver } from './insurance-order.resolver.ts';
 import { DriverOrderResolver, SaleOrderResolver } from './driver-sale-order.resolver.ts';
 import { PlanOrderResolver } from './plan-order.resolver.ts';
+import { PlanCatalogResolver } from './plan-catalog.resolver.ts';
+import { VehicleRegistryResolver } from './vehicle-registry.resolver.ts';
 import { driverOrderStates, planOrderStates, saleOrderStates } from './insurance-order.state.ts';
 import { DriverOrderType, PlanOrderType, SaleOrderType } from './insurance-order.types.ts';
 import { seedInsurance } from './insurance.seed.ts';
+import { recheckQuotedPrice } from './quotation.rules.ts';
 import { Migration20261122020000_insurance } from './migrations/Migration20261122020000_insurance.ts';
+import { Migration20261201020000_insurance_catalog } from './migrations/Migration20261201020000_insurance_catalog.ts';
 import {
   InsurancePlan,
   InsurancePlanItem,
@@ -29,6 +33,7 @@ import {
 } from './plan.entity.ts';
 import { Photo, Problem, Underwrite } from './underwriting/underwrite.entity.ts';
 import { UnderwriteResolver } from './underwriting/underwrite.resolver.ts';
+import { UnderwriteQueueResolver } from './underwriting/underwrite-queue.resolver.ts';
 import { Driver, Vehicle } from './vehicle.entity.ts';
 import {
   InsurancePlanResolver,
@@ -45,21 +50,30 @@ defineOrderKind({
   payable: true,
   // A paid plan order waits for createUnderwrite; underwriting moves it on.
   cancellableFrom: [OrderStatus.PENDING_PAYMENT],
+  staffSteps: [{ status: OrderStatus.PAID, step: 'book its inspection (createUnderwrite)' }],
+  // The quotation must still be valid and the price still the order's, at payment.
+  async afterPaid(ctx: TxContext, order: Order) {
+    await recheckQuotedPrice(ctx.em, order);
+  },
   async afterManualTransition(ctx: TxContext, order: Order, _from: OrderStatus, to: OrderStatus) {
+    if (to === OrderStatus.PAID) await recheckQuotedPrice(ctx.em, order);
     await refuseEarlyExpiry(ctx.em, order, to);
   },
 });
 
-// A paid driver or sale order takes effect at once, for one year from now.
+// A paid driver or sale order takes effect at once, for one year from now; a sale order's
+// quotation and price are checked again first.
+async function payAndTakeEffect(ctx: TxContext, order: Order) {
+  if (order.kind === OrderKind.SALE) await recheckQuotedPrice(ctx.em, order);
+  await takeEffect(ctx.em, order, ctx.viewer?.id ?? null);
+}
 const effectiveOncePaid = {
   payable: true,
   cancellableFrom: [OrderStatus.PENDING_PAYMENT],
-  async afterPaid(ctx: TxContext, order: Order) {
-    await takeEffect(ctx.em, order, ctx.viewer?.id ?? null);
-  },
+  afterPaid: payAndTakeEffect,
   // An offline payment recorded with updateOrderState takes effect the same way.
   async afterManualTransition(ctx: TxContext, order: Order, _from: OrderStatus, to: OrderStatus) {
-    if (to === OrderStatus.PAID) await takeEffect(ctx.em, order, ctx.viewer?.id ?? null);
+    if (to === OrderStatus.PAID) await payAndTakeEffect(ctx, order);
     await refuseEarlyExpiry(ctx.em, order, to);
   },
 } satisfies Partial<OrderKindDefinition>;
@@ -110,10 +124,17 @@ export const insuranceModule: DomainModule = {
     DriverOrderResolver,
     SaleOrderResolver,
     UnderwriteResolver,
+    PlanCatalogResolver,
+    VehicleRegistryResolver,
+    UnderwriteQueueResolver,
   ],
   orphanedTypes: [PlanOrderType, DriverOrderType, SaleOrderType],
   migrations: [
     { name: 'Migration20261122020000_insurance', class: Migration20261122020000_insurance },
+    {
+      name: 'Migration20261201020000_insurance_catalog',
+      class: Migration20261201020000_insurance_catalog,
+    },
   ],
   seed: seedInsurance,
   start: ({ orm, config, log }) => startExpiryClock(orm, log, config.insuranceExpirySweepMs),

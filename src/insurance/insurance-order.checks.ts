@@ -1,9 +1,11 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 import { Decimal, toMoneyString } from '../platform/money.ts';
 import type { PlanItemPriceInput } from './insurance-order.input.ts';
 import { InsurancePlanItem, Quotation, QuotedItem } from './plan.entity.ts';
+import { quotationRefusal } from './quotation.rules.ts';
 import { Vehicle } from './vehicle.entity.ts';
 
 type Path = (string | number)[];
@@ -36,7 +38,10 @@ export async function ownVehicle(
   vehicleId: string,
   found: Findings,
 ): Promise<Vehicle | undefined> {
-  const vehicle = isUuid(vehicleId) ? await em.findOne(Vehicle, vehicleId) : null;
+  // FOR SHARE: staff cannot hand the vehicle to another owner (or revalue it) under the order.
+  const vehicle = isUuid(vehicleId)
+    ? await em.findOne(Vehicle, vehicleId, { lockMode: LockMode.PESSIMISTIC_READ })
+    : null;
   if (vehicle && vehicle.ownerId === consumerId) return vehicle;
   found.add(ErrorCode.NOT_FOUND, 'You have no vehicle with this id.', ['input', 'vehicleId']);
   return undefined;
@@ -58,6 +63,11 @@ export async function quotationOf(
       `Vehicle ${vehicle.plateNumber} has no quotation with this id.`,
       ['input', 'quotationId'],
     );
+    return undefined;
+  }
+  const refusal = quotationRefusal(quotation, new Date(), ['input', 'quotationId']);
+  if (refusal) {
+    found.errors.push(refusal);
     return undefined;
   }
   const quoted = await em.find(QuotedItem, { quotationId: quotation.id });

@@ -113,7 +113,7 @@ const batches = {
 /** Drivers added by a driver order, in the order the consumer listed them. */
 async function driversOfOrders(orderIds: readonly string[], em: EntityManager) {
   const rows = await em.execute<(Driver & { order_id: string })[]>(
-    `select dd.order_id, d.id, d.owner_id, d.name, d.license_no, d.created_at
+    `select dd.order_id, d.id, d.owner_id, d.name, d.license_no, d.created_at, d.version
        from driver_order_drivers dd join drivers d on d.id = dd.driver_id
       where dd.order_id in (?) order by dd.order_id, dd.position`,
     [orderIds as string[]],
@@ -132,7 +132,7 @@ async function driversOfOrders(orderIds: readonly string[], em: EntityManager) {
 export async function effectiveDriversOfVehicles(vehicleIds: readonly string[], em: EntityManager) {
   const rows = await em.execute<any[]>(
     `select distinct on (x.vehicle_id, d.id) x.vehicle_id, d.id, d.owner_id, d.name,
-            d.license_no, d.created_at, o.created_at as added_at, dd.position
+            d.license_no, d.created_at, d.version, o.created_at as added_at, dd.position
        from driver_order_ext x
        join orders o on o.id = x.order_id and o.status = 'EFFECTIVE'
        join driver_order_drivers dd on dd.order_id = x.order_id
@@ -160,6 +160,7 @@ function toDriver(row: Record<string, any>): Driver {
     name: row.name,
     licenseNo: row.license_no,
     createdAt: new Date(row.created_at),
+    version: row.version,
   };
 }
 

@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Decimal, toMoneyString } from '../platform/money.ts';
+import { Decimal, money } from '../platform/money.ts';
+import { planCatalogEditor } from './plan-catalog.service.ts';
+import { quotationEditor } from './quotation.service.ts';
+import { vehicleRegistry } from './vehicle-registry.service.ts';
 
 /*
  * Demo data for insurance (idempotent: fixed ids, "on conflict do nothing"). The first
@@ -33,13 +36,14 @@ export const DEMO_INSURANCE = {
     { id: id(3, 3), owner: '89638600', plate: '京B·54321', value: '200000.00', factor: '1.5' },
     { id: id(3, 4), owner: '89638601', plate: '沪C·11111', value: '150000.00', factor: '1.2' },
   ],
-  // One quotation per vehicle, and an older one for the second vehicle; all items quoted.
+  // One quotation per vehicle, valid for a year, and an older one for the second vehicle that
+  // expired after its 30 days; all items quoted.
   quotations: [
-    { id: id(4, 1), vehicle: 1, daysAgo: 1 },
-    { id: id(4, 2), vehicle: 2, daysAgo: 40 },
-    { id: id(4, 3), vehicle: 2, daysAgo: 2 },
-    { id: id(4, 4), vehicle: 3, daysAgo: 1 },
-    { id: id(4, 5), vehicle: 4, daysAgo: 1 },
+    { id: id(4, 1), vehicle: 1, daysAgo: 1, validDays: 365 },
+    { id: id(4, 2), vehicle: 2, daysAgo: 40, validDays: 30 },
+    { id: id(4, 3), vehicle: 2, daysAgo: 2, validDays: 365 },
+    { id: id(4, 4), vehicle: 3, daysAgo: 1, validDays: 365 },
+    { id: id(4, 5), vehicle: 4, daysAgo: 1, validDays: 365 },
   ],
   promotions: [
     { id: id(5, 1), name: '新客立减 New customer', price: '500.00' },
@@ -57,59 +61,82 @@ export const DEMO_INSURANCE = {
   ],
 } as const;
 
-/** Adds whatever insurance demo data is missing; vehicles and drivers of absent consumers are skipped. */
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Adds whatever insurance demo data is missing (by id) through the catalogue's own rules
+ * (history included); vehicles and drivers of absent consumers are skipped.
+ */
 export async function seedInsurance(em: EntityManager): Promise<void> {
   const d = DEMO_INSURANCE;
   await em.transactional(async (tx) => {
-    for (const p of d.plans) {
-      await tx.execute(
-        `insert into insurance_plans (id, name, position) values (?, ?, ?) on conflict do nothing`,
-        [p.id, p.name, p.position],
-      );
-    }
-    for (const [n, item] of d.items.entries()) {
-      await tx.execute(
-        `insert into insurance_plan_items (id, plan_id, name, price, position)
-         values (?, ?, ?, ?, ?) on conflict do nothing`,
-        [item.id, d.plans[item.plan - 1].id, item.name, item.price, n],
-      );
-    }
-    for (const v of d.vehicles) {
-      await tx.execute(
-        `insert into vehicles (id, owner_id, plate_number, value)
-         select ?, ?, ?, ? where exists (select 1 from consumers where id = ?) on conflict do nothing`,
-        [v.id, v.owner, v.plate, v.value, v.owner],
-      );
-    }
-    for (const q of d.quotations) {
-      const vehicle = d.vehicles[q.vehicle - 1];
-      await tx.execute(
-        `insert into quotations (id, vehicle_id, created_at)
-         select ?, ?, now() - make_interval(days => ?) where exists (select 1 from vehicles where id = ?)
-         on conflict do nothing`,
-        [q.id, vehicle.id, q.daysAgo, vehicle.id],
-      );
-      for (const item of d.items) {
-        const price = new Decimal(item.price).times(vehicle.factor);
-        await tx.execute(
-          `insert into quoted_items (quotation_id, plan_item_id, price)
-           select ?, ?, ? where exists (select 1 from quotations where id = ?) on conflict do nothing`,
-          [q.id, item.id, toMoneyString(price), q.id],
-        );
+    const ids = async (sql: string) =>
+      new Set((await tx.execute<{ id: string }[]>(sql)).map((r) => String(r.id)));
+    const have = {
+      plans: await ids(`select id from insurance_plans`),
+      items: await ids(`select id from insurance_plan_items`),
+      vehicles: await ids(`select id from vehicles`),
+      quotations: await ids(`select id from quotations`),
+      promotions: await ids(`select id from promotions`),
+      drivers: await ids(`select id from drivers`),
+      consumers: await ids(`select id from consumers`),
+    };
+    for (const [n, p] of d.plans.entries()) {
+      const items = d.items.filter((item) => item.plan === n + 1);
+      if (!have.plans.has(p.id)) {
+        const plan = {
+          name: p.name,
+          position: p.position,
+          items: items.map((i) => ({ name: i.name, price: money(i.price) })),
+        };
+        await planCatalogEditor.addPlan(tx, null, plan, {
+          id: p.id,
+          itemIds: items.map((i) => i.id),
+        });
+        continue;
+      }
+      for (const item of items.filter((i) => !have.items.has(i.id))) {
+        const input = { planId: p.id, name: item.name, price: money(item.price) };
+        await planCatalogEditor.addPlanItem(tx, null, input, { id: item.id });
       }
     }
+    for (const v of d.vehicles) {
+      if (have.vehicles.has(v.id) || !have.consumers.has(v.owner)) continue;
+      const input = { ownerId: v.owner, plateNumber: v.plate, value: money(v.value) };
+      await vehicleRegistry.addVehicle(tx, null, input, v.id);
+      have.vehicles.add(v.id);
+    }
+    await tx.flush();
+    for (const q of d.quotations) {
+      const vehicle = d.vehicles[q.vehicle - 1];
+      if (have.quotations.has(q.id) || !have.vehicles.has(vehicle.id)) continue;
+      const issuedAt = new Date(Date.now() - q.daysAgo * DAY_MS);
+      const items = d.items.map((item) => ({
+        planItemId: item.id,
+        price: new Decimal(item.price).times(vehicle.factor).toDecimalPlaces(2),
+      }));
+      const validUntil = new Date(issuedAt.getTime() + q.validDays * DAY_MS);
+      await quotationEditor.addQuotation(
+        tx,
+        null,
+        { vehicleId: vehicle.id, validUntil, items },
+        { id: q.id, issuedAt },
+      );
+    }
     for (const p of d.promotions) {
-      await tx.execute(
-        `insert into promotions (id, name, price) values (?, ?, ?) on conflict do nothing`,
-        [p.id, p.name, p.price],
+      if (have.promotions.has(p.id)) continue;
+      await planCatalogEditor.addPromotion(
+        tx,
+        null,
+        { name: p.name, price: money(p.price) },
+        { id: p.id },
       );
     }
     for (const driver of d.drivers) {
-      await tx.execute(
-        `insert into drivers (id, owner_id, name, license_no)
-         select ?, ?, ?, ? where exists (select 1 from consumers where id = ?) on conflict do nothing`,
-        [driver.id, driver.owner, driver.name, driver.licenseNo, driver.owner],
-      );
+      if (have.drivers.has(driver.id) || !have.consumers.has(driver.owner)) continue;
+      const input = { ownerId: driver.owner, name: driver.name, licenseNo: driver.licenseNo };
+      await vehicleRegistry.addDriver(tx, null, input, driver.id);
     }
+    await tx.flush();
   });
 }

@@ -1,5 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Decimal, MoneyType } from '../platform/money.ts';
 import { DateTimeScalar, DecimalScalar } from '../platform/scalars.ts';
 
@@ -20,6 +20,12 @@ export class InsurancePlan {
 
   @Property({ type: 'Date' })
   createdAt: Date = new Date();
+
+  @Field(() => Int, {
+    description: 'Moves on with every change: updates want it as expectedVersion.',
+  })
+  @Property({ type: 'integer' })
+  version: number = 1;
 }
 
 /** One coverage of a plan, with its list price; what a vehicle pays is its quotation's price. */
@@ -43,6 +49,12 @@ export class InsurancePlanItem {
 
   @Property({ type: 'integer' })
   position: number = 0;
+
+  @Field(() => Int, {
+    description: 'Moves on with every change: updates want it as expectedVersion.',
+  })
+  @Property({ type: 'integer' })
+  version: number = 1;
 }
 
 /** The quoted prices of plan items for one vehicle (the seed's quotations table). */
@@ -61,6 +73,23 @@ export class Quotation {
   @Field(() => DateTimeScalar)
   @Property({ type: 'Date' })
   createdAt: Date = new Date();
+
+  @Field(() => DateTimeScalar, { description: 'It can be ordered from this time on.' })
+  @Property({ type: 'Date' })
+  validFrom!: Date;
+
+  @Field(() => DateTimeScalar, {
+    description: 'It can be ordered and paid for until this time (not at it).',
+  })
+  @Property({ type: 'Date' })
+  validUntil!: Date;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When staff withdrew it (withdrawQuotation); it can no longer be ordered.',
+  })
+  @Property({ type: 'Date', nullable: true })
+  withdrawnAt?: Date | null;
 }
 
 /** One plan item's price in one quotation. */
@@ -97,9 +126,16 @@ export class Promotion {
   @Property({ type: MoneyType })
   price!: Decimal;
 
+  @Field(() => Boolean, { description: 'Only active promotions can be used.' })
   @Property({ type: 'boolean' })
   active: boolean = true;
 
   @Property({ type: 'Date' })
   createdAt: Date = new Date();
+
+  @Field(() => Int, {
+    description: 'Moves on with every change: updates want it as expectedVersion.',
+  })
+  @Property({ type: 'integer' })
+  version: number = 1;
 }

@@ -1,6 +1,6 @@
 import { BigIntType } from '@mikro-orm/core';
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Decimal, MoneyType } from '../platform/money.ts';
 import { DecimalScalar } from '../platform/scalars.ts';
 
@@ -26,6 +26,12 @@ export class Vehicle {
 
   @Property({ type: 'Date' })
   createdAt: Date = new Date();
+
+  @Field(() => Int, {
+    description: 'Moves on with every change: updates want it as expectedVersion.',
+  })
+  @Property({ type: 'integer' })
+  version: number = 1;
 }
 
 /** A person a consumer may add to a vehicle with a driver order. */
@@ -49,4 +55,10 @@ export class Driver {
 
   @Property({ type: 'Date' })
   createdAt: Date = new Date();
+
+  @Field(() => Int, {
+    description: 'Moves on with every change: updates want it as expectedVersion.',
+  })
+  @Property({ type: 'integer' })
+  version: number = 1;
 }

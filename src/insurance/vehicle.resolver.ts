@@ -5,6 +5,7 @@ import { andThen, type MaybePromise } from '../platform/loaders.ts';
 import { loadConsumer } from '../platform/accounts/consumer.loader.ts';
 import { insuranceLoaders } from './insurance.loaders.ts';
 import { InsurancePlan, InsurancePlanItem, Quotation, QuotedItem } from './plan.entity.ts';
+import { isValidAt } from './quotation.rules.ts';
 import { Driver, Vehicle } from './vehicle.entity.ts';
 
 /*
@@ -44,6 +45,11 @@ export class QuotationResolver {
   @FieldResolver(() => [QuotedItem])
   items(@Root() quotation: Quotation, @Ctx() ctx: RequestContext) {
     return insuranceLoaders(ctx).quotedItems(quotation.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether it can be ordered and paid for now.' })
+  valid(@Root() quotation: Quotation): boolean {
+    return isValidAt(quotation, new Date());
   }
 }
 

@@ -26,6 +26,13 @@ export interface Config {
   productionTickMs: number | undefined;
   /** Minutes before an unpaid shop order expires. */
   shopOrderTtlMinutes: number;
+  /**
+   * What one consumer may hold in unpaid shop orders at once (orders, items, CNY of payment),
+   * so nobody can keep the stock from everyone else; 0: no limit.
+   */
+  shopMaxUnpaidOrders: number;
+  shopMaxUnpaidUnits: number;
+  shopMaxUnpaidValue: number;
   /** How often insurance orders past their stopAt are looked for and expired. */
   insuranceExpirySweepMs: number;
   loginMaxFailures: number;
@@ -113,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     productionTickMs: tick > 0 ? tick : undefined,
     shopOrderTtlMinutes: intEnv(env, 'SHOP_ORDER_TTL_MINUTES', 30),
+    shopMaxUnpaidOrders: intEnv(env, 'SHOP_MAX_UNPAID_ORDERS', 5),
+    shopMaxUnpaidUnits: intEnv(env, 'SHOP_MAX_UNPAID_UNITS', 100),
+    shopMaxUnpaidValue: intEnv(env, 'SHOP_MAX_UNPAID_VALUE', 20_000),
     insuranceExpirySweepMs: intEnv(env, 'INSURANCE_EXPIRY_SWEEP_MS', 60_000, 1000),
     loginMaxFailures: intEnv(env, 'LOGIN_MAX_FAILURES', 5),
     loginWindowSeconds: intEnv(env, 'LOGIN_WINDOW_SECONDS', 300),

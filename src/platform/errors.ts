@@ -14,8 +14,27 @@ export enum ErrorCode {
   OUT_OF_STOCK = 'OUT_OF_STOCK',
   STALE_UPDATE = 'STALE_UPDATE',
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  UNPAID_LIMIT_REACHED = 'UNPAID_LIMIT_REACHED',
+  QUOTATION_EXPIRED = 'QUOTATION_EXPIRED',
+  IN_USE = 'IN_USE',
 }
-registerEnumType(ErrorCode, { name: 'ErrorCode' });
+registerEnumType(ErrorCode, {
+  name: 'ErrorCode',
+  valuesConfig: {
+    UNPAID_LIMIT_REACHED: {
+      description:
+        'confirmShopOrder: the consumer would hold more unpaid shop orders, items or value than allowed (Query.shopOrderLimits).',
+    },
+    QUOTATION_EXPIRED: {
+      description:
+        'The quotation is past its validity window (or withdrawn): it can no longer be ordered or paid for; ask for a new one.',
+    },
+    IN_USE: {
+      description:
+        'The catalogue entry cannot be removed or moved: live orders or bookings depend on it (the message names them).',
+    },
+  },
+});
 
 @ObjectType()
 export class UserError {

@@ -1,4 +1,5 @@
 import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import { checkText } from '../platform/input.rules.ts';
 import type { AddressInput } from './shop.input.ts';
 
 /** Limits of the address fields; the table's CHECK constraints say the same. */
@@ -7,33 +8,11 @@ export const ADDRESS_LIMITS = { recipient: 50, address: 200 } as const;
 /** Digits, spaces, dashes and parentheses inside, an optional leading "+": 13800138000, +86 138-0013-8000, 010-62345678. */
 export const TEL_PATTERN = /^\+?[0-9][0-9 ()-]{3,22}[0-9]$/;
 const TEL_DIGITS = { min: 5, max: 15 } as const;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export interface CheckedAddress {
   recipient: string;
   address: string;
   telNum: string;
-}
-
-function checkText(
-  value: string,
-  max: number,
-  label: string,
-  field: (string | number)[],
-  errors: UserError[],
-): string {
-  const text = value.trim();
-  const length = [...text].length;
-  if (length === 0) errors.push(userError(ErrorCode.INVALID_INPUT, `${label} is empty.`, field));
-  else if (length > max) {
-    errors.push(
-      userError(ErrorCode.INVALID_INPUT, `${label} is longer than ${max} characters.`, field),
-    );
-  } else if (CONTROL.test(text)) {
-    errors.push(userError(ErrorCode.INVALID_INPUT, `${label} has control characters.`, field));
-  }
-  return text;
 }
 
 /**

@@ -2,14 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
 import { readRows } from '../platform/db/read-rows.ts';
 import { isBigintId } from '../platform/ids.ts';
+import { MAX_MONEY } from '../platform/input.rules.ts';
 import { Decimal, sum } from '../platform/money.ts';
 import { Product, Shop } from './shop.entity.ts';
 import type { CartInput } from './shop.input.ts';
 
 /** At most this many lines per cart, and this many of one product per line. */
 export const CART_LIMITS = { lines: 50, count: 9999 } as const;
-/** The largest amount a numeric(14, 2) column holds. */
-export const MAX_PAYMENT = new Decimal('999999999999.99');
 
 /** A cart line with the product's name and price: a quote's line, or an order's snapshot. */
 export interface PricedLine {
@@ -74,6 +73,14 @@ export async function checkCart(
           at('productId'),
         ),
       );
+    } else if (!product.active) {
+      errors.push(
+        userError(
+          ErrorCode.INVALID_INPUT,
+          `Product ${product.id} (${product.name}) is no longer sold.`,
+          at('productId'),
+        ),
+      );
     } else if (firstLine.has(product.id)) {
       errors.push(
         userError(
@@ -118,11 +125,11 @@ export function priceLines(
 
 /** INVALID_INPUT when the payment does not fit the money columns. */
 export function checkPayment(payment: Decimal, path: (string | number)[]): UserError[] {
-  return payment.gt(MAX_PAYMENT)
+  return payment.gt(MAX_MONEY)
     ? [
         userError(
           ErrorCode.INVALID_INPUT,
-          `The cart costs ${payment.toFixed(2)}, more than one order may (${MAX_PAYMENT.toFixed(2)}).`,
+          `The cart costs ${payment.toFixed(2)}, more than one order may (${MAX_MONEY.toFixed(2)}).`,
           [...path, 'products'],
         ),
       ]

@@ -9,6 +9,8 @@ import { shopOrders } from './shop-order.service.ts';
 import { shopOrderStates } from './shop-order.state.ts';
 import { Product, Shop } from './shop.entity.ts';
 import { ShopResolver } from './shop.resolver.ts';
+import { ShopCatalogResolver } from './shop-catalog.resolver.ts';
+import { Migration20261201030000_shop_catalog } from './migrations/Migration20261201030000_shop_catalog.ts';
 import { seedShops } from './shop.seed.ts';
 import { ShopOrderType } from './shop.types.ts';
 
@@ -19,6 +21,7 @@ defineOrderKind({
   table: shopOrderStates,
   payable: true,
   cancellableFrom: [OrderStatus.PENDING_PAYMENT],
+  staffSteps: [{ status: OrderStatus.PAID, step: 'deliver it (updateOrderState COMPLETED)' }],
   // Records the pay type; the product ids go back to the payer (seed 002).
   afterPaid: (ctx, order, payType) => shopOrders.afterPaid(ctx, order, payType),
   // isCanceled, and the reserved stock goes back on the shelf.
@@ -29,9 +32,12 @@ defineOrderKind({
 export const shopModule: DomainModule = {
   name: 'shop',
   entities: [Shop, Product, ShopOrderRow, ShopOrderLine],
-  resolvers: [ShopResolver, ShopOrderResolver],
+  resolvers: [ShopResolver, ShopOrderResolver, ShopCatalogResolver],
   orphanedTypes: [ShopOrderType],
-  migrations: [{ name: 'Migration20261122030000_shop', class: Migration20261122030000_shop }],
+  migrations: [
+    { name: 'Migration20261122030000_shop', class: Migration20261122030000_shop },
+    { name: 'Migration20261201030000_shop_catalog', class: Migration20261201030000_shop_catalog },
+  ],
   seed: seedShops,
   start: startExpiryJob,
 };

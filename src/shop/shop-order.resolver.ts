@@ -17,7 +17,7 @@ export class ShopOrderResolver {
   @LoggedIn()
   @Mutation(() => ShopOrderPayload, {
     description:
-      'Seed 002 order confirmation (processCode 2): prices are snapshotted, stock reserved.',
+      'Seed 002 order confirmation (processCode 2): prices are snapshotted, stock reserved. One consumer may hold only so many unpaid orders, items and value at once (Query.shopOrderLimits; UNPAID_LIMIT_REACHED past them).',
   })
   confirmShopOrder(
     @Arg('input', () => ConfirmShopOrderInput) input: ConfirmShopOrderInput,

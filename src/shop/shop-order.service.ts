@@ -12,6 +12,7 @@ import { checkCart, checkPayment, priceLines } from './cart.rules.ts';
 import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
 import type { ConfirmShopOrderInput } from './shop.input.ts';
 import { releaseStock, reserveStock } from './stock.ts';
+import { lockUnpaidHoldings, refuseOverLimits, unpaidLimits } from './unpaid-limits.rules.ts';
 
 /**
  * The input as plain JSON: the request hash reads plain objects field by field, but hashes a
@@ -36,8 +37,10 @@ export class ShopOrderService {
   /**
    * Checks the address and the cart, then in one transaction reserves the stock (OUT_OF_STOCK
    * naming each short line, and nothing saved), snapshots names and prices, and creates the
-   * order PENDING_PAYMENT with payment = the cart's total. With an idempotency key, a repeat
-   * returns the first order instead of reserving again.
+   * order PENDING_PAYMENT with payment = the cart's total. UNPAID_LIMIT_REACHED (nothing
+   * saved) when the consumer would hold more unpaid orders, items or value than the
+   * configured limits. With an idempotency key, a repeat returns the first order instead of
+   * reserving again.
    */
   async confirm(
     ctx: RequestContext,
@@ -53,11 +56,18 @@ export class ShopOrderService {
 
     // The order this request created, as its transaction wrote it: the payload needs no re-read.
     let created: Order | undefined;
+    const limits = unpaidLimits(ctx.config);
     const work = async (em: EntityManager): Promise<{ orderId: string }> => {
+      // First, so one consumer's confirmations take turns before any stock is touched.
+      const held = await lockUnpaidHoldings(em, viewer.id, limits);
       const snapshot = await reserveStock(em, shopId, input.products, ['input', 'products']);
       const priced = priceLines(input.products, snapshot);
       const tooBig = checkPayment(priced.payment, ['input']);
       if (tooBig.length > 0) throw new BusinessError(tooBig);
+      refuseOverLimits(held, { units: priced.totalAmount, value: priced.payment }, limits, [
+        'input',
+        'products',
+      ]);
       if (priced.payment.lte(0)) {
         throw BusinessError.of(ErrorCode.INVALID_INPUT, 'An order must cost more than 0.00.', [
           'input',

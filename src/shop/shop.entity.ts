@@ -22,11 +22,18 @@ export class Shop {
 
   @Property({ type: 'Date', columnType: 'timestamptz' })
   createdAt: Date = new Date();
+
+  @Field(() => Int, {
+    description: 'Moves on with every change of the names: updateShop wants it as expectedVersion.',
+  })
+  @Property({ type: 'integer' })
+  version: number = 1;
 }
 
 /**
- * A product a shop sells. `stock` only moves through conditional updates
- * (`stock = stock - n where stock >= n`), with a CHECK behind them: it is never negative.
+ * A product a shop sells. `stock` (what is free to order) only moves through conditional
+ * updates (`stock = stock - n where stock >= n`), with a CHECK behind them: it is never
+ * negative. `version` covers the fields staff edit (name, price, active), never the stock.
  */
 @Entity({ tableName: 'products' })
 @ObjectType('Product')
@@ -46,9 +53,24 @@ export class Product {
   @Property({ type: MoneyType })
   price!: Decimal;
 
-  @Field(() => Int)
+  @Field(() => Int, {
+    description: 'Units free to order; units held by unpaid orders are not in it (see reserved).',
+  })
   @Property({ type: 'integer' })
   stock!: number;
+
+  @Field(() => Boolean, {
+    description: 'False once deactivated: no longer sold; orders keep what they bought.',
+  })
+  @Property({ type: 'boolean' })
+  active: boolean = true;
+
+  @Field(() => Int, {
+    description:
+      'Moves on with every change of name, price or active (not with stock): updateProduct wants it as expectedVersion.',
+  })
+  @Property({ type: 'integer' })
+  version: number = 1;
 
   @Property({ type: 'Date', columnType: 'timestamptz' })
   updatedAt: Date = new Date();

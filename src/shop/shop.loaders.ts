@@ -5,6 +5,7 @@ import { groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders
 import { registerOrderPrefetch } from '../platform/orders/order-prefetch.ts';
 import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
 import { Product, Shop } from './shop.entity.ts';
+import { reservedUnits } from './stock.ts';
 
 // Each loader costs one query per batch of parents: a list of N orders or shops is not N queries.
 // They read plain rows (readRows), not managed entities: cheaper, and only field resolvers use them.
@@ -24,13 +25,28 @@ export function loadShop(ctx: RequestContext, id: string): MaybePromise<Shop | n
   return ctx.loaders.now('shopById', shopsById, id);
 }
 
-/** A shop's products in id order. */
-export function loadProductsOfShop(ctx: RequestContext, shopId: string): Promise<Product[]> {
-  return ctx.loaders
+/** A shop's products in id order; deactivated ones only when asked for. */
+export async function loadProductsOfShop(
+  ctx: RequestContext,
+  shopId: string,
+  includeInactive = false,
+): Promise<Product[]> {
+  const products = await ctx.loaders
     .get<string, Product[]>('productsByShop', async (ids, em) =>
       groupByKeys(ids, await readRows(em, Product, { shop: ids }, { id: 'asc' }), (p) => p.shop.id),
     )
     .load(shopId);
+  return includeInactive ? products : products.filter((p) => p.active);
+}
+
+/** Units of a product that unpaid orders hold, one statement per batch of products. */
+export function loadReservedUnits(ctx: RequestContext, productId: string): Promise<number> {
+  return ctx.loaders
+    .get<string, number>('reservedByProduct', async (ids, em) => {
+      const held = await reservedUnits(em, ids);
+      return ids.map((id) => held.get(id) ?? 0);
+    })
+    .load(productId);
 }
 
 export function loadShopOrderRow(ctx: RequestContext, orderId: string): MaybePromise<ShopOrderRow> {

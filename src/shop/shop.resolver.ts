@@ -33,8 +33,12 @@ export class ShopResolver {
     return shopCatalog.quote(ctx, input);
   }
 
-  @FieldResolver(() => [Product], { description: 'In id order.' })
-  products(@Root() shop: Shop, @Ctx() ctx: RequestContext): Promise<Product[]> {
-    return loadProductsOfShop(ctx, shop.id);
+  @FieldResolver(() => [Product], { description: 'In id order; deactivated ones on request.' })
+  products(
+    @Root() shop: Shop,
+    @Arg('includeInactive', () => Boolean, { defaultValue: false }) includeInactive: boolean,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Product[]> {
+    return loadProductsOfShop(ctx, shop.id, includeInactive);
   }
 }

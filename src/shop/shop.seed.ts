@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { money } from '../platform/money.ts';
+import { shopCatalogEditor } from './shop-catalog.service.ts';
 
 /** Demo shops (Chinese and English names) and their products: [name, price, stock]. */
 export const DEMO_SHOPS: {
@@ -72,21 +74,30 @@ export const DEMO_SHOPS: {
   },
 ];
 
-/** Adds the demo shops and products that are missing (by name); never touches existing rows. */
+/**
+ * Adds the demo shops and products that are missing (by name) through the catalogue's own
+ * rules (shopCatalogEditor, history included); never touches existing rows.
+ */
 export async function seedShops(em: EntityManager): Promise<void> {
   await em.transactional(async (tx) => {
-    for (const shop of DEMO_SHOPS) {
-      await tx.execute(
-        `insert into shops (cn_name, en_name) values (?, ?) on conflict do nothing`,
-        [shop.cnName, shop.enName],
-      );
-      for (const [name, price, stock] of shop.products) {
-        await tx.execute(
-          `insert into products (shop_id, name, price, stock)
-           select id, ?, ?, ? from shops where en_name = ?
-           on conflict (shop_id, name) do nothing`,
-          [name, price, stock, shop.enName],
-        );
+    const shops = new Map(
+      (await tx.execute<{ id: string; en_name: string }[]>(`select id, en_name from shops`)).map(
+        (s) => [s.en_name, String(s.id)],
+      ),
+    );
+    const products = new Set(
+      (
+        await tx.execute<{ key: string }[]>(`select shop_id || ':' || name as key from products`)
+      ).map((p) => p.key),
+    );
+    for (const demo of DEMO_SHOPS) {
+      const shopId =
+        shops.get(demo.enName) ??
+        (await shopCatalogEditor.addShop(tx, null, { cnName: demo.cnName, enName: demo.enName }))
+          .id;
+      for (const [name, price, stock] of demo.products) {
+        if (products.has(`${shopId}:${name}`)) continue;
+        await shopCatalogEditor.addProduct(tx, null, { shopId, name, price: money(price), stock });
       }
     }
   });

@@ -110,6 +110,8 @@ export class ShopOrderPayload {
   @Field(() => ShopOrderType, { nullable: true })
   order?: Order | null;
 
-  @Field(() => [UserError], { description: 'NOT_FOUND, INVALID_INPUT, OUT_OF_STOCK.' })
+  @Field(() => [UserError], {
+    description: 'NOT_FOUND, INVALID_INPUT, OUT_OF_STOCK, UNPAID_LIMIT_REACHED.',
+  })
   errors!: UserError[];
 }

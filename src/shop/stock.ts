@@ -22,32 +22,57 @@ export async function reserveStock(
     .map((line, index) => ({ ...line, index }))
     .sort((a, b) => (BigInt(a.productId) < BigInt(b.productId) ? -1 : 1));
   for (const line of order) {
+    // `active`: a product deactivated since the cart was checked is not sold either.
     const rows = await em.execute<{ name: string; price: string }[]>(
       `update products set stock = stock - ?, updated_at = now()
-        where id = ? and shop_id = ? and stock >= ? returning name, price`,
+        where id = ? and shop_id = ? and stock >= ? and active returning name, price`,
       [line.count, line.productId, shopId, line.count],
     );
     if (rows.length === 1) {
       taken.set(line.productId, { name: rows[0].name, price: new Decimal(rows[0].price) });
       continue;
     }
-    const [left] = await em.execute<{ name: string; stock: number }[]>(
-      `select name, stock from products where id = ?`,
+    const [left] = await em.execute<{ name: string; stock: number; active: boolean }[]>(
+      `select name, stock, active from products where id = ?`,
       [line.productId],
     );
+    const name = left?.name ?? `product ${line.productId}`;
     short.push({
       index: line.index,
-      error: userError(
-        ErrorCode.OUT_OF_STOCK,
-        `Only ${left?.stock ?? 0} of ${left?.name ?? `product ${line.productId}`} left; line ${line.index} asks for ${line.count}.`,
-        [...path, line.index, 'count'],
-      ),
+      error:
+        left && !left.active
+          ? userError(ErrorCode.INVALID_INPUT, `${name} is no longer sold.`, [
+              ...path,
+              line.index,
+              'productId',
+            ])
+          : userError(
+              ErrorCode.OUT_OF_STOCK,
+              `Only ${left?.stock ?? 0} of ${name} left; line ${line.index} asks for ${line.count}.`,
+              [...path, line.index, 'count'],
+            ),
     });
   }
   if (short.length > 0) {
     throw new BusinessError(short.sort((a, b) => a.index - b.index).map((s) => s.error));
   }
   return taken;
+}
+
+/** Units of each product that unpaid, not called-off orders hold (0 when none), one statement. */
+export async function reservedUnits(
+  em: EntityManager,
+  productIds: readonly string[],
+): Promise<Map<string, number>> {
+  const rows = await em.execute<{ product_id: string; held: string }[]>(
+    `select l.product_id::text as product_id, sum(l.count) as held
+       from shop_order_lines l join shop_orders s on s.order_id = l.order_id
+      where l.product_id in (select jsonb_array_elements_text(?::jsonb)::bigint)
+        and s.pay_type is null and not s.is_canceled
+      group by l.product_id`,
+    [JSON.stringify(productIds)],
+  );
+  return new Map(rows.map((r) => [r.product_id, Number(r.held)]));
 }
 
 /**

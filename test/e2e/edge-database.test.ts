@@ -8,7 +8,13 @@ import { startApp, type RunningApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded.ts';
 import { MeDocument } from '../generated/graphql.ts';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import {
+  concurrently,
+  demo,
+  startTestApp,
+  UNPAID_LIMITS_OFF,
+  type TestApp,
+} from '../utils/test-app.ts';
 
 const DEPOSIT = `mutation { deposit(consumerId: "${demo.otherConsumer.id}", amount: "7.00") { id } }`;
 
@@ -135,6 +141,7 @@ describe('the database goes down and comes back', () => {
         host: '127.0.0.1',
         logLevel: 'silent',
         mutationRateLimit: 0,
+        ...UNPAID_LIMITS_OFF,
         databaseConnectTimeoutMs: 1500,
       },
     });

@@ -4,6 +4,7 @@ import { ids, secondsAgo, tomorrow } from './insurance-fixtures.ts';
 import { ACTOR_ACCOUNTS, type Actor, type ProofFixtures } from '../utils/proof-fixtures.ts';
 import { demo } from '../utils/test-app.ts';
 import { START_CURSOR } from '../../src/platform/events/order-event.mapping.ts';
+import { ProofCatalog } from '../utils/proof-catalog.ts';
 
 /**
  * The authorization matrix: one row per root field of the schema, saying what each actor gets.
@@ -92,6 +93,13 @@ function readFixtures(fx: ProofFixtures) {
 }
 
 const PLANT_ID = '1';
+
+const catalog = (fx: ProofFixtures) => new ProofCatalog(fx);
+/** Today's inspections, for the schedule row. */
+const today = () => ({
+  from: new Date(Date.now() - 12 * 3600 * 1000).toISOString(),
+  to: new Date(Date.now() + 12 * 3600 * 1000).toISOString(),
+});
 
 export const matrix: MatrixRow[] = [
   // Queries
@@ -394,6 +402,197 @@ export const matrix: MatrixRow[] = [
         idempotencyKey: fx.key(),
       }),
     expect: LOGGED_IN,
+  },
+
+  // Managing the catalogue (docs/catalog.md): each try on a fresh object of its own.
+  {
+    field: 'Query.catalogHistory',
+    operation: () => op(D.ProofCatalogHistoryDocument),
+    expect: STAFF,
+  },
+  {
+    field: 'Query.shopOrderLimits',
+    operation: () => op(D.ProofShopOrderLimitsDocument),
+    expect: ANYONE,
+  },
+  {
+    field: 'Mutation.createShop',
+    operation: (fx) => op(D.ProofCreateShopDocument, { input: catalog(fx).shopInput() }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.updateShop',
+    operation: async (fx) =>
+      op(D.ProofUpdateShopDocument, {
+        input: {
+          shopId: (await catalog(fx).shop()).id,
+          expectedVersion: 1,
+          enName: `Renamed ${fx.key()}`,
+        },
+      }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.createProduct',
+    operation: async (fx) =>
+      op(D.ProofCreateProductDocument, { input: await catalog(fx).productInput() }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.updateProduct',
+    operation: async (fx) =>
+      op(D.ProofUpdateProductDocument, {
+        input: { productId: await catalog(fx).productId(), expectedVersion: 1, price: '6.00' },
+      }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.adjustProductStock',
+    operation: async (fx) =>
+      op(D.ProofAdjustProductStockDocument, {
+        input: { productId: await catalog(fx).productId(), delta: 5, reason: 'delivery' },
+      }),
+    expect: STAFF,
+  },
+  {
+    field: 'Mutation.createInsurancePlan',
+    operation: (fx) => op(D.ProofCreateInsurancePlanDocument, { input: catalog(fx).planInput() }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.updateInsurancePlan',
+    operation: async (fx) =>
+      op(D.ProofUpdateInsurancePlanDocument, {
+        input: { planId: (await catalog(fx).plan()).planId, expectedVersion: 1, position: 90 },
+      }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.addInsurancePlanItem',
+    operation: async (fx) =>
+      op(D.ProofAddInsurancePlanItemDocument, {
+        input: { planId: (await catalog(fx).plan()).planId, name: '盗抢 Theft', price: '300.00' },
+      }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.updateInsurancePlanItem',
+    operation: async (fx) =>
+      op(D.ProofUpdateInsurancePlanItemDocument, {
+        input: {
+          planItemId: (await catalog(fx).plan()).itemId,
+          expectedVersion: 1,
+          price: '810.00',
+        },
+      }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.createPromotion',
+    operation: (fx) =>
+      op(D.ProofCreatePromotionDocument, { input: { name: `促销 ${fx.key()}`, price: '20.00' } }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.updatePromotion',
+    operation: async (fx) =>
+      op(D.ProofUpdatePromotionDocument, {
+        input: { promotionId: await catalog(fx).promotionId(), expectedVersion: 1, price: '15.00' },
+      }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.registerVehicle',
+    operation: (fx) => op(D.ProofRegisterVehicleDocument, { input: catalog(fx).vehicleInput() }),
+    expect: STAFF,
+  },
+  {
+    field: 'Mutation.updateVehicle',
+    operation: async (fx) =>
+      op(D.ProofUpdateVehicleDocument, {
+        input: { vehicleId: await catalog(fx).vehicleId(), expectedVersion: 1, value: '90000.00' },
+      }),
+    expect: STAFF,
+  },
+  {
+    field: 'Mutation.registerDriver',
+    operation: (fx) => op(D.ProofRegisterDriverDocument, { input: catalog(fx).driverInput() }),
+    expect: STAFF,
+  },
+  {
+    field: 'Mutation.updateDriver',
+    operation: async (fx) =>
+      op(D.ProofUpdateDriverDocument, {
+        input: { driverId: await catalog(fx).driverId(), expectedVersion: 1, name: '改名 Renamed' },
+      }),
+    expect: STAFF,
+  },
+  {
+    field: 'Mutation.createQuotation',
+    operation: async (fx) =>
+      op(D.ProofCreateQuotationDocument, { input: await catalog(fx).quotationInput() }),
+    expect: STAFF,
+  },
+  {
+    field: 'Mutation.withdrawQuotation',
+    operation: async (fx) =>
+      op(D.ProofWithdrawQuotationDocument, { quotationId: await catalog(fx).quotationId() }),
+    expect: STAFF,
+  },
+  {
+    field: 'Mutation.createChip',
+    operation: (fx) => op(D.ProofCreateChipDocument, { input: catalog(fx).chipInput() }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.createPlant',
+    operation: (fx) => op(D.ProofCreatePlantDocument, { input: catalog(fx).plantInput() }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.removePlant',
+    operation: async (fx) =>
+      op(D.ProofRemovePlantDocument, { plantId: (await catalog(fx).capability()).plantId }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.addPlantCapability',
+    operation: async (fx) =>
+      op(D.ProofAddPlantCapabilityDocument, { input: await catalog(fx).capabilityInput() }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.updatePlantCapability',
+    operation: async (fx) =>
+      op(D.ProofUpdatePlantCapabilityDocument, {
+        input: { ...(await catalog(fx).capability()), expectedVersion: 1, unitCost: '11.00' },
+      }),
+    expect: ADMIN,
+  },
+  {
+    field: 'Mutation.removePlantCapability',
+    operation: async (fx) =>
+      op(D.ProofRemovePlantCapabilityDocument, {
+        input: { ...(await catalog(fx).capability()), expectedVersion: 1 },
+      }),
+    expect: ADMIN,
+  },
+
+  // Staff work queues.
+  {
+    field: 'Query.ordersAwaitingAction',
+    operation: () => op(D.ProofOrdersAwaitingActionDocument),
+    expect: STAFF,
+  },
+  {
+    field: 'Query.underwritingQueue',
+    operation: () => op(D.ProofUnderwritingQueueDocument),
+    expect: STAFF,
+  },
+  {
+    field: 'Query.inspectionSchedule',
+    operation: () => op(D.ProofInspectionScheduleDocument, today()),
+    expect: STAFF,
   },
 
   // Live status, over graphql-ws: the owner's order, replayed from the first event.

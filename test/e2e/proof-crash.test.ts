@@ -12,7 +12,12 @@ import { spawnServer, waitUntilServing, type ChildServer } from '../utils/child-
 import { ck101Lot } from '../utils/chip-plans.ts';
 import { checkInvariants } from '../utils/proof-invariants.ts';
 import { retryingClient } from '../utils/retrying-client.ts';
-import { createTestDatabase, demo, dropTestDatabase } from '../utils/test-app.ts';
+import {
+  createTestDatabase,
+  demo,
+  dropTestDatabase,
+  UNPAID_LIMITS_OFF_ENV,
+} from '../utils/test-app.ts';
 import { ADDRESS } from './shop-fixtures.ts';
 
 /**
@@ -57,6 +62,7 @@ describe('SIGKILL at random moments while clients confirm and pay', () => {
       // Tokens outlive the process that signed them.
       JWT_SECRET: 'proof-crash-test-secret',
       MUTATION_RATE_LIMIT: '0',
+      ...UNPAID_LIMITS_OFF_ENV,
       // An unpaid order must not expire while the server is down and its payment retried.
       SHOP_ORDER_TTL_MINUTES: '0',
     };

@@ -21,8 +21,23 @@ const SOAK = process.env.SOAK === '1';
 /** Cases per mutation of each kind; `npm run test:soak` runs many more. */
 const RUNS = SOAK ? 150 : 6;
 
-/** Mutations whose success disturbs the fixtures of others: they run last. */
-const LAST = ['setPlantStatus', 'advanceProductionClock'];
+/**
+ * Mutations whose success disturbs the fixtures of others (a random id may name the demo
+ * plants, products, vehicles, quotations and promotions the fixtures order from): they run
+ * last, and their own fixtures make fresh objects.
+ */
+const LAST = [
+  'setPlantStatus',
+  'advanceProductionClock',
+  'removePlant',
+  'removePlantCapability',
+  'updatePlantCapability',
+  'updateProduct',
+  'adjustProductStock',
+  'updateVehicle',
+  'updatePromotion',
+  'withdrawQuotation',
+];
 
 type Case =
   | { kind: 'typed'; actor: Actor; variables: Record<string, unknown> }

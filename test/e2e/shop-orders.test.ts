@@ -7,6 +7,7 @@ import {
   SetShopOrderStateDocument,
   ShopOrderDetailDocument,
   ShopOrderListDocument,
+  UpdateProductDocument,
 } from '../generated/graphql.ts';
 import { expireUnpaidOrders } from '../../src/shop/shop-order.expiry.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
@@ -207,14 +208,15 @@ describe('confirmShopOrder (seed 002 processCode 2)', () => {
   });
 
   it('keeps the prices of the confirmation when the shop changes them later', async () => {
-    const product = (await makeShop(t, [{ name: '茶 Tea', price: '10.00', stock: 10 }]))
-      .productIds[0];
-    const shopId = (await t.db.query(`select shop_id::text from products where id = $1`, [product]))
-      .rows[0].shop_id;
-    const order = await confirmOrder(t, token, shopId, [[product, 2]]);
-    await t.db.query(`update products set price = 99.00, name = '新茶 New tea' where id = $1`, [
-      product,
-    ]);
+    const tea = await makeShop(t, [{ name: '茶 Tea', price: '10.00', stock: 10 }]);
+    const product = tea.productIds[0];
+    const order = await confirmOrder(t, token, tea.id, [[product, 2]]);
+    const changed = await t.gql(
+      UpdateProductDocument,
+      { input: { productId: product, expectedVersion: 1, price: '99.00', name: '新茶 New tea' } },
+      { token: await t.login(demo.admin) },
+    );
+    expect(changed.data!.updateProduct.product).toMatchObject({ price: '99.00', version: 2 });
     const seen = (await detail(order.id)).data!.order!;
     expect(seen).toMatchObject({
       payment: '20.00',
@@ -222,6 +224,8 @@ describe('confirmShopOrder (seed 002 processCode 2)', () => {
     });
     const paid = await pay(order.id, `price-${order.id}`);
     expect(paid.data!.payOrder.transaction!.amount).toBe('-20.00');
+    // A new order pays the new price.
+    expect((await confirmOrder(t, token, tea.id, [[product, 1]])).payment).toBe('99.00');
   });
 
   it('with an idempotency key, confirms once however often it is sent', async () => {

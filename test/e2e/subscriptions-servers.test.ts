@@ -12,7 +12,13 @@ import {
 import { spawnServer, waitUntilServing, type ChildServer } from '../utils/child-server.ts';
 import { OrderFactory } from '../utils/factories.ts';
 import { eventsAfter, headCursor, LiveSocket } from '../utils/live-client.ts';
-import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import {
+  concurrently,
+  demo,
+  startTestApp,
+  UNPAID_LIMITS_OFF_ENV,
+  type TestApp,
+} from '../utils/test-app.ts';
 
 /** A GraphQL request to any server, not just the in-process one. */
 async function gqlAt<T, V>(
@@ -56,7 +62,11 @@ describe('two server processes on one database', () => {
     t = await startTestApp();
     // B reads the table only when notified (its safety read is ten minutes away), so the SIGTERM
     // test knows which events it has not read yet.
-    b = await spawnServer({ DATABASE_URL: t.databaseUrl, LIVE_SAFETY_POLL_MS: '600000' });
+    b = await spawnServer({
+      DATABASE_URL: t.databaseUrl,
+      LIVE_SAFETY_POLL_MS: '600000',
+      ...UNPAID_LIMITS_OFF_ENV,
+    });
     await waitUntilServing(b);
   }, 60_000);
   afterAll(async () => {

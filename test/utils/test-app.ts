@@ -76,6 +76,19 @@ export async function dropTestDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
+/** No limit on unpaid shop orders (SHOP_MAX_UNPAID_*=0), for the harness. */
+export const UNPAID_LIMITS_OFF = {
+  shopMaxUnpaidOrders: 0,
+  shopMaxUnpaidUnits: 0,
+  shopMaxUnpaidValue: 0,
+};
+/** The same as environment variables, for child processes. */
+export const UNPAID_LIMITS_OFF_ENV = {
+  SHOP_MAX_UNPAID_ORDERS: '0',
+  SHOP_MAX_UNPAID_UNITS: '0',
+  SHOP_MAX_UNPAID_VALUE: '0',
+};
+
 export async function startTestApp(
   options: {
     config?: Parameters<typeof startApp>[0] extends infer O
@@ -97,6 +110,9 @@ export async function startTestApp(
       // per-consumer budget would throttle the harness, not a client. test/e2e/edge-rate-limit
       // turns it on (with the defaults) to test it.
       mutationRateLimit: 0,
+      // Likewise the limit on what one consumer holds unpaid: the tests' demo consumers leave
+      // many orders unpaid on purpose. test/e2e/shop-unpaid-limits turns it on at its defaults.
+      ...UNPAID_LIMITS_OFF,
       ...options.config,
     },
     // The template already holds the demo data.

@@ -35,6 +35,8 @@ export interface OrderKindDefinition {
   payable: boolean;
   /** Statuses cancelOrder accepts; whatever was paid is refunded in full. */
   cancellableFrom: readonly OrderStatus[];
+  /** Statuses in which an order waits for staff, and the step it waits for (the work queue). */
+  staffSteps?: readonly { status: OrderStatus; step: string }[];
   /** After the debit and the move to PAID: record the pay type, move on to EFFECTIVE, ... */
   afterPaid?(
     ctx: TxContext,

@@ -65,11 +65,17 @@ export type ErrorCode =
   | 'INSUFFICIENT_BALANCE'
   | 'INVALID_INPUT'
   | 'INVALID_TRANSITION'
+  /** The catalogue entry cannot be removed or moved: live orders or bookings depend on it (the message names them). */
+  | 'IN_USE'
   | 'NOT_FOUND'
   | 'OUT_OF_STOCK'
   | 'PLAN_INFEASIBLE'
   | 'PRICE_MISMATCH'
+  /** The quotation is past its validity window (or withdrawn): it can no longer be ordered or paid for; ask for a new one. */
+  | 'QUOTATION_EXPIRED'
   | 'STALE_UPDATE'
+  /** confirmShopOrder: the consumer would hold more unpaid shop orders, items or value than allowed (Query.shopOrderLimits). */
+  | 'UNPAID_LIMIT_REACHED'
   | 'WRONG_PASSWORD';
 
 export type FillUnderwriteInput = {

@@ -1,0 +1,333 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../context.ts';
+import { catalogHistory } from '../platform/catalog/catalog-history.service.ts';
+import {
+  applyEdit,
+  catalogPayload,
+  checkVersion,
+  created,
+  lockById,
+  type UniqueField,
+} from '../platform/catalog/catalog-write.ts';
+import { BusinessError, ErrorCode } from '../platform/errors.ts';
+import { isUuid } from '../platform/ids.ts';
+import { InputChecks } from '../platform/input.rules.ts';
+import { noticeToOrders } from '../platform/orders/order-notices.ts';
+import type {
+  InsurancePlanItemPayload,
+  InsurancePlanPayload,
+  PromotionPayload,
+} from './insurance-catalog.types.ts';
+import { InsurancePlan, InsurancePlanItem, Promotion } from './plan.entity.ts';
+import type {
+  AddInsurancePlanItemInput,
+  CreateInsurancePlanInput,
+  CreatePromotionInput,
+  UpdateInsurancePlanInput,
+  UpdateInsurancePlanItemInput,
+  UpdatePromotionInput,
+} from './plan-catalog.input.ts';
+
+/** Sizes the tables' CHECKs also hold. */
+export const PLAN_CATALOG_LIMITS = { name: 100, itemsPerPlan: 50, position: 1_000_000 };
+
+const unique = (constraint: string, message: string): UniqueField[] => [
+  { constraint, field: ['input', 'name'], message },
+];
+const PLAN_NAMES = unique('insurance_plans_name_key', 'Another plan has this name.');
+const ITEM_NAMES = unique(
+  'insurance_plan_items_plan_id_name_key',
+  'The plan already has an item of this name.',
+);
+const PROMOTION_NAMES = unique('promotions_name_key', 'Another promotion has this name.');
+
+/** Ids the demo data fixes; the API always makes new ones. */
+export interface FixedIds {
+  id?: string;
+  itemIds?: string[];
+}
+
+const lock = <T extends object>(
+  em: EntityManager,
+  entity: new () => T,
+  id: string,
+  what: string,
+  field: string,
+) =>
+  lockById(em, entity, id, isUuid, { message: `No ${what} has this id.`, field: ['input', field] });
+
+/**
+ * ADMIN's changes to the insurance catalogue: plans, their items and list prices, promotions.
+ * Each runs in one transaction with its history entry; edits lock the row and apply only at
+ * the version read (else STALE_UPDATE). List prices never touch quotations or orders; a
+ * promotion's change is announced live on the unpaid plan orders that use it, which must then
+ * be placed again (payment checks the price again). The `add*`/`change*` methods are the rules
+ * on the caller's transaction (the demo data loads through them).
+ */
+export class PlanCatalogEditor {
+  createPlan(ctx: RequestContext, input: CreateInsurancePlanInput): Promise<InsurancePlanPayload> {
+    return catalogPayload(ctx, 'plan', (em, actor) => this.addPlan(em, actor, input), PLAN_NAMES);
+  }
+
+  updatePlan(ctx: RequestContext, input: UpdateInsurancePlanInput): Promise<InsurancePlanPayload> {
+    return catalogPayload(
+      ctx,
+      'plan',
+      (em, actor) => this.changePlan(em, actor, input),
+      PLAN_NAMES,
+    );
+  }
+
+  addItem(
+    ctx: RequestContext,
+    input: AddInsurancePlanItemInput,
+  ): Promise<InsurancePlanItemPayload> {
+    return catalogPayload(
+      ctx,
+      'item',
+      (em, actor) => this.addPlanItem(em, actor, input),
+      ITEM_NAMES,
+    );
+  }
+
+  updateItem(
+    ctx: RequestContext,
+    input: UpdateInsurancePlanItemInput,
+  ): Promise<InsurancePlanItemPayload> {
+    return catalogPayload(
+      ctx,
+      'item',
+      (em, actor) => this.changePlanItem(em, actor, input),
+      ITEM_NAMES,
+    );
+  }
+
+  createPromotion(ctx: RequestContext, input: CreatePromotionInput): Promise<PromotionPayload> {
+    return catalogPayload(
+      ctx,
+      'promotion',
+      (em, actor) => this.addPromotion(em, actor, input),
+      PROMOTION_NAMES,
+    );
+  }
+
+  updatePromotion(ctx: RequestContext, input: UpdatePromotionInput): Promise<PromotionPayload> {
+    return catalogPayload(
+      ctx,
+      'promotion',
+      (em, actor) => this.changePromotion(em, actor, input),
+      PROMOTION_NAMES,
+    );
+  }
+
+  /** A plan with its first items (1 to 50, distinct names), listed last unless placed. */
+  async addPlan(
+    em: EntityManager,
+    actorId: string | null,
+    input: CreateInsurancePlanInput,
+    ids: FixedIds = {},
+  ): Promise<InsurancePlan> {
+    const checks = new InputChecks();
+    const { name: maxName, itemsPerPlan, position: maxPosition } = PLAN_CATALOG_LIMITS;
+    const name = checks.text(input.name, maxName, 'The name', ['input', 'name']);
+    if (input.position != null) {
+      checks.int(input.position, 0, maxPosition, 'The position', ['input', 'position']);
+    }
+    const items: { name: string; price: InsurancePlanItem['price'] }[] = [];
+    if (checks.list(input.items, itemsPerPlan, 'Items', ['input', 'items'])) {
+      input.items.forEach((item, i) => {
+        const at = ['input', 'items', i];
+        const itemName = checks.text(item.name, maxName, 'The item name', [...at, 'name']);
+        if (items.some((other) => other.name === itemName)) {
+          checks.add(ErrorCode.INVALID_INPUT, `Item "${itemName}" is listed twice.`, [
+            ...at,
+            'name',
+          ]);
+        }
+        items.push({
+          name: itemName,
+          price: checks.money(item.price, 'The price', [...at, 'price']),
+        });
+      });
+    }
+    checks.throwIfAny();
+    const [{ next }] = await em.execute<{ next: number }[]>(
+      `select coalesce(max(position), 0) + 1 as next from insurance_plans`,
+    );
+    const plan = em.create(InsurancePlan, {
+      id: ids.id ?? crypto.randomUUID(),
+      name,
+      position: input.position ?? next,
+      createdAt: new Date(),
+      version: 1,
+    });
+    catalogHistory.record(em, {
+      entityType: 'INSURANCE_PLAN',
+      entityId: plan.id,
+      actorId,
+      action: 'CREATED',
+      changes: created({ name, position: plan.position }),
+    });
+    await em.flush();
+    for (const [position, item] of items.entries()) {
+      this.newItem(em, actorId, plan.id, item, position, ids.itemIds?.[position]);
+    }
+    return plan;
+  }
+
+  async changePlan(
+    em: EntityManager,
+    actorId: string | null,
+    input: UpdateInsurancePlanInput,
+  ): Promise<InsurancePlan> {
+    const plan = await lock(em, InsurancePlan, input.planId, 'plan', 'planId');
+    checkVersion(`Plan "${plan.name}"`, plan.version, input.expectedVersion);
+    const checks = new InputChecks();
+    const { name: maxName, position: maxPosition } = PLAN_CATALOG_LIMITS;
+    const patch = {
+      name: checks.optionalText(input.name, maxName, 'The name', ['input', 'name']),
+      position:
+        input.position == null
+          ? undefined
+          : checks.int(input.position, 0, maxPosition, 'The position', ['input', 'position']),
+    };
+    checks.throwIfAny();
+    applyEdit(em, { entityType: 'INSURANCE_PLAN', entityId: plan.id, actorId }, plan, patch);
+    return plan;
+  }
+
+  /** One more item of a plan, listed after its others. */
+  async addPlanItem(
+    em: EntityManager,
+    actorId: string | null,
+    input: AddInsurancePlanItemInput,
+    ids: FixedIds = {},
+  ): Promise<InsurancePlanItem> {
+    const plan = isUuid(input.planId) ? await em.findOne(InsurancePlan, input.planId) : null;
+    if (!plan)
+      throw BusinessError.of(ErrorCode.NOT_FOUND, 'No plan has this id.', ['input', 'planId']);
+    const checks = new InputChecks();
+    const name = checks.text(input.name, PLAN_CATALOG_LIMITS.name, 'The name', ['input', 'name']);
+    const price = checks.money(input.price, 'The price', ['input', 'price']);
+    checks.throwIfAny();
+    const [{ next }] = await em.execute<{ next: number }[]>(
+      `select coalesce(max(position), -1) + 1 as next from insurance_plan_items where plan_id = ?`,
+      [plan.id],
+    );
+    return this.newItem(em, actorId, plan.id, { name, price }, next, ids.id);
+  }
+
+  async changePlanItem(
+    em: EntityManager,
+    actorId: string | null,
+    input: UpdateInsurancePlanItemInput,
+  ): Promise<InsurancePlanItem> {
+    const item = await lock(em, InsurancePlanItem, input.planItemId, 'plan item', 'planItemId');
+    checkVersion(`Item "${item.name}"`, item.version, input.expectedVersion);
+    const checks = new InputChecks();
+    const patch = {
+      name: checks.optionalText(input.name, PLAN_CATALOG_LIMITS.name, 'The name', [
+        'input',
+        'name',
+      ]),
+      price: checks.optionalMoney(input.price, 'The price', ['input', 'price']),
+    };
+    checks.throwIfAny();
+    applyEdit(em, { entityType: 'INSURANCE_PLAN_ITEM', entityId: item.id, actorId }, item, patch);
+    return item;
+  }
+
+  async addPromotion(
+    em: EntityManager,
+    actorId: string | null,
+    input: CreatePromotionInput,
+    ids: FixedIds = {},
+  ): Promise<Promotion> {
+    const checks = new InputChecks();
+    const name = checks.text(input.name, PLAN_CATALOG_LIMITS.name, 'The name', ['input', 'name']);
+    const price = checks.money(input.price, 'The price', ['input', 'price'], true);
+    checks.throwIfAny();
+    const promotion = em.create(Promotion, {
+      id: ids.id ?? crypto.randomUUID(),
+      name,
+      price,
+      active: true,
+      createdAt: new Date(),
+      version: 1,
+    });
+    catalogHistory.record(em, {
+      entityType: 'PROMOTION',
+      entityId: promotion.id,
+      actorId,
+      action: 'CREATED',
+      changes: created({ name, price }),
+    });
+    return promotion;
+  }
+
+  /**
+   * Renames, reprices or ends (active: false) a promotion. When its price or activity changes,
+   * every unpaid plan order using it gets a PROMOTION_CHANGED event: its payment is now refused
+   * as PRICE_MISMATCH, and it has to be placed again.
+   */
+  async changePromotion(
+    em: EntityManager,
+    actorId: string | null,
+    input: UpdatePromotionInput,
+  ): Promise<Promotion> {
+    const promotion = await lock(em, Promotion, input.promotionId, 'promotion', 'promotionId');
+    checkVersion(`Promotion "${promotion.name}"`, promotion.version, input.expectedVersion);
+    const checks = new InputChecks();
+    const patch = {
+      name: checks.optionalText(input.name, PLAN_CATALOG_LIMITS.name, 'The name', [
+        'input',
+        'name',
+      ]),
+      price: checks.optionalMoney(input.price, 'The price', ['input', 'price'], true),
+      active: input.active ?? undefined,
+    };
+    checks.throwIfAny();
+    const changes = applyEdit(
+      em,
+      { entityType: 'PROMOTION', entityId: promotion.id, actorId },
+      promotion,
+      patch,
+    );
+    if (changes.price || changes.active) {
+      const pending = await em.execute<{ order_id: string }[]>(
+        `select x.order_id from plan_order_ext x join orders o on o.id = x.order_id
+          where x.promotion_id = ? and o.status = 'PENDING_PAYMENT'`,
+        [promotion.id],
+      );
+      await noticeToOrders(
+        em,
+        pending.map((p) => p.order_id),
+        'PROMOTION_CHANGED',
+        actorId,
+        { promotionId: promotion.id, changes },
+      );
+    }
+    return promotion;
+  }
+
+  private newItem(
+    em: EntityManager,
+    actorId: string | null,
+    planId: string,
+    item: { name: string; price: InsurancePlanItem['price'] },
+    position: number,
+    id: string = crypto.randomUUID(),
+  ): InsurancePlanItem {
+    const row = em.create(InsurancePlanItem, { id, planId, ...item, position, version: 1 });
+    catalogHistory.record(em, {
+      entityType: 'INSURANCE_PLAN_ITEM',
+      entityId: id,
+      actorId,
+      action: 'CREATED',
+      changes: created({ planId, ...item, position }),
+    });
+    return row;
+  }
+}
+
+export const planCatalogEditor = new PlanCatalogEditor();
