@@ -31,6 +31,18 @@ export interface Config {
   maxQueryDirectives: number;
   maxQueryTokens: number;
   maxQueryCost: number;
+  /** Before validation: fields counting each fragment spread in full, and same-named field pairs. */
+  maxQueryFields: number;
+  maxQueryOverlaps: number;
+  /** Lists and objects nested in one variable, and values in all variables together. */
+  maxVariableDepth: number;
+  maxVariableValues: number;
+  /**
+   * An operation whose variables hold more than this many values is large: one consumer's large
+   * operations run one at a time, with at most `largeOperationQueue` more waiting their turn.
+   */
+  largeOperationValues: number;
+  largeOperationQueue: number;
   /** Mutations one consumer may send in a burst; refilled at this many per window. 0: no limit. */
   mutationRateLimit: number;
   mutationRateWindowSeconds: number;
@@ -105,6 +117,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryTokens: intEnv(env, 'MAX_QUERY_TOKENS', 2000, 1),
     // A page of 100 orders of every kind with every nested field (about 107000) fits: README, Security.
     maxQueryCost: intEnv(env, 'MAX_QUERY_COST', 120_000, 1),
+    maxQueryFields: intEnv(env, 'MAX_QUERY_FIELDS', 2000, 1),
+    maxQueryOverlaps: intEnv(env, 'MAX_QUERY_OVERLAPS', 1000),
+    // The deepest input (a plan order's input.plans[].items[]) nests 5.
+    maxVariableDepth: intEnv(env, 'MAX_VARIABLE_DEPTH', 10, 1),
+    // A plan of 1000 lots of 20 steps is about 45000 values.
+    maxVariableValues: intEnv(env, 'MAX_VARIABLE_VALUES', 50_000, 1),
+    largeOperationValues: intEnv(env, 'LARGE_OPERATION_VALUES', 1000, 1),
+    largeOperationQueue: intEnv(env, 'LARGE_OPERATION_QUEUE', 4),
     mutationRateLimit: intEnv(env, 'MUTATION_RATE_LIMIT', 60),
     mutationRateWindowSeconds: intEnv(env, 'MUTATION_RATE_WINDOW_SECONDS', 10, 1),
     corsOrigins: listEnv(env, 'CORS_ORIGINS'),

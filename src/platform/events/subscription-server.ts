@@ -75,7 +75,12 @@ export async function startSubscriptionServer(
     {
       schema,
       // Same query limits and mutation budget as over HTTP (../http/operation-guard.ts).
-      onSubscribe: (ctx, _id, payload) => guard.prepare(payload, ctx.extra.viewer),
+      onSubscribe: (ctx, _id, payload) =>
+        guard.prepare(payload, {
+          viewer: ctx.extra.viewer,
+          address: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+        }),
+      execute: (args) => guard.execute(args),
       onConnect(ctx) {
         try {
           const viewer = viewerFromAuthorization(
