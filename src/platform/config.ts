@@ -61,6 +61,11 @@ export interface Config {
    * a pong may be late before the socket is dropped. 0: no pings.
    */
   subscriptionKeepAliveMs: number;
+  /** Subscriptions open at once on one socket, and of one consumer on this process. */
+  maxSubscriptionsPerSocket: number;
+  maxSubscriptionsPerConsumer: number;
+  /** Subscription events being resolved at once on this process (a share of the pool). */
+  subscriptionDeliveryConcurrency: number;
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -134,5 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subscriptionQueueLimit: intEnv(env, 'SUBSCRIPTION_QUEUE_LIMIT', 1000, 1),
     liveSafetyPollMs: intEnv(env, 'LIVE_SAFETY_POLL_MS', 1000, 50),
     subscriptionKeepAliveMs: intEnv(env, 'SUBSCRIPTION_KEEPALIVE_MS', 12_000),
+    maxSubscriptionsPerSocket: intEnv(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 20, 1),
+    maxSubscriptionsPerConsumer: intEnv(env, 'MAX_SUBSCRIPTIONS_PER_CONSUMER', 50, 1),
+    // Of the 20 connections of the service's pool.
+    subscriptionDeliveryConcurrency: intEnv(env, 'SUBSCRIPTION_DELIVERY_CONCURRENCY', 4, 1),
   };
 }

@@ -7,6 +7,8 @@ import type { Config } from '../config.ts';
 import { viewerFromAuthorization, type Viewer } from '../auth/token.ts';
 import { formatError, logErrorsWith, makeContext } from '../http/server.ts';
 import { operationGuard } from '../http/operation-guard.ts';
+import { DeliveryGate, type DeliveryStats } from './live-delivery.ts';
+import type { LiveConnection } from './live-subscription.ts';
 import type { LiveContext } from './live.context.ts';
 import { OrderEventHub, type HubStats } from './order-event.hub.ts';
 
@@ -32,8 +34,8 @@ export enum CloseCode {
 }
 
 export interface SubscriptionServer {
-  /** The live hub's figures: subscriptions, cursor, reads, reconnects. */
-  stats(): HubStats;
+  /** The live hub's figures (subscriptions, cursor, reads, reconnects) and the deliveries'. */
+  stats(): HubStats & { deliveries: DeliveryStats };
   /**
    * Graceful stop: refuses new subscriptions, delivers what has committed, waits (at most
    * `drainMs`) for queued events to be written, then closes every socket with 1001; a socket
@@ -62,7 +64,13 @@ export async function startSubscriptionServer(
     overflowCode: CloseCode.TryAgainLater,
     safetyPollMs: config.liveSafetyPollMs,
     statementTimeoutMs: config.statementTimeoutMs,
+    quotas: {
+      perSocket: config.maxSubscriptionsPerSocket,
+      perConsumer: config.maxSubscriptionsPerConsumer,
+      costPerEvent: config.maxQueryCost,
+    },
   });
+  const deliveries = new DeliveryGate(config.subscriptionDeliveryConcurrency);
   await hub.start();
   const guard = operationGuard(schema, config);
   const format = formatError(process.env.NODE_ENV === 'development', log, {
@@ -71,7 +79,10 @@ export async function startSubscriptionServer(
   const formatAll = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((e) => format(e.toJSON(), e));
 
-  const server = useServer<Record<string, unknown>, { viewer?: Viewer; address?: string }>(
+  const server = useServer<
+    Record<string, unknown>,
+    { viewer?: Viewer; address?: string; connection?: LiveConnection }
+  >(
     {
       schema,
       // Same query limits and mutation budget as over HTTP (../http/operation-guard.ts).
@@ -81,6 +92,8 @@ export async function startSubscriptionServer(
           address: ctx.extra.request.socket.remoteAddress ?? 'unknown',
         }),
       execute: (args) => guard.execute(args),
+      // Each event resolves through the delivery gate (./live-delivery.ts).
+      subscribe: (args) => guard.inTurn(args, deliveries.subscribe),
       onConnect(ctx) {
         try {
           const viewer = viewerFromAuthorization(
@@ -100,7 +113,10 @@ export async function startSubscriptionServer(
         ...makeContext(orm, config, log, ctx.extra.viewer, ctx.extra.address ?? 'unknown'),
         live: {
           hub,
-          connection: { close: (code, reason) => ctx.extra.socket.close(code, reason) },
+          // One per socket: the subscriptions on a socket count against its room together.
+          connection: (ctx.extra.connection ??= {
+            close: (code, reason) => ctx.extra.socket.close(code, reason),
+          }),
         },
       }),
       // Same masking of internal errors as over HTTP.
@@ -117,7 +133,7 @@ export async function startSubscriptionServer(
     config.subscriptionKeepAliveMs,
   );
   return {
-    stats: () => hub.stats(),
+    stats: () => ({ ...hub.stats(), deliveries: deliveries.stats() }),
     async close(drainMs = 5000) {
       await hub.drain(drainMs);
       // Sends 1001 to every socket; resolves only once each has closed, which a client that
