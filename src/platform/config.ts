@@ -29,6 +29,7 @@ export interface Config {
   maxQueryDepth: number;
   maxQueryAliases: number;
   maxQueryDirectives: number;
+  maxQueryLength: number;
   maxQueryTokens: number;
   maxQueryCost: number;
   /** Before validation: fields counting each fragment spread in full, and same-named field pairs. */
@@ -119,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryDepth: intEnv(env, 'MAX_QUERY_DEPTH', 12, 1),
     maxQueryAliases: intEnv(env, 'MAX_QUERY_ALIASES', 30),
     maxQueryDirectives: intEnv(env, 'MAX_QUERY_DIRECTIVES', 20),
+    // 2000 tokens of a real client's document are some 20000 characters.
+    maxQueryLength: intEnv(env, 'MAX_QUERY_LENGTH', 100_000, 1),
     maxQueryTokens: intEnv(env, 'MAX_QUERY_TOKENS', 2000, 1),
     // A page of 100 orders of every kind with every nested field (about 107000) fits: README, Security.
     maxQueryCost: intEnv(env, 'MAX_QUERY_COST', 120_000, 1),

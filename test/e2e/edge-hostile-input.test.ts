@@ -189,6 +189,24 @@ describe('documents: measured before validation compares their fields', () => {
     expect(res.errors?.[0].extensions?.measured).toBeGreaterThan(1e9);
   });
 
+  it('refuses a document over 100000 characters before lexing it, over HTTP and graphql-ws', async () => {
+    // Under the token limit all the same: a name of 900000 characters is one token.
+    const query = `{ ${'a'.repeat(900_000)} }`;
+    const refused = {
+      message: 'The query is longer than 100000 characters.',
+      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'length', maximum: 100_000 },
+    };
+    const res = await post(JSON.stringify({ query }));
+    expect(res.status).toBe(400);
+    expect(res.errors).toEqual([refused]);
+    const ws = await connectWs(t.wsUrl, token);
+    try {
+      expect((await ws.run(query)).errors).toEqual([refused]);
+    } finally {
+      await ws.close();
+    }
+  });
+
   it('still lets a client repeat fields through its fragments, as real clients do', async () => {
     const res = await t.gql(
       `query { me { id ...A ...B } } fragment A on Consumer { id name } fragment B on Consumer { id name }`,

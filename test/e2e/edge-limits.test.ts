@@ -400,6 +400,7 @@ describe('limits from the environment', () => {
       MAX_QUERY_ALIASES: '5',
       MAX_QUERY_DIRECTIVES: '6',
       MAX_QUERY_TOKENS: '900',
+      MAX_QUERY_LENGTH: '9000',
       MAX_QUERY_COST: '1234',
       MAX_QUERY_FIELDS: '700',
       MAX_QUERY_OVERLAPS: '70',
@@ -413,6 +414,7 @@ describe('limits from the environment', () => {
       maxDepth: 8,
       maxAliases: 5,
       maxDirectives: 6,
+      maxLength: 9000,
       maxTokens: 900,
       maxCost: 1234,
       maxFields: 700,
@@ -427,11 +429,12 @@ describe('limits from the environment', () => {
     });
   });
 
-  it('documents its defaults: depth 12, aliases 30, directives 20, tokens 2000, cost 120000, fields 2000, overlaps 1000, variables 10 deep and 50000 values', () => {
+  it('documents its defaults: depth 12, aliases 30, directives 20, length 100000, tokens 2000, cost 120000, fields 2000, overlaps 1000, variables 10 deep and 50000 values', () => {
     expect(DEFAULTS).toEqual({
       maxDepth: 12,
       maxAliases: 30,
       maxDirectives: 20,
+      maxLength: 100_000,
       maxTokens: 2000,
       maxCost: 120_000,
       maxFields: 2000,

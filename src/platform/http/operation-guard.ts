@@ -29,6 +29,7 @@ import {
   checkBeforeValidation,
   checkQueryLimits,
   fragmentsOf,
+  lengthLimitError,
   parseWithLimits,
   queryLimits,
   type QueryLimits,
@@ -160,21 +161,24 @@ export class OperationGuard {
   }
 
   /**
-   * Express middleware before Apollo: the checks before validation, on the request's query
-   * parsed here once more (Apollo gives no hook between its parse and its validation that can
+   * Express middleware before Apollo: the length of the query, then the checks before
+   * validation, on the query parsed here once more (Apollo gives no hook between its parse and its validation that can
    * refuse). A document that does not parse is left to Apollo, which says why.
    */
   beforeValidation(log: Logger): RequestHandler {
     return (req, res, next) => {
       const query = req.method === 'GET' ? req.query.query : req.body?.query;
       if (typeof query !== 'string') return next();
-      let document: DocumentNode;
-      try {
-        document = parse(query, this.parseOptions);
-      } catch {
-        return next();
+      let refusal = lengthLimitError(query, this.limits);
+      if (!refusal) {
+        let document: DocumentNode;
+        try {
+          document = parse(query, this.parseOptions);
+        } catch {
+          return next();
+        }
+        refusal = checkBeforeValidation(document, this.limits);
       }
-      const refusal = checkBeforeValidation(document, this.limits);
       if (!refusal) return next();
       const code = String(refusal.extensions.code);
       logOperation(log.child({ requestId: res.locals.requestId }), null, 0, [code]);

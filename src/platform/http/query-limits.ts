@@ -34,6 +34,8 @@ export interface QueryLimits {
   maxAliases: number;
   /** Directive uses (`@include`, `@skip`, ...), counting fragments the same way. */
   maxDirectives: number;
+  /** Characters of the document, checked before it is read at all. */
+  maxLength: number;
   /** Lexical tokens of the document; the parser stops at the first one over. */
   maxTokens: number;
   /** Estimated fields resolved: see `operationCost`. */
@@ -53,6 +55,7 @@ export function queryLimits(config: Config): QueryLimits {
     maxDepth: config.maxQueryDepth,
     maxAliases: config.maxQueryAliases,
     maxDirectives: config.maxQueryDirectives,
+    maxLength: config.maxQueryLength,
     maxTokens: config.maxQueryTokens,
     maxCost: config.maxQueryCost,
     maxFields: config.maxQueryFields,
@@ -94,6 +97,8 @@ export function parseWithLimits(source: unknown, limits: QueryLimits): DocumentN
   if (typeof source !== 'string' || source.trim() === '') {
     throw badInput('The operation has no query.');
   }
+  const tooLong = lengthLimitError(source, limits);
+  if (tooLong) throw tooLong;
   try {
     return parse(source, { maxTokens: limits.maxTokens });
   } catch (err) {
@@ -102,6 +107,19 @@ export function parseWithLimits(source: unknown, limits: QueryLimits): DocumentN
     if (err instanceof GraphQLError) throw badInput(err.message);
     throw err;
   }
+}
+
+/**
+ * QUERY_TOO_COMPLEX for a document longer than `maxLength` characters, undefined otherwise: the
+ * token limit bounds the tokens, not their length (one name or string of a megabyte is one
+ * token, lexed twice over HTTP); large inputs belong in variables.
+ */
+export function lengthLimitError(source: string, limits: QueryLimits): GraphQLError | undefined {
+  if (source.length <= limits.maxLength) return undefined;
+  return queryTooComplex(`The query is longer than ${limits.maxLength} characters.`, {
+    limit: 'length',
+    maximum: limits.maxLength,
+  });
 }
 
 /** The refusal of a measured limit, in the shape every limit answers with. */
