@@ -211,7 +211,7 @@ describe('room for subscriptions per consumer, and their cost per event', () => 
     times.sort((a, b) => a - b);
     expect(times.length).toBeGreaterThan(3);
     expect(times[Math.floor(times.length / 2)]).toBeLessThan(500);
-    expect(times.at(-1)).toBeLessThan(3000);
+    expect(times.at(-1)).toBeLessThan(5000);
     for (const s of heavy) s.dispose();
     await live(0);
   }, 90_000);

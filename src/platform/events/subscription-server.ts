@@ -89,7 +89,7 @@ export async function startSubscriptionServer(
       onSubscribe: (ctx, _id, payload) =>
         guard.prepare(payload, {
           viewer: ctx.extra.viewer,
-          address: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+          address: ctx.extra.address ?? 'unknown',
         }),
       execute: (args) => guard.execute(args),
       // Each event resolves through the delivery gate (./live-delivery.ts).

@@ -3,7 +3,6 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import {
   GraphQLError,
-  Kind,
   NoSchemaIntrospectionCustomRule,
   execute,
   getOperationAST,
@@ -14,7 +13,6 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   type OperationDefinitionNode,
-  type SelectionSetNode,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
@@ -28,6 +26,7 @@ import { badTextInDocument } from './input-text.ts';
 import {
   checkBeforeValidation,
   checkQueryLimits,
+  forEachField,
   fragmentsOf,
   lengthLimitError,
   parseWithLimits,
@@ -162,8 +161,8 @@ export class OperationGuard {
 
   /**
    * Express middleware before Apollo: the length of the query, then the checks before
-   * validation, on the query parsed here once more (Apollo gives no hook between its parse and its validation that can
-   * refuse). A document that does not parse is left to Apollo, which says why.
+   * validation on the query parsed here once more (Apollo has no hook between its parse and
+   * its validation that can refuse). A document that does not parse is left to Apollo.
    */
   beforeValidation(log: Logger): RequestHandler {
     return (req, res, next) => {
@@ -291,23 +290,10 @@ export class OperationGuard {
 
 /** Distinct response keys at the root of the operation, through fragments. */
 function rootFieldCount(document: DocumentNode, operation: OperationDefinitionNode): number {
-  const fragments = fragmentsOf(document);
   const keys = new Set<string>();
-  const seen = new Set<string>();
-  const collect = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        keys.add((selection.alias ?? selection.name).value);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        collect(selection.selectionSet);
-      } else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) collect(fragment.selectionSet);
-      }
-    }
-  };
-  collect(operation.selectionSet);
+  forEachField([operation.selectionSet], fragmentsOf(document), (field) =>
+    keys.add((field.alias ?? field.name).value),
+  );
   return Math.max(1, keys.size);
 }
 

@@ -170,6 +170,33 @@ function expandedFields(
 }
 
 /**
+ * Calls `onField` for each field selected at one place by these selection sets, through inline
+ * fragments and fragment spreads; a fragment counts once however often it is spread there (as
+ * graphql-js collects it), and never inside itself.
+ */
+export function forEachField(
+  sets: readonly SelectionSetNode[],
+  fragments: Map<string, FragmentDefinitionNode>,
+  onField: (field: FieldNode) => void,
+): void {
+  const seen = new Set<string>();
+  const collect = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        onField(selection);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) collect(fragment.selectionSet);
+      }
+    }
+  };
+  for (const set of sets) collect(set);
+}
+
+/**
  * The pairs of fields with one response name at one place, which graphql-js's "overlapping
  * fields can be merged" rule compares: the fields reaching a place through inline fragments and
  * fragment spreads are merged by response name, `n` of one name make n(n-1)/2 pairs, and the
@@ -180,26 +207,13 @@ function expandedFields(
 function overlaps(document: DocumentNode, fragments: Map<string, FragmentDefinitionNode>): number {
   const pairsAt = (sets: readonly SelectionSetNode[]): number => {
     const groups = new Map<string, { count: number; subs: SelectionSetNode[] }>();
-    const seen = new Set<string>();
-    const collect = (set: SelectionSetNode) => {
-      for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) {
-          const key = (selection.alias ?? selection.name).value;
-          let group = groups.get(key);
-          if (!group) groups.set(key, (group = { count: 0, subs: [] }));
-          group.count += 1;
-          if (selection.selectionSet) group.subs.push(selection.selectionSet);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          collect(selection.selectionSet);
-        } else if (!seen.has(selection.name.value)) {
-          // graphql-js collects a fragment once per place, and never compares it with itself.
-          seen.add(selection.name.value);
-          const fragment = fragments.get(selection.name.value);
-          if (fragment) collect(fragment.selectionSet);
-        }
-      }
-    };
-    for (const set of sets) collect(set);
+    forEachField(sets, fragments, (field) => {
+      const key = (field.alias ?? field.name).value;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { count: 0, subs: [] }));
+      group.count += 1;
+      if (field.selectionSet) group.subs.push(field.selectionSet);
+    });
     let pairs = 0;
     for (const { count, subs } of groups.values()) {
       pairs += (count * (count - 1)) / 2;
