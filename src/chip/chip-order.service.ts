@@ -71,6 +71,7 @@ export class ChipOrderService {
     return Object.assign(new ChipPlanAnalysis(), {
       feasible: true,
       violations: [],
+      violationCount: 0,
       kpi: await this.kpi(ctx, orderId),
     });
   }

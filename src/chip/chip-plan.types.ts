@@ -137,8 +137,14 @@ export class ChipPlanAnalysis {
   @Field(() => Boolean)
   feasible!: boolean;
 
-  @Field(() => [PlanViolation])
+  @Field(() => [PlanViolation], {
+    description:
+      'Why the plan is unreasonable, lot by lot: the first 1000, then those about the whole plan (OVER_BUDGET, NO_LOTS).',
+  })
   violations!: PlanViolation[];
+
+  @Field(() => Int, { description: 'How many violations the plan has in all.' })
+  violationCount!: number;
 
   @Field(() => ChipPlanKpi, {
     nullable: true,

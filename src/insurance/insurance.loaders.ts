@@ -56,13 +56,13 @@ function oneByKey<T extends object>(entity: Entity, key: string) {
 }
 
 // The row itself, not a promise, once a batch brought it (Loaders.now): see order-prefetch.ts.
-function one<T>(ctx: RequestContext, name: string, batch: ReturnType<typeof oneByKey>) {
+function one<T>(loaders: Loaders, name: string, batch: ReturnType<typeof oneByKey>) {
   return (id: string): MaybePromise<T | null> =>
-    ctx.loaders.now<string, T | null>(name, batch as any, id);
+    loaders.now<string, T | null>(name, batch as any, id);
 }
 
-function many<T>(ctx: RequestContext, name: string, batch: ReturnType<typeof byKey>) {
-  return (id: string): MaybePromise<T[]> => ctx.loaders.now<string, T[]>(name, batch as any, id);
+function many<T>(loaders: Loaders, name: string, batch: ReturnType<typeof byKey>) {
+  return (id: string): MaybePromise<T[]> => loaders.now<string, T[]>(name, batch as any, id);
 }
 
 const batches = {
@@ -173,43 +173,40 @@ const bound = new WeakMap<Loaders, ReturnType<typeof bind>>();
 export function insuranceLoaders(ctx: RequestContext) {
   let loaders = bound.get(ctx.loaders);
   if (!loaders) {
-    loaders = bind(ctx);
+    loaders = bind(ctx.loaders);
     bound.set(ctx.loaders, loaders);
   }
   return loaders;
 }
 
-function bind(ctx: RequestContext) {
+// Bound to the loaders, not the context: a subscription's context changes loaders per event.
+function bind(loaders: Loaders) {
   return {
-    order: one<Order>(ctx, 'ins.orderById', batches.orderById),
-    vehicle: one<Vehicle>(ctx, 'ins.vehicleById', batches.vehicleById),
-    vehiclesOfOwner: many<Vehicle>(ctx, 'ins.vehiclesByOwner', batches.vehiclesByOwner),
-    driversOfOwner: many<Driver>(ctx, 'ins.driversByOwner', batches.driversByOwner),
+    order: one<Order>(loaders, 'ins.orderById', batches.orderById),
+    vehicle: one<Vehicle>(loaders, 'ins.vehicleById', batches.vehicleById),
+    vehiclesOfOwner: many<Vehicle>(loaders, 'ins.vehiclesByOwner', batches.vehiclesByOwner),
+    driversOfOwner: many<Driver>(loaders, 'ins.driversByOwner', batches.driversByOwner),
     quotationsOfVehicle: many<Quotation>(
-      ctx,
+      loaders,
       'ins.quotationsByVehicle',
       batches.quotationsByVehicle,
     ),
-    quotedItems: many<QuotedItem>(ctx, 'ins.quotedItems', batches.quotedItemsByQuotation),
-    plan: one<InsurancePlan>(ctx, 'ins.planById', batches.planById),
-    planItem: one<InsurancePlanItem>(ctx, 'ins.planItemById', batches.planItemById),
-    itemsOfPlan: many<InsurancePlanItem>(ctx, 'ins.planItemsByPlan', batches.planItemsByPlan),
-    promotion: one<Promotion>(ctx, 'ins.promotionById', batches.promotionById),
-    planOrder: one<PlanOrderExt>(ctx, 'ins.planOrderExt', batches.planOrderExt),
-    driverOrder: one<DriverOrderExt>(ctx, 'ins.driverOrderExt', batches.driverOrderExt),
-    saleOrder: one<SaleOrderExt>(ctx, 'ins.saleOrderExt', batches.saleOrderExt),
-    itemsOfOrder: many<InsuranceOrderItem>(ctx, 'ins.orderItems', batches.orderItemsByOrder),
+    quotedItems: many<QuotedItem>(loaders, 'ins.quotedItems', batches.quotedItemsByQuotation),
+    plan: one<InsurancePlan>(loaders, 'ins.planById', batches.planById),
+    planItem: one<InsurancePlanItem>(loaders, 'ins.planItemById', batches.planItemById),
+    itemsOfPlan: many<InsurancePlanItem>(loaders, 'ins.planItemsByPlan', batches.planItemsByPlan),
+    promotion: one<Promotion>(loaders, 'ins.promotionById', batches.promotionById),
+    planOrder: one<PlanOrderExt>(loaders, 'ins.planOrderExt', batches.planOrderExt),
+    driverOrder: one<DriverOrderExt>(loaders, 'ins.driverOrderExt', batches.driverOrderExt),
+    saleOrder: one<SaleOrderExt>(loaders, 'ins.saleOrderExt', batches.saleOrderExt),
+    itemsOfOrder: many<InsuranceOrderItem>(loaders, 'ins.orderItems', batches.orderItemsByOrder),
     driversOfOrder: (id: string) =>
-      ctx.loaders.now<string, Driver[]>('ins.driversOfOrder', driversOfOrders, id),
+      loaders.now<string, Driver[]>('ins.driversOfOrder', driversOfOrders, id),
     effectiveDrivers: (vehicleId: string) =>
-      ctx.loaders.now<string, Driver[]>(
-        'ins.effectiveDrivers',
-        effectiveDriversOfVehicles,
-        vehicleId,
-      ),
-    underwriteOfOrder: one<Underwrite>(ctx, 'ins.underwriteByOrder', batches.underwriteByOrder),
-    photos: many<Photo>(ctx, 'ins.photos', batches.photosByUnderwrite as any),
-    problems: many<Problem>(ctx, 'ins.problems', batches.problemsByUnderwrite as any),
+      loaders.now<string, Driver[]>('ins.effectiveDrivers', effectiveDriversOfVehicles, vehicleId),
+    underwriteOfOrder: one<Underwrite>(loaders, 'ins.underwriteByOrder', batches.underwriteByOrder),
+    photos: many<Photo>(loaders, 'ins.photos', batches.photosByUnderwrite as any),
+    problems: many<Problem>(loaders, 'ins.problems', batches.problemsByUnderwrite as any),
   };
 }
 

@@ -48,8 +48,21 @@ export interface Config {
   maxQueryDepth: number;
   maxQueryAliases: number;
   maxQueryDirectives: number;
+  maxQueryLength: number;
   maxQueryTokens: number;
   maxQueryCost: number;
+  /** Before validation: fields counting each fragment spread in full, and same-named field pairs. */
+  maxQueryFields: number;
+  maxQueryOverlaps: number;
+  /** Lists and objects nested in one variable, and values in all variables together. */
+  maxVariableDepth: number;
+  maxVariableValues: number;
+  /**
+   * An operation whose variables hold more than this many values is large: one consumer's large
+   * operations run one at a time, with at most `largeOperationQueue` more waiting their turn.
+   */
+  largeOperationValues: number;
+  largeOperationQueue: number;
   /** Mutations one consumer may send in a burst; refilled at this many per window. 0: no limit. */
   mutationRateLimit: number;
   mutationRateWindowSeconds: number;
@@ -68,6 +81,11 @@ export interface Config {
    * a pong may be late before the socket is dropped. 0: no pings.
    */
   subscriptionKeepAliveMs: number;
+  /** Subscriptions open at once on one socket, and of one consumer on this process. */
+  maxSubscriptionsPerSocket: number;
+  maxSubscriptionsPerConsumer: number;
+  /** Subscription events being resolved at once on this process (a share of the pool). */
+  subscriptionDeliveryConcurrency: number;
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -134,9 +152,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryDepth: intEnv(env, 'MAX_QUERY_DEPTH', 12, 1),
     maxQueryAliases: intEnv(env, 'MAX_QUERY_ALIASES', 30),
     maxQueryDirectives: intEnv(env, 'MAX_QUERY_DIRECTIVES', 20),
+    // 2000 tokens of a real client's document are some 20000 characters.
+    maxQueryLength: intEnv(env, 'MAX_QUERY_LENGTH', 100_000, 1),
     maxQueryTokens: intEnv(env, 'MAX_QUERY_TOKENS', 2000, 1),
     // A page of 100 orders of every kind with every nested field (about 107000) fits: README, Security.
     maxQueryCost: intEnv(env, 'MAX_QUERY_COST', 120_000, 1),
+    maxQueryFields: intEnv(env, 'MAX_QUERY_FIELDS', 2000, 1),
+    maxQueryOverlaps: intEnv(env, 'MAX_QUERY_OVERLAPS', 1000),
+    // The deepest input (a plan order's input.plans[].items[]) nests 5.
+    maxVariableDepth: intEnv(env, 'MAX_VARIABLE_DEPTH', 10, 1),
+    // A plan of 1000 lots of 20 steps is about 45000 values.
+    maxVariableValues: intEnv(env, 'MAX_VARIABLE_VALUES', 50_000, 1),
+    largeOperationValues: intEnv(env, 'LARGE_OPERATION_VALUES', 1000, 1),
+    largeOperationQueue: intEnv(env, 'LARGE_OPERATION_QUEUE', 4),
     mutationRateLimit: intEnv(env, 'MUTATION_RATE_LIMIT', 60),
     mutationRateWindowSeconds: intEnv(env, 'MUTATION_RATE_WINDOW_SECONDS', 10, 1),
     corsOrigins: listEnv(env, 'CORS_ORIGINS'),
@@ -146,5 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subscriptionQueueLimit: intEnv(env, 'SUBSCRIPTION_QUEUE_LIMIT', 1000, 1),
     liveSafetyPollMs: intEnv(env, 'LIVE_SAFETY_POLL_MS', 1000, 50),
     subscriptionKeepAliveMs: intEnv(env, 'SUBSCRIPTION_KEEPALIVE_MS', 12_000),
+    maxSubscriptionsPerSocket: intEnv(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 20, 1),
+    maxSubscriptionsPerConsumer: intEnv(env, 'MAX_SUBSCRIPTIONS_PER_CONSUMER', 50, 1),
+    // Of the 20 connections of the service's pool.
+    subscriptionDeliveryConcurrency: intEnv(env, 'SUBSCRIPTION_DELIVERY_CONCURRENCY', 4, 1),
   };
 }

@@ -79,6 +79,7 @@ export type GraphQLErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'BAD_USER_INPUT'
+  | 'BAD_REQUEST'
   | 'QUERY_TOO_COMPLEX'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'

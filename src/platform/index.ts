@@ -19,11 +19,8 @@ import { sweepRateLimits } from './auth/rate-limit.ts';
 import type { DomainModule } from './module.ts';
 import { Order } from './orders/order.entity.ts';
 import { OrderEventRow } from './orders/order-event.entity.ts';
-import {
-  OrderConnectionResolver,
-  OrderEventResolver,
-  OrderResolver,
-} from './orders/order.resolver.ts';
+import { OrderEventResolver } from './orders/order-event.resolver.ts';
+import { OrderConnectionResolver, OrderResolver } from './orders/order.resolver.ts';
 import { OrderQueueResolver } from './orders/order-queue.resolver.ts';
 import { seedPlatform } from './seed.ts';
 

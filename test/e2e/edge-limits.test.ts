@@ -13,7 +13,11 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/platform/config.ts';
-import { checkQueryLimits, queryLimits } from '../../src/platform/http/query-limits.ts';
+import {
+  checkBeforeValidation,
+  checkQueryLimits,
+  queryLimits,
+} from '../../src/platform/http/query-limits.ts';
 import { MAX_PAGE_SIZE } from '../../src/platform/pagination.ts';
 import { DepositDocument } from '../generated/graphql.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
@@ -114,6 +118,7 @@ describe('query limits: the defaults leave room for real clients', () => {
       for (const block of blocks) {
         // As the server parses: over the token limit, parse throws.
         const document = parse(block, { maxTokens: DEFAULTS.maxTokens });
+        expect(checkBeforeValidation(document, DEFAULTS)?.message, path).toBeUndefined();
         for (const operation of operationsIn(document)) {
           // Every page a variable sizes at its largest, so a client may page as far as `first` allows.
           const variables = Object.fromEntries(
@@ -395,28 +400,53 @@ describe('limits from the environment', () => {
       MAX_QUERY_ALIASES: '5',
       MAX_QUERY_DIRECTIVES: '6',
       MAX_QUERY_TOKENS: '900',
+      MAX_QUERY_LENGTH: '9000',
       MAX_QUERY_COST: '1234',
+      MAX_QUERY_FIELDS: '700',
+      MAX_QUERY_OVERLAPS: '70',
+      MAX_VARIABLE_DEPTH: '7',
+      MAX_VARIABLE_VALUES: '7000',
       MAX_BODY_BYTES: '4096',
+      LARGE_OPERATION_VALUES: '300',
+      LARGE_OPERATION_QUEUE: '2',
     });
     expect(queryLimits(config)).toEqual({
       maxDepth: 8,
       maxAliases: 5,
       maxDirectives: 6,
+      maxLength: 9000,
       maxTokens: 900,
       maxCost: 1234,
+      maxFields: 700,
+      maxOverlaps: 70,
+      maxVariableDepth: 7,
+      maxVariableValues: 7000,
     });
-    expect(config.maxBodyBytes).toBe(4096);
+    expect(config).toMatchObject({
+      maxBodyBytes: 4096,
+      largeOperationValues: 300,
+      largeOperationQueue: 2,
+    });
   });
 
-  it('documents its defaults: depth 12, aliases 30, directives 20, tokens 2000, cost 120000', () => {
+  it('documents its defaults: depth 12, aliases 30, directives 20, length 100000, tokens 2000, cost 120000, fields 2000, overlaps 1000, variables 10 deep and 50000 values', () => {
     expect(DEFAULTS).toEqual({
       maxDepth: 12,
       maxAliases: 30,
       maxDirectives: 20,
+      maxLength: 100_000,
       maxTokens: 2000,
       maxCost: 120_000,
+      maxFields: 2000,
+      maxOverlaps: 1000,
+      maxVariableDepth: 10,
+      maxVariableValues: 50_000,
     });
-    expect(loadConfig({}).maxBodyBytes).toBe(1_048_576);
+    expect(loadConfig({})).toMatchObject({
+      maxBodyBytes: 1_048_576,
+      largeOperationValues: 1000,
+      largeOperationQueue: 4,
+    });
   });
 
   it('refuses a limit that is not a positive integer at start-up', () => {

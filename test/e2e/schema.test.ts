@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSchema, findBreakingChanges } from 'graphql';
+import { buildSchema, findBreakingChanges, type GraphQLInterfaceType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printedSchema } from '../../src/schema.ts';
 
@@ -22,28 +22,38 @@ describe('schema.graphql', () => {
     expect(findBreakingChanges(contract, emitted).map((c) => c.description)).toEqual([]);
   });
 
-  it('has generated operation types that match it (run `npm run codegen`)', () => {
-    // The real CLI with the real config, writing to temporary files instead of the committed ones:
-    // the tests' types, the web console's types and its possibleTypes.
-    const outputs = [
+  it('has generated operation types and possible types that match it (run `npm run codegen`)', () => {
+    // The real CLI with the real config, writing each output to a temporary file instead.
+    const config = readFileSync('codegen.yml', 'utf8');
+    const outputs = [...config.matchAll(/^ {2}(\S+):$/gm)].map((m) => m[1]);
+    expect(outputs).toEqual([
       'test/generated/graphql.ts',
       'web/src/generated/graphql.ts',
-      'web/src/generated/possible-types.ts',
-    ];
+      'possible-types.json',
+    ]);
     const dir = mkdtempSync(join(tmpdir(), 'codegen-'));
-    const fresh = (i: number) => join(dir, `${i}.ts`);
-    const config = join(tmpdir(), `codegen-${process.pid}.yml`);
-    let text = readFileSync('codegen.yml', 'utf8');
-    outputs.forEach((output, i) => {
-      expect(text, `codegen.yml generates ${output}`).toContain(`${output}:`);
-      text = text.replace(`${output}:`, `${fresh(i)}:`);
-    });
-    writeFileSync(config, text);
-    execFileSync('node_modules/.bin/graphql-codegen', ['--config', config, '--silent'], {
+    const fresh = (output: string) => join(dir, output.replaceAll('/', '_'));
+    const configPath = join(dir, 'codegen.yml');
+    writeFileSync(
+      configPath,
+      outputs.reduce((text, output) => text.replace(`  ${output}:`, `  ${fresh(output)}:`), config),
+    );
+    execFileSync('node_modules/.bin/graphql-codegen', ['--config', configPath, '--silent'], {
       stdio: 'pipe',
     });
-    outputs.forEach((output, i) => {
-      expect(readFileSync(output, 'utf8'), output).toBe(readFileSync(fresh(i), 'utf8'));
+    for (const output of outputs) {
+      expect(readFileSync(output, 'utf8'), output).toBe(readFileSync(fresh(output), 'utf8'));
+    }
+  });
+
+  it('lists every implementation of Order in possible-types.json', () => {
+    const emitted = buildSchema(readFileSync('schema.graphql', 'utf8'));
+    const order = emitted.getType('Order');
+    const implementations = emitted
+      .getPossibleTypes(order as GraphQLInterfaceType)
+      .map((type) => type.name);
+    expect(JSON.parse(readFileSync('possible-types.json', 'utf8'))).toEqual({
+      possibleTypes: { Order: implementations.sort() },
     });
   });
 });

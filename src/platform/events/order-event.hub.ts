@@ -2,7 +2,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { graphQLError } from '../errors.ts';
 import type { OrderEvent } from '../orders/order.types.ts';
-import { LiveSubscription, type LiveConnection } from './live-subscription.ts';
+import { readTogether } from './delivery-scope.ts';
+import { LiveQuotas, type QuotaLimits, type SubscriptionClaim } from './live-quotas.ts';
+import { LiveSubscription } from './live-subscription.ts';
 import { toOrderEvent } from './order-event.mapping.ts';
 import { orderEventStore, type EventFilter } from './order-event.store.ts';
 
@@ -16,6 +18,8 @@ export interface HubOptions {
   /** Milliseconds between safety reads when no notification comes (Config.liveSafetyPollMs). */
   safetyPollMs: number;
   statementTimeoutMs?: number;
+  /** Room for subscriptions per socket and per consumer (./live-quotas.ts). */
+  quotas: QuotaLimits;
   /** Rows per read of the table. */
   batchSize?: number;
 }
@@ -57,6 +61,8 @@ export class OrderEventHub {
   private readonly byConsumer = new Map<string, Set<LiveSubscription>>();
   private readonly everyone = new Set<LiveSubscription>();
   private readonly all = new Set<LiveSubscription>();
+  private readonly quotas: LiveQuotas;
+  private readonly claims = new Map<LiveSubscription, SubscriptionClaim>();
   private reading?: Promise<void>;
   private dirty = false;
   private pendingTimer?: NodeJS.Timeout;
@@ -72,6 +78,7 @@ export class OrderEventHub {
 
   constructor(private readonly options: HubOptions) {
     this.batchSize = options.batchSize ?? 500;
+    this.quotas = new LiveQuotas(options.quotas);
     this.pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: 3,
@@ -109,23 +116,23 @@ export class OrderEventHub {
   /**
    * A new subscription. Without `after` it starts at the hub's cursor (events from now on);
    * with `after` it first replays the table from there, then joins the live fan-out exactly
-   * where the replay stopped. Throws when the hub is shutting down.
+   * where the replay stopped. Throws RATE_LIMITED (a GraphQLError) when the claim does not fit
+   * its socket's or its owner's room, a plain Error when the hub is shutting down.
    */
-  subscribe(
-    filter: EventFilter,
-    after: string | null,
-    connection: LiveConnection,
-  ): LiveSubscription {
+  subscribe(filter: EventFilter, after: string | null, claim: SubscriptionClaim): LiveSubscription {
     if (!this.accepting) throw new Error('the live hub is shutting down');
+    const refusal = this.quotas.take(claim);
+    if (refusal) throw refusal;
     const subscription = new LiveSubscription(
       filter,
       after ?? this.cursor,
       this.options.queueLimit,
-      connection,
+      claim.connection,
       this.options.overflowCode,
       (s) => this.remove(s),
     );
     this.all.add(subscription);
+    this.claims.set(subscription, claim);
     if (after === null) {
       this.addLive(subscription);
     } else {
@@ -259,7 +266,9 @@ export class OrderEventHub {
         return;
       }
       this.counters.reads++;
-      this.fanOut(batch.rows.map(toOrderEvent));
+      const events = batch.rows.map(toOrderEvent);
+      readTogether(events);
+      this.fanOut(events);
       if (batch.rows.length === this.batchSize) this.dirty = true;
       this.setPending(batch.pending);
     } while (this.dirty && !this.stopped);
@@ -320,6 +329,7 @@ export class OrderEventHub {
         pageSize,
       );
       const events = rows.map(toOrderEvent);
+      readTogether(events);
       for (const event of events) subscription.replay(event);
       // A full page may have more behind it in the same range; a short one finished the range.
       from = events.length === pageSize ? events[events.length - 1].cursor : to;
@@ -336,6 +346,9 @@ export class OrderEventHub {
 
   private remove(subscription: LiveSubscription): void {
     this.all.delete(subscription);
+    const claim = this.claims.get(subscription);
+    this.claims.delete(subscription);
+    if (claim) this.quotas.give(claim);
     const { orderId, consumerId } = subscription.filter;
     if (orderId !== null) removeFrom(this.byOrder, orderId, subscription);
     else if (consumerId !== null) removeFrom(this.byConsumer, consumerId, subscription);

@@ -12,8 +12,8 @@ export class OrderStatusResolver {
   @Subscription(() => OrderEvent, {
     description:
       "Events of the caller's orders (every order for OPERATOR and ADMIN), optionally narrowed to one order or some kinds. With `after`, the events after that cursor are replayed first and live ones follow: none lost, none twice, in cursor order.",
-    subscribe: ({ args, context }) =>
-      liveEvents.subscribe(context as LiveContext, args as OrderStatusChangedArgs),
+    subscribe: ({ args, context, info }) =>
+      liveEvents.subscribe(context as LiveContext, args as OrderStatusChangedArgs, info),
   })
   orderStatusChanged(
     @Root() event: OrderEvent | undefined,

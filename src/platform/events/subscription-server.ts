@@ -8,6 +8,8 @@ import type { Config } from '../config.ts';
 import { SocketAuthority, UNAUTHORIZED_CLOSE, type SocketAuth } from '../auth/socket-auth.ts';
 import { formatError, logErrorsWith, makeContext } from '../http/server.ts';
 import { operationGuard } from '../http/operation-guard.ts';
+import { DeliveryGate, type DeliveryStats } from './live-delivery.ts';
+import type { LiveConnection } from './live-subscription.ts';
 import type { LiveContext } from './live.context.ts';
 import { OrderEventHub, type HubStats } from './order-event.hub.ts';
 
@@ -38,8 +40,8 @@ export enum CloseCode {
 }
 
 export interface SubscriptionServer {
-  /** The live hub's figures: subscriptions, cursor, reads, reconnects. */
-  stats(): HubStats;
+  /** The live hub's figures (subscriptions, cursor, reads, reconnects) and the deliveries'. */
+  stats(): HubStats & { deliveries: DeliveryStats };
   /**
    * Graceful stop: refuses new subscriptions, delivers what has committed, waits (at most
    * `drainMs`) for queued events to be written, then closes every socket with 1001; a socket
@@ -69,7 +71,13 @@ export async function startSubscriptionServer(
     overflowCode: CloseCode.TryAgainLater,
     safetyPollMs: config.liveSafetyPollMs,
     statementTimeoutMs: config.statementTimeoutMs,
+    quotas: {
+      perSocket: config.maxSubscriptionsPerSocket,
+      perConsumer: config.maxSubscriptionsPerConsumer,
+      costPerEvent: config.maxQueryCost,
+    },
   });
+  const deliveries = new DeliveryGate(config.subscriptionDeliveryConcurrency);
   await hub.start();
   const guard = operationGuard(schema, config);
   const format = formatError(process.env.NODE_ENV === 'development', log, {
@@ -80,10 +88,18 @@ export async function startSubscriptionServer(
 
   const authority = new SocketAuthority(orm, config, log);
   type Caller = Pick<RequestContext, 'auth' | 'viewer'>;
-  type Extra = { auth?: SocketAuth; address?: string; callers?: Map<string, Caller> };
+  type Extra = {
+    auth?: SocketAuth;
+    address?: string;
+    callers?: Map<string, Caller>;
+    connection?: LiveConnection;
+  };
   const server = useServer<Record<string, unknown>, Extra>(
     {
       schema,
+      execute: (args) => guard.execute(args),
+      // Each event resolves through the delivery gate (./live-delivery.ts).
+      subscribe: (args) => guard.inTurn(args, deliveries.subscribe),
       onConnect(ctx) {
         ctx.extra.auth = authority.connect(ctx.connectionParams?.authorization, ctx.extra.socket);
         ctx.extra.address = ctx.extra.request.socket.remoteAddress;
@@ -98,7 +114,7 @@ export async function startSubscriptionServer(
           auth: auth.operationReading,
           viewer: undefined,
         };
-        const prepared = await guard.prepare(payload, caller);
+        const prepared = await guard.prepare(payload, caller, ctx.extra.address ?? 'unknown');
         if (caller.viewer) auth.viewer = caller.viewer;
         ctx.extra.callers!.set(id, { auth: caller.auth, viewer: caller.viewer });
         return prepared;
@@ -117,7 +133,10 @@ export async function startSubscriptionServer(
         ),
         live: {
           hub,
-          connection: { close: (code, reason) => ctx.extra.socket.close(code, reason) },
+          // One per socket: the subscriptions on a socket count against its room together.
+          connection: (ctx.extra.connection ??= {
+            close: (code, reason) => ctx.extra.socket.close(code, reason),
+          }),
         },
       }),
       // Same masking of internal errors as over HTTP.
@@ -134,7 +153,7 @@ export async function startSubscriptionServer(
     config.subscriptionKeepAliveMs,
   );
   return {
-    stats: () => hub.stats(),
+    stats: () => ({ ...hub.stats(), deliveries: deliveries.stats() }),
     async close(drainMs = 5000) {
       authority.close();
       await hub.drain(drainMs);

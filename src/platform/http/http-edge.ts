@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { GraphQLErrorCode } from '../errors.ts';
 
@@ -17,6 +17,16 @@ export function sendGraphQLError(
     .send(JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }));
 }
 
+/** The one log line per GraphQL request over HTTP (README, What is logged). */
+export function logOperation(
+  log: Logger,
+  operation: string | null,
+  ms: number,
+  errors: string[] | undefined,
+): void {
+  log.info({ operation, ms, errors }, 'graphql operation');
+}
+
 /** Takes the caller's `x-request-id` when it is sane, else makes one; echoes it back. */
 export function requestId(): RequestHandler {
   return (req, res, next) => {
@@ -24,6 +34,52 @@ export function requestId(): RequestHandler {
     const id = given && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     res.locals.requestId = id;
     res.setHeader('x-request-id', id);
+    next();
+  };
+}
+
+/** Why `extensions.persistedQuery` is malformed, or undefined when Apollo may take it. */
+function persistedQueryProblem(extensions: unknown, query: unknown): string | undefined {
+  if (extensions === null || typeof extensions !== 'object') return undefined;
+  const persisted = (extensions as { persistedQuery?: unknown }).persistedQuery;
+  if (persisted === undefined) return undefined;
+  if (persisted === null || typeof persisted !== 'object' || Array.isArray(persisted)) {
+    return 'extensions.persistedQuery must be an object: { "version": 1, "sha256Hash": "<64 hex digits>" }.';
+  }
+  const { version, sha256Hash } = persisted as { version?: unknown; sha256Hash?: unknown };
+  if (version !== 1) return 'extensions.persistedQuery.version must be 1, the only version served.';
+  if (typeof sha256Hash !== 'string' || !/^[0-9a-f]{64}$/.test(sha256Hash)) {
+    return 'extensions.persistedQuery.sha256Hash must be 64 lowercase hex digits.';
+  }
+  if (
+    typeof query === 'string' &&
+    createHash('sha256').update(query).digest('hex') !== sha256Hash
+  ) {
+    return 'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query.';
+  }
+  return undefined;
+}
+
+/**
+ * Automatic persisted queries (Apollo's, on by default): a malformed `extensions.persistedQuery`
+ * (not an object, another version, a hash that is no SHA-256 or not the query's) is HTTP 400
+ * BAD_REQUEST saying what is wrong; Apollo itself would answer it with an uncoded error that
+ * reads as an internal one. Over GET, extensions that are not JSON are left to Apollo.
+ */
+export function persistedQueryShape(): RequestHandler {
+  return (req, res, next) => {
+    let extensions: unknown = req.body?.extensions;
+    let query: unknown = req.body?.query;
+    if (req.method === 'GET') {
+      query = req.query.query;
+      try {
+        extensions = typeof req.query.extensions === 'string' && JSON.parse(req.query.extensions);
+      } catch {
+        return next();
+      }
+    }
+    const problem = persistedQueryProblem(extensions, query);
+    if (problem) return sendGraphQLError(res, 400, 'BAD_REQUEST', problem);
     next();
   };
 }

@@ -1,16 +1,18 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import {
   GraphQLError,
-  Kind,
   NoSchemaIntrospectionCustomRule,
+  execute,
   getOperationAST,
+  parse,
   specifiedRules,
   validate,
   type DocumentNode,
   type ExecutionArgs,
-  type FieldNode,
+  type ExecutionResult,
   type OperationDefinitionNode,
-  type SelectionSetNode,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
@@ -18,15 +20,22 @@ import type { RequestContext } from '../../context.ts';
 import type { Config } from '../config.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { takeFromBucket } from '../auth/rate-limit.ts';
+import type { Viewer } from '../auth/token.ts';
 import { graphQLError, hideSuggestions } from '../errors.ts';
-import { badTextError } from './input-text.ts';
+import { logOperation, sendGraphQLError } from './http-edge.ts';
+import { badTextInDocument } from './input-text.ts';
 import {
+  checkBeforeValidation,
   checkQueryLimits,
+  forEachField,
   fragmentsOf,
+  lengthLimitError,
   parseWithLimits,
   queryLimits,
   type QueryLimits,
 } from './query-limits.ts';
+import { Turns, type Release } from './turns.ts';
+import { scanVariables } from './variable-limits.ts';
 
 /** What a graphql-ws `subscribe` message carries. */
 export interface OperationPayload {
@@ -35,26 +44,58 @@ export interface OperationPayload {
   variables?: Record<string, unknown> | null;
 }
 
+/** Who an operation counts against: the consumer, or for anonymous callers their address. */
+export interface Caller {
+  viewer: Viewer | undefined;
+  address: string;
+}
+
+/** What `admit` needs of the operation's context: it authenticates the caller into `viewer`. */
+type AdmitContext = Pick<RequestContext, 'em' | 'auth' | 'viewer'>;
+
+/** Root fields that make their caller: the only field of their operation (a later one would run as it). */
+const SIGN_IN_FIELDS = new Set(['login', 'refreshToken']);
+
+/** What `admit` decided: a refusal, or whether the operation is large (it must take a turn). */
+type Admission = { refusal: GraphQLError } | { refusal?: undefined; large: boolean };
+
 const HTTP_STATUS: Record<string, number> = {
   QUERY_TOO_COMPLEX: 400,
   BAD_USER_INPUT: 400,
   RATE_LIMITED: 429,
 };
 
-/** Root fields that make their caller: the only field of their operation (a later one would run as it). */
-const SIGN_IN_FIELDS = new Set(['login', 'refreshToken']);
+/** Apollo reads `extensions.http` to answer with this status and Retry-After. */
+function withHttpStatus(refusal: GraphQLError): GraphQLError {
+  const code = String(refusal.extensions.code);
+  const headers = new Map<string, string>();
+  if (typeof refusal.extensions.retryAfterSeconds === 'number') {
+    headers.set('retry-after', String(refusal.extensions.retryAfterSeconds));
+  }
+  // Apollo reads a Map here; graphql-yoga's typings (pulled in by GraphiQL) say a record.
+  const http = { status: HTTP_STATUS[code] ?? 400, headers } as unknown as {
+    headers: Record<string, string>;
+  };
+  return new GraphQLError(refusal.message, { extensions: { ...refusal.extensions, http } });
+}
 
 /**
- * Decides, after validation and before any resolver, whether an operation may run: the query
- * limits (src/platform/http/query-limits.ts), text the database can store (./input-text.ts),
- * then the caller (its token's session and account: ../auth/authenticate.ts), then the
- * per-consumer mutation budget, kept in PostgreSQL so every process spends from one. One guard
- * per running app, shared by HTTP (`apolloPlugin`) and graphql-ws (`prepare`), so both
- * transports apply the same limits and spend the same budget.
+ * Decides whether an operation may run, each step bounding the cost of the next, over HTTP
+ * (`apolloPlugin`) and graphql-ws (`prepare`, `inTurn`) alike: the document's fields and
+ * repeated fields before validation (./query-limits.ts), validation, one pass over the
+ * variables (./variable-limits.ts), depth, aliases, directives and cost, text the database can
+ * store (./input-text.ts), then the caller (its token's session and account:
+ * ../auth/authenticate.ts), then the per-consumer mutation budget, kept in PostgreSQL so every
+ * process spends from one; then a large operation (variables
+ * of more than LARGE_OPERATION_VALUES values) waits for its caller's previous large one to end.
+ * One guard per running app, so both transports spend the same budgets.
  */
 export class OperationGuard {
   private readonly limits: QueryLimits;
   private readonly wsRules: readonly ValidationRule[];
+  private readonly turns: Turns;
+  /** graphql-ws operations `prepare` found large, by their execution arguments: whose they are. */
+  private readonly largeOverWs = new WeakMap<object, Caller>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -65,6 +106,7 @@ export class OperationGuard {
     this.wsRules = config.production
       ? [...specifiedRules, NoSchemaIntrospectionCustomRule]
       : specifiedRules;
+    this.turns = new Turns(config.largeOperationQueue);
   }
 
   /** Apollo's parse options: the token limit. */
@@ -73,32 +115,30 @@ export class OperationGuard {
   }
 
   /**
-   * The reason the operation may not run, or undefined; sets `ctx.viewer` once the document
-   * passed the limits. A mutation spends one token per root field from its caller's bucket
-   * (anonymous callers reach only `login`, limited on its own).
+   * After validation: the refusal, or whether the operation is large; sets `ctx.viewer` once the
+   * document passed the limits. A mutation spends one token per root field from its caller's
+   * bucket (anonymous callers reach only `login`, limited on its own).
    */
   async admit(
     document: DocumentNode,
     operation: OperationDefinitionNode,
     variables: Record<string, unknown> | null | undefined,
-    ctx: Pick<RequestContext, 'em' | 'auth' | 'viewer'>,
-  ): Promise<GraphQLError | undefined> {
-    const tooComplex = checkQueryLimits(
-      this.schema,
-      document,
-      operation,
-      variables ?? undefined,
-      this.limits,
-    );
-    if (tooComplex) return tooComplex;
-    const badText = badTextError(document, variables ?? undefined);
-    if (badText) return badText;
+    ctx: AdmitContext,
+  ): Promise<Admission> {
+    const scan = scanVariables(variables, this.limits);
+    if (scan.refusal) return { refusal: scan.refusal };
+    const refusal =
+      checkQueryLimits(this.schema, document, operation, variables ?? undefined, this.limits) ??
+      badTextInDocument(document);
+    if (refusal) return { refusal };
     const fields = rootFields(document, operation);
     if (fields.size > 1 && [...fields].some((f) => SIGN_IN_FIELDS.has(f))) {
-      return graphQLError(
-        'BAD_USER_INPUT',
-        'login and refreshToken must be the only field of their operation.',
-      );
+      return {
+        refusal: graphQLError(
+          'BAD_USER_INPUT',
+          'login and refreshToken must be the only field of their operation.',
+        ),
+      };
     }
     await authenticate(ctx as RequestContext);
     if (operation.operation === 'mutation' && ctx.viewer && this.config.mutationRateLimit > 0) {
@@ -107,48 +147,105 @@ export class OperationGuard {
         `mutations:${ctx.viewer.id}`,
         this.config.mutationRateLimit,
         this.config.mutationRateWindowSeconds,
-        Math.max(1, rootFieldCount(document, operation)),
+        rootFieldCount(document, operation),
       );
       if (wait > 0) {
-        return graphQLError('RATE_LIMITED', `Too many mutations; try again in ${wait} s.`, {
-          retryAfterSeconds: wait,
-        });
+        return {
+          refusal: graphQLError('RATE_LIMITED', `Too many mutations; try again in ${wait} s.`, {
+            retryAfterSeconds: wait,
+          }),
+        };
       }
     }
-    return undefined;
+    return { large: scan.values > this.config.largeOperationValues };
   }
 
-  /** For Apollo: refuses in `didResolveOperation`, with 400 or 429 and Retry-After. */
-  apolloPlugin(): ApolloServerPlugin<RequestContext> {
-    return {
-      requestDidStart: async () => ({
-        didResolveOperation: async ({ document, operation, request, contextValue }) => {
-          if (!operation) return; // execution reports the missing operation
-          const refusal = await this.admit(document, operation, request.variables, contextValue);
-          if (!refusal) return;
-          const code = String(refusal.extensions.code);
-          const headers = new Map<string, string>();
-          if (typeof refusal.extensions.retryAfterSeconds === 'number') {
-            headers.set('retry-after', String(refusal.extensions.retryAfterSeconds));
-          }
-          // Apollo reads a Map here; graphql-yoga's typings (pulled in by GraphiQL) say a record.
-          const http = { status: HTTP_STATUS[code] ?? 400, headers } as unknown as {
-            headers: Record<string, string>;
-          };
-          throw new GraphQLError(refusal.message, { extensions: { ...refusal.extensions, http } });
-        },
-      }),
+  /** Waits for the caller's turn for a large operation; undefined when too many already wait. */
+  private takeTurn(caller: Caller): Promise<Release | undefined> {
+    return this.turns.take(
+      caller.viewer ? `consumer:${caller.viewer.id}` : `address:${caller.address}`,
+    );
+  }
+
+  private busy(): GraphQLError {
+    return graphQLError(
+      'RATE_LIMITED',
+      `You have a large operation running and ${this.config.largeOperationQueue} more waiting; send this one once they have answered.`,
+      {
+        limit: 'largeOperations',
+        maximum: this.config.largeOperationQueue + 1,
+        retryAfterSeconds: 1,
+      },
+    );
+  }
+
+  /**
+   * Express middleware before Apollo: the length of the query, then the checks before
+   * validation on the query parsed here once more (Apollo has no hook between its parse and
+   * its validation that can refuse). A document that does not parse is left to Apollo.
+   */
+  beforeValidation(log: Logger): RequestHandler {
+    return (req, res, next) => {
+      const query = req.method === 'GET' ? req.query.query : req.body?.query;
+      if (typeof query !== 'string') return next();
+      let refusal = lengthLimitError(query, this.limits);
+      if (!refusal) {
+        let document: DocumentNode;
+        try {
+          document = parse(query, this.parseOptions);
+        } catch {
+          return next();
+        }
+        refusal = checkBeforeValidation(document, this.limits);
+      }
+      if (!refusal) return next();
+      const code = String(refusal.extensions.code);
+      logOperation(log.child({ requestId: res.locals.requestId }), null, 0, [code]);
+      sendGraphQLError(res, 400, 'QUERY_TOO_COMPLEX', refusal.message, refusal.extensions);
     };
   }
 
   /**
-   * For graphql-ws's `onSubscribe`: parses with the token limit, validates (no introspection in
-   * production), applies `admit` (which sets `caller.viewer`). Returns the execution
-   * arguments, or the errors to send back.
+   * For Apollo: refuses in `didResolveOperation`, with 400 or 429 and Retry-After; a large
+   * operation waits there for its turn, which ends when its response is sent.
+   */
+  apolloPlugin(): ApolloServerPlugin<RequestContext> {
+    return {
+      requestDidStart: async () => {
+        let release: Release | undefined;
+        return {
+          didResolveOperation: async ({ document, operation, request, contextValue }) => {
+            if (!operation) return; // execution reports the missing operation
+            const admission = await this.admit(
+              document,
+              operation,
+              request.variables,
+              contextValue,
+            );
+            if (admission.refusal) throw withHttpStatus(admission.refusal);
+            if (!admission.large) return;
+            release = await this.takeTurn({
+              viewer: contextValue.viewer,
+              address: contextValue.clientAddress,
+            });
+            if (!release) throw withHttpStatus(this.busy());
+          },
+          willSendResponse: async () => release?.(),
+        };
+      },
+    };
+  }
+
+  /**
+   * For graphql-ws's `onSubscribe`: parses with the token limit, the checks before validation,
+   * validates (no introspection in production), applies `admit` (which sets `ctx.viewer`).
+   * Returns the execution arguments, or the errors to send back. A large operation then runs
+   * through `inTurn`.
    */
   async prepare(
     payload: OperationPayload,
-    caller: Pick<RequestContext, 'em' | 'auth' | 'viewer'>,
+    ctx: AdmitContext,
+    address: string,
   ): Promise<Omit<ExecutionArgs, 'contextValue'> | GraphQLError[]> {
     let document: DocumentNode;
     try {
@@ -157,6 +254,8 @@ export class OperationGuard {
       if (err instanceof GraphQLError) return [err];
       throw err;
     }
+    const tooBig = checkBeforeValidation(document, this.limits);
+    if (tooBig) return [tooBig];
     const invalid = validate(this.schema, document, this.wsRules);
     if (invalid.length > 0) {
       return invalid.map(
@@ -170,55 +269,64 @@ export class OperationGuard {
           ),
       );
     }
-    const operation = getOperationAST(document, payload.operationName);
-    if (operation) {
-      const refusal = await this.admit(document, operation, payload.variables, caller);
-      if (refusal) return [refusal];
-    }
-    return {
+    const args = {
       schema: this.schema,
       document,
       operationName: payload.operationName,
       variableValues: payload.variables,
     };
+    const operation = getOperationAST(document, payload.operationName);
+    if (operation) {
+      const admission = await this.admit(document, operation, payload.variables, ctx);
+      if (admission.refusal) return [admission.refusal];
+      if (admission.large) this.largeOverWs.set(args, { viewer: ctx.viewer, address });
+    }
+    return args;
+  }
+
+  /**
+   * graphql-ws's `execute` and `subscribe` go through here: an operation `prepare` found large
+   * waits for its caller's turn (RATE_LIMITED when too many already wait), runs, and passes
+   * the turn on; any other runs at once.
+   */
+  async inTurn<T>(
+    args: ExecutionArgs,
+    run: (args: ExecutionArgs) => Promise<T>,
+  ): Promise<T | ExecutionResult> {
+    const caller = this.largeOverWs.get(args);
+    if (!caller) return run(args);
+    const release = await this.takeTurn(caller);
+    if (!release) return { errors: [this.busy()] };
+    try {
+      return await run(args);
+    } finally {
+      release();
+    }
+  }
+
+  /** graphql-ws `execute`, in turn when large. */
+  execute(args: ExecutionArgs): Promise<ExecutionResult> {
+    return this.inTurn(args, async (a) => execute(a));
   }
 }
 
 /** Distinct response keys at the root of the operation, through fragments. */
 function rootFieldCount(document: DocumentNode, operation: OperationDefinitionNode): number {
-  return rootSelections(document, operation, (field) => (field.alias ?? field.name).value).size;
+  const keys = new Set<string>();
+  forEachField([operation.selectionSet], fragmentsOf(document), (field) =>
+    keys.add((field.alias ?? field.name).value),
+  );
+  return Math.max(1, keys.size);
 }
 
 /** Names of the root fields of the operation, through fragments (`__typename` aside). */
 function rootFields(document: DocumentNode, operation: OperationDefinitionNode): Set<string> {
-  const names = rootSelections(document, operation, (field) => field.name.value);
+  const names = new Set<string>();
+  forEachField([operation.selectionSet], fragmentsOf(document), (field) =>
+    names.add(field.name.value),
+  );
   names.delete('__typename');
   return names;
-}
-
-function rootSelections(
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  keyOf: (field: FieldNode) => string,
-): Set<string> {
-  const fragments = fragmentsOf(document);
-  const keys = new Set<string>();
-  const seen = new Set<string>();
-  const collect = (selectionSet: SelectionSetNode) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        keys.add(keyOf(selection));
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        collect(selection.selectionSet);
-      } else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) collect(fragment.selectionSet);
-      }
-    }
-  };
-  collect(operation.selectionSet);
-  return keys;
 }
 
 const guards = new WeakMap<Config, OperationGuard>();

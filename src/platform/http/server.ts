@@ -22,7 +22,13 @@ import { databaseFailure } from '../db/db-errors.ts';
 import { hideSuggestions } from '../errors.ts';
 import { webConsole } from './console.ts';
 import { cors } from './cors.ts';
-import { bodyErrors, requestId, withDeadline } from './http-edge.ts';
+import {
+  bodyErrors,
+  logOperation,
+  persistedQueryShape,
+  requestId,
+  withDeadline,
+} from './http-edge.ts';
 import { operationGuard } from './operation-guard.ts';
 import { tokenLimitError } from './query-limits.ts';
 
@@ -178,13 +184,11 @@ function operationLogging(): ApolloServerPlugin<RequestContext> {
           logErrorsWith(errors, contextValue.log);
         },
         async willSendResponse({ operationName, errors }) {
-          contextValue.log.info(
-            {
-              operation: operationName ?? null,
-              ms: Math.round(performance.now() - started),
-              errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
-            },
-            'graphql operation',
+          logOperation(
+            contextValue.log,
+            operationName ?? null,
+            Math.round(performance.now() - started),
+            errors?.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
           );
         },
       };
@@ -206,9 +210,21 @@ export async function createHttpApp(
 
   // Upgrades are handed over here rather than with ws's `server` option, which would forward
   // the HTTP server's own errors (EADDRINUSE on listen) to graphql-ws as an "internal error".
-  const wsServer = new WebSocketServer({ noServer: true, path: '/graphql' });
+  // A message over the HTTP body limit is refused from its frame header, before it is read or
+  // parsed, connection_init included: the socket closes with 1009 (message too big).
+  const wsServer = new WebSocketServer({
+    noServer: true,
+    path: '/graphql',
+    maxPayload: config.maxBodyBytes,
+  });
   httpServer.on('upgrade', (req, socket, head) =>
-    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req)),
+    wsServer.handleUpgrade(req, socket, head, (ws) => {
+      wsServer.emit('connection', ws, req);
+      // graphql-ws reports any socket error on stderr as an internal one; a frame over the
+      // limit (ws has already sent 1009) is the client's, not worth more than a debug line.
+      ws.removeAllListeners('error');
+      ws.on('error', (err) => log.debug({ err }, 'graphql-ws socket error'));
+    }),
   );
   const subscriptions: SubscriptionServer = await startSubscriptionServer(
     wsServer,
@@ -274,6 +290,8 @@ export async function createHttpApp(
     requestId(),
     cors(config.corsOrigins),
     express.json({ limit: config.maxBodyBytes }),
+    persistedQueryShape(),
+    guard.beforeValidation(log),
     withDeadline(config.requestTimeoutMs, log, graphql),
     bodyErrors(config.maxBodyBytes, log),
   );

@@ -144,11 +144,3 @@ export class OrderConnectionResolver {
     return connection.countTotal();
   }
 }
-
-@Resolver(() => OrderEvent)
-export class OrderEventResolver {
-  @FieldResolver(() => Consumer, { nullable: true })
-  actor(@Root() event: OrderEvent, @Ctx() ctx: RequestContext): MaybePromise<Consumer | null> {
-    return event.actorId ? loadConsumer(ctx, event.actorId) : null;
-  }
-}

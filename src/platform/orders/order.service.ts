@@ -6,6 +6,7 @@ import { BusinessError, ErrorCode, forbidden, type UserError } from '../errors.t
 import { runIdempotent } from '../idempotency/idempotency.service.ts';
 import { isBigintId, isUuid } from '../ids.ts';
 import { countRows, readRows } from '../db/read-rows.ts';
+import { indexByKeys } from '../loaders.ts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { orderKind, PayType } from './order-kinds.ts';
@@ -52,8 +53,22 @@ const notFound = () => BusinessError.of(ErrorCode.NOT_FOUND, 'No such order.', [
  * transaction that locks the order row first. Kind-specific work runs in the hooks the kind
  * declared with `defineOrderKind`.
  */
+const ordersById = async (ids: readonly string[], em: EntityManager) =>
+  indexByKeys(ids, await readRows(em, Order, { id: ids }), (o) => o.id);
+
 export class OrderService {
   /** The order if the caller may see it (owner, OPERATOR, ADMIN); deleted orders are gone for their owner. */
+  /**
+   * The order an event is about, for its `order` field: loaded once for every subscriber of the
+   * event (ctx.loaders), null for a consumer who deleted it (as `order(id)` answers them).
+   */
+  async ofEvent(ctx: RequestContext, orderId: string): Promise<Order | null> {
+    const viewer = requireViewer(ctx);
+    const order = await ctx.loaders.now('orderById', ordersById, orderId);
+    if (!order || isStaff(viewer)) return order;
+    return order.consumer.id === viewer.id && !order.deletedAt ? order : null;
+  }
+
   async findVisible(ctx: RequestContext, orderId: string): Promise<Order | null> {
     const viewer = requireViewer(ctx);
     if (!isUuid(orderId)) return null;

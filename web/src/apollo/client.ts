@@ -3,7 +3,8 @@ import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { createClient, type Client } from 'graphql-ws';
-import generated from '../generated/possible-types.ts';
+// The published possible types (codegen's fragment-matcher output at the repository's root).
+import generated from '../../../possible-types.json';
 import { session } from '../auth/session.ts';
 import { isAuthFailure } from '../shared/errors.ts';
 import { LiveOrders } from './live.ts';

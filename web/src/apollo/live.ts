@@ -1,7 +1,8 @@
 import type { ApolloCache, ApolloClient, Reference } from '@apollo/client';
 import type { Client } from 'graphql-ws';
 import type { Subscription } from 'rxjs';
-import generated from '../generated/possible-types.ts';
+// The published possible types (codegen's fragment-matcher output at the repository's root).
+import generated from '../../../possible-types.json';
 import {
   LiveOrderEventsDocument,
   LiveOrderKeyFragmentDoc,
