@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { loadConfig, type Config } from './platform/config.ts';
+import { serviceDataDir } from './platform/data-dir.ts';
 import { openDatabase } from './platform/db/orm.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts';
 import { createHttpApp } from './platform/http/server.ts';
@@ -61,9 +62,11 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedPostgres(config.dataDir);
+    embedded = await startEmbeddedPostgres(config.dataDir, {
+      note: (message) => log.warn(message),
+    });
     url = embedded.url;
-    log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+    log.info({ dataDir: serviceDataDir(config) }, 'embedded PostgreSQL started');
   }
   let orm: MikroORM;
   try {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 export interface Config {
   /** Unset: an embedded PostgreSQL is started with its data under `dataDir`. */
   databaseUrl: string | undefined;
+  /** The service's data directory (src/platform/data-dir.ts); the embedded cluster is in it. */
   dataDir: string;
   port: number;
   host: string;
@@ -82,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const tick = intEnv(env, 'PRODUCTION_TICK_MS', 0);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: env.ORDERLY_DATA_DIR || '.data/postgres',
+    dataDir: env.ORDERLY_DATA_DIR || '.data',
     port: intEnv(env, 'PORT', 4000),
     host: env.HOST || '0.0.0.0',
     // A random secret outside production: tokens then die with the process, which is what a dev wants.

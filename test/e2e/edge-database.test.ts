@@ -1,12 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded.ts';
+import {
+  startEmbeddedPostgres,
+  temporaryDataDir,
+  type EmbeddedDatabase,
+} from '../../src/platform/db/embedded.ts';
 import { MeDocument } from '../generated/graphql.ts';
 import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
@@ -124,7 +126,7 @@ describe('the database goes down and comes back', () => {
   let app: RunningApp;
   let port: number;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'orderly-edge-pg-'));
+    dir = temporaryDataDir('orderly-edge-pg-');
     database = await startEmbeddedPostgres(dir, { persistent: true });
     port = Number(new URL(database.url).port);
     app = await startApp({

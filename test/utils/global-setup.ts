@@ -1,10 +1,11 @@
 import type { TestProject } from 'vitest/node';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded.ts';
+import {
+  startEmbeddedPostgres,
+  temporaryDataDir,
+  type EmbeddedDatabase,
+} from '../../src/platform/db/embedded.ts';
 import { openDatabase } from '../../src/platform/db/orm.ts';
 import { modules } from '../../src/modules.ts';
 import { seedDemoData } from '../../src/app.ts';
@@ -38,10 +39,11 @@ export default async function setup(project: TestProject) {
   let embedded: EmbeddedDatabase | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    embedded = await startEmbeddedPostgres(mkdtempSync(join(tmpdir(), 'orderly-test-pg-')), {
+    embedded = await startEmbeddedPostgres(temporaryDataDir('orderly-test-pg-'), {
       persistent: false,
     });
-    adminUrl = embedded.url;
+    // The superuser: the tests create and drop a database per file.
+    adminUrl = embedded.adminUrl;
   }
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
