@@ -10,6 +10,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embe
 import { createHttpApp } from './platform/http/server.ts';
 import type { SubscriptionServer } from './platform/events/subscription-server.ts';
 import { modules } from './modules.ts';
+import { anyAdmin, ensureFirstAdmin } from './platform/accounts/first-admin.ts';
 import { createSchema } from './schema.ts';
 
 export interface RunningApp {
@@ -68,32 +69,36 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     url = embedded.url;
     log.info({ dataDir: serviceDataDir(config) }, 'embedded PostgreSQL started');
   }
+  const seed = options.seed ?? config.seedDemoData;
   let orm: MikroORM;
   try {
-    orm = await openDatabase(modules, {
-      url,
-      statementTimeoutMs: config.statementTimeoutMs,
-      connectTimeoutMs: config.databaseConnectTimeoutMs,
-      onWarning: (message) => log.warn(message),
-      onQuery: options.onQuery,
-    });
+    orm = await openDatabase(
+      modules,
+      {
+        url,
+        statementTimeoutMs: config.statementTimeoutMs,
+        connectTimeoutMs: config.databaseConnectTimeoutMs,
+        onWarning: (message) => log.warn(message),
+        onQuery: options.onQuery,
+      },
+      // Under the start-up lock: processes starting together seed once, one after the other.
+      async (orm) => {
+        // Until the demo data is complete, not only on an empty database: a start interrupted
+        // mid-seed is completed by the next one. Once complete, never again on start, so a demo
+        // account or product an operator deleted stays deleted (`npm run seed` restores it).
+        if (seed && !(await demoDataComplete(orm))) await seedDemoData(orm);
+        const admin = await ensureFirstAdmin(orm.em.fork(), config);
+        if (admin) log.warn({ consumerId: admin }, 'created the first ADMIN (INITIAL_ADMIN_*)');
+        else if (config.production && !(await anyAdmin(orm.em.fork()))) {
+          log.warn('no ADMIN exists: set INITIAL_ADMIN_PASSWORD to create the first one');
+        }
+      },
+    );
   } catch (err) {
     await embedded?.stop();
     throw err;
   }
-  if (options.seed ?? config.seedDemoData) {
-    // Until the demo data is complete, not only on an empty database: a start interrupted
-    // mid-seed is completed by the next one. Once complete, never again on start, so a demo
-    // account or product an operator deleted stays deleted (`npm run seed` still restores it).
-    try {
-      if (!(await demoDataComplete(orm))) await seedDemoData(orm);
-    } catch (err) {
-      await orm.close(true);
-      await embedded?.stop();
-      throw err;
-    }
-    log.info('demo data in place');
-  }
+  if (seed) log.info('demo data in place');
   const schema = await createSchema(modules);
   const http = await createHttpApp(schema, orm, config, log);
   const jobs = modules.flatMap((m) => (m.start ? [m.start({ orm, config, log })] : []));

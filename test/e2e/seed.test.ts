@@ -1,38 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData, startApp } from '../../src/app.ts';
 import { modules } from '../../src/modules.ts';
 import { openDatabase } from '../../src/platform/db/orm.ts';
-import { fingerprint } from '../utils/db-fingerprint.ts';
-import { createTestDatabase, dropTestDatabase } from '../utils/test-app.ts';
-
-/** A database with nothing in it, not even the migrations: what a first `npm start` finds. */
-async function createEmptyDatabase(): Promise<string> {
-  const url = new URL(inject('adminDatabaseUrl'));
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  const name = `orderly_test_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-const rowCounts = (f: Record<string, string>) =>
-  Object.fromEntries(Object.entries(f).map(([table, value]) => [table, value.split(':')[0]]));
-
-async function fingerprintOf(url: string): Promise<Record<string, string>> {
-  const db = new pg.Pool({ connectionString: url, max: 1 });
-  try {
-    return await fingerprint(db);
-  } finally {
-    await db.end();
-  }
-}
+import { fingerprintOf, rowCounts } from '../utils/db-fingerprint.ts';
+import { createEmptyDatabase, createTestDatabase, dropTestDatabase } from '../utils/test-app.ts';
 
 /** Starts the service as `npm start` does (seeding on), and stops it again. */
 async function startAndStop(databaseUrl: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 /**
  * A fingerprint of every table of the database: its row count and an md5 of all its rows, in
@@ -28,4 +28,18 @@ export function changedTables(
 ): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names].filter((name) => before[name] !== after[name]).sort();
+}
+
+/** Each table's row count, from a fingerprint. */
+export const rowCounts = (f: Record<string, string>) =>
+  Object.fromEntries(Object.entries(f).map(([table, value]) => [table, value.split(':')[0]]));
+
+/** The fingerprint of the database at `url`. */
+export async function fingerprintOf(url: string): Promise<Record<string, string>> {
+  const db = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return await fingerprint(db);
+  } finally {
+    await db.end();
+  }
 }
