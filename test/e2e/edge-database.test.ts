@@ -147,8 +147,8 @@ describe('the database goes down and comes back', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const health = async () => {
-    const res = await fetch(app.url.replace('/graphql', '/healthz'));
+  const health = async (path = '/healthz') => {
+    const res = await fetch(app.url.replace('/graphql', path));
     return { status: res.status, body: await res.json() };
   };
   const post = async (query: string, token?: string) => {
@@ -175,6 +175,12 @@ describe('the database goes down and comes back', () => {
     const [down, healthMs] = await timed(health);
     expect(down).toEqual({ status: 503, body: { status: 'degraded', database: 'down' } });
     expect(healthMs).toBeLessThan(5000);
+    // Not ready for traffic, but alive: an orchestrator must not restart it for the database.
+    expect(await health('/readyz')).toEqual({
+      status: 503,
+      body: { status: 'not ready', database: 'down' },
+    });
+    expect(await health('/livez')).toEqual({ status: 200, body: { status: 'ok' } });
     for (const [query, auth] of [
       [me, token],
       [login, undefined],
