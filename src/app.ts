@@ -9,6 +9,7 @@ import { openDatabase } from './platform/db/orm.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts';
 import { createHttpApp } from './platform/http/server.ts';
 import type { SubscriptionServer } from './platform/events/subscription-server.ts';
+import { placeDemoOrders } from './demo-orders.ts';
 import { modules } from './modules.ts';
 import { anyAdmin, ensureFirstAdmin } from './platform/accounts/first-admin.ts';
 import { createSchema } from './schema.ts';
@@ -31,11 +32,19 @@ export interface StartOptions {
   onQuery?: (sql: string) => void;
 }
 
-/** Adds whatever demo data is missing (`npm run seed`), then notes that it is complete. */
-export async function seedDemoData(orm: MikroORM): Promise<void> {
+/**
+ * Adds whatever demo data is missing (`npm run seed`), then notes that it is complete. With
+ * `orders` (the default) that includes a few orders of every kind (src/demo-orders.ts); the
+ * tests' template leaves them out, so each test starts from the catalogues and accounts alone.
+ */
+export async function seedDemoData(
+  orm: MikroORM,
+  { orders = true }: { orders?: boolean } = {},
+): Promise<void> {
   for (const module of modules) {
     if (module.seed) await module.seed(orm.em.fork());
   }
+  if (orders) await placeDemoOrders(orm);
   await orm.em
     .getConnection()
     .execute('insert into demo_data_seeded default values on conflict do nothing');

@@ -50,7 +50,8 @@ export default async function setup(project: TestProject) {
   await admin.query(`drop database if exists ${TEMPLATE_DB}`);
   await admin.query(`create database ${TEMPLATE_DB}`);
   const orm = await openDatabase(modules, { url: withDatabase(adminUrl, TEMPLATE_DB) });
-  await seedDemoData(orm);
+  // Without the demo orders: every test file starts from the catalogues and accounts alone.
+  await seedDemoData(orm, { orders: false });
   await orm.close(true);
   project.provide('adminDatabaseUrl', adminUrl);
   return async () => {
