@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSocket } from '../utils/live-client.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
@@ -29,6 +31,12 @@ describe('liveness and readiness', () => {
     expect([live.status, await live.json()]).toEqual([200, { status: 'ok' }]);
     const ready = await fetch(`${base}/readyz`);
     expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', database: 'up' }]);
+  });
+
+  it("answers the Dockerfile's HEALTHCHECK", async () => {
+    const dockerfile = readFileSync(resolve(import.meta.dirname, '../../Dockerfile'), 'utf8');
+    const path = dockerfile.match(/HEALTHCHECK[^]*?process\.env\.PORT \+ '(\/\w+)'/)![1];
+    expect((await fetch(`${base}${path}`)).status).toBe(200);
   });
 });
 

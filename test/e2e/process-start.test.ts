@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginDocument, MeDocument } from '../generated/graphql.ts';
@@ -53,7 +54,7 @@ async function rows<T extends pg.QueryResultRow>(url: string, sql: string): Prom
   }
 }
 
-const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: 'f'.repeat(64) };
+const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex') };
 const ADMIN_PASSWORD = 'first-admin-password-1';
 
 describe('a first start in production', () => {
