@@ -41,7 +41,7 @@ export function keptSecret(dir: string, name: string, make: () => string = rando
 }
 
 /** Writes `value` to `file` with mode 0600, atomically (a crash leaves the old file or the new). */
-export function writeSecretFile(file: string, value: string): void {
+function writeSecretFile(file: string, value: string): void {
   const partial = `${file}.${process.pid}.tmp`;
   writeFileSync(partial, value, { mode: 0o600, flush: true });
   renameSync(partial, file);

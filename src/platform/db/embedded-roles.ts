@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
-import { randomSecret, writeSecretFile } from '../data-dir.ts';
+import { keptSecret, randomSecret } from '../data-dir.ts';
 
 /** The cluster's superuser (initdb's bootstrap user); only set-up connects as it. */
 export const SUPERUSER = 'orderly';
@@ -19,20 +18,13 @@ export interface Credentials {
 /** Beside the cluster in the data directory, readable only by the service's user. */
 export const CREDENTIALS_FILE = 'postgres-credentials.json';
 
-export function readCredentials(dataDir: string): Credentials | undefined {
-  try {
-    return JSON.parse(readFileSync(join(dataDir, CREDENTIALS_FILE), 'utf8')) as Credentials;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-/** New random passwords for a cluster, kept in the data directory before any role has them. */
-export function newCredentials(dataDir: string): Credentials {
-  const credentials = { superuser: randomSecret(), service: randomSecret() };
-  writeSecretFile(join(dataDir, CREDENTIALS_FILE), `${JSON.stringify(credentials, null, 2)}\n`);
-  return credentials;
+/**
+ * The cluster's passwords, kept in the data directory: made at the first start (before any
+ * role has them), read at every later one.
+ */
+export function keptCredentials(dataDir: string): Credentials {
+  const make = () => JSON.stringify({ superuser: randomSecret(), service: randomSecret() });
+  return JSON.parse(keptSecret(dataDir, CREDENTIALS_FILE, make)) as Credentials;
 }
 
 async function connect(port: number, password: string, database = 'postgres') {

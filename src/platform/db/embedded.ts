@@ -34,9 +34,8 @@ import {
   DATABASE,
   SERVICE_ROLE,
   SUPERUSER,
-  newCredentials,
+  keptCredentials,
   provisionRoles,
-  readCredentials,
 } from './embedded-roles.ts';
 
 export { EmbeddedDatabaseError } from './embedded-host.ts';
@@ -164,7 +163,7 @@ async function start(
   const binaries = await postgresBinaries(runAs, note);
   const cluster = clusterDir(dir);
   // An older data directory has none yet: its superuser's published password is replaced.
-  const credentials = readCredentials(dir) ?? newCredentials(dir);
+  const credentials = keptCredentials(dir);
   if (!existsSync(join(cluster, 'PG_VERSION'))) {
     prepareClusterDir(dir, cluster, runAs, note);
     await initdb(binaries, cluster, runAs, credentials.superuser);
