@@ -1,4 +1,4 @@
-// `npm start`: the service with demo data, on the embedded PostgreSQL unless DATABASE_URL is set.
+// `npm start`: the service (demo data outside production), on the embedded PostgreSQL unless DATABASE_URL is set.
 import { ListenError, startApp } from './app.ts';
 import { ConfigError } from './platform/config.ts';
 import {

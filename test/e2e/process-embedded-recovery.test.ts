@@ -7,6 +7,7 @@ import {
   gqlAt,
   loginAt,
   spawnServer,
+  stopAndExpectExit0 as stop,
   waitUntilServing,
   type ChildServer,
 } from '../utils/child-server.ts';
@@ -35,11 +36,6 @@ function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function stop(server: ChildServer): Promise<void> {
-  server.process.kill('SIGTERM');
-  expect(await server.exited).toBe(0);
 }
 
 afterAll(async () => {

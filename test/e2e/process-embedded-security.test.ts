@@ -23,6 +23,7 @@ import {
   gqlAt,
   loginAt,
   spawnServer,
+  stopAndExpectExit0 as stop,
   waitUntilServing,
   type ChildServer,
 } from '../utils/child-server.ts';
@@ -48,11 +49,6 @@ async function serve(env: Record<string, string>, cwd?: string): Promise<ChildSe
   cleanups.push(() => server.process.exitCode === null && server.process.kill('SIGKILL'));
   await waitUntilServing(server, 120_000);
   return server;
-}
-
-async function stop(server: ChildServer): Promise<void> {
-  server.process.kill('SIGTERM');
-  expect(await server.exited).toBe(0);
 }
 
 /** The port the cluster's running server listens on (line 4 of its lock file). */

@@ -7,6 +7,7 @@ import {
   gqlAt,
   loginAt,
   spawnServer,
+  stopAndExpectExit0 as stop,
   waitUntilServing,
   type ChildServer,
 } from '../utils/child-server.ts';
@@ -37,11 +38,6 @@ async function serve(env: Record<string, string>): Promise<ChildServer> {
   servers.push(server);
   await waitUntilServing(server, 90_000);
   return server;
-}
-
-async function stop(server: ChildServer): Promise<void> {
-  server.process.kill('SIGTERM');
-  expect(await server.exited).toBe(0);
 }
 
 async function rows<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {

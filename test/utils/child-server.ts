@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { expect } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { freePort } from '../../src/platform/db/embedded.ts';
@@ -126,4 +127,10 @@ export async function loginAt(
   const token = res.data?.login.token;
   if (!token) throw new Error(`login of ${account.id} failed: ${JSON.stringify(res)}`);
   return token;
+}
+
+/** SIGTERM, as a process manager stops it: the service must drain and exit 0. */
+export async function stopAndExpectExit0(server: ChildServer): Promise<void> {
+  server.process.kill('SIGTERM');
+  expect(await server.exited).toBe(0);
 }
