@@ -1,14 +1,18 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import pg from 'pg';
 import { format } from 'prettier';
 import { Role } from '../src/platform/accounts/consumer.entity.ts';
 import { signToken } from '../src/platform/auth/token.ts';
 import type { Config } from '../src/platform/config.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/platform/db/embedded.ts';
+import {
+  startEmbeddedPostgres,
+  temporaryDataDir,
+  type EmbeddedDatabase,
+} from '../src/platform/db/embedded.ts';
 import type { MixedOrderTokens } from './workload.ts';
 
 /*
@@ -44,7 +48,7 @@ export interface BenchDatabase extends EmbeddedDatabase {
 
 /** A fresh PostgreSQL (removed on stop) and a pg pool on it. */
 export async function startDatabase(): Promise<BenchDatabase> {
-  const embedded = await startEmbeddedPostgres(mkdtempSync(join(tmpdir(), 'orderly-bench-pg-')), {
+  const embedded = await startEmbeddedPostgres(temporaryDataDir('orderly-bench-pg-'), {
     persistent: false,
   });
   const pool = new pg.Pool({ connectionString: embedded.url, max: POOL_SIZE });

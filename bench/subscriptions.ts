@@ -17,9 +17,7 @@
 // first. Negative figures are counted and kept in the percentiles, not clamped to 0.
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -27,7 +25,7 @@ import { seedDemoData } from '../src/app.ts';
 import { modules } from '../src/modules.ts';
 import { Role } from '../src/platform/accounts/consumer.entity.ts';
 import { JWT_SECRET, tokenFor } from './harness.ts';
-import { freePort, startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
+import { freePort, startEmbeddedPostgres, temporaryDataDir } from '../src/platform/db/embedded.ts';
 import { openDatabase } from '../src/platform/db/orm.ts';
 import { eventCursor, START_CURSOR } from '../src/platform/events/order-event.mapping.ts';
 import { money } from '../src/platform/money.ts';
@@ -153,7 +151,7 @@ async function main(): Promise<void> {
   console.log(
     `machine: ${process.platform} ${process.arch}, ${(await import('node:os')).cpus().length} cores, node ${process.version}`,
   );
-  const db = await startEmbeddedPostgres(mkdtempSync(join(tmpdir(), 'orderly-bench-pg-')), {
+  const db = await startEmbeddedPostgres(temporaryDataDir('orderly-bench-pg-'), {
     persistent: false,
   });
   const orm = await openDatabase(modules, { url: db.url, poolMax: MAX_IN_FLIGHT });

@@ -5,11 +5,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { signingSecret } from './platform/auth/secret.ts';
 import { loadConfig, type Config } from './platform/config.ts';
+import { serviceDataDir } from './platform/data-dir.ts';
 import { openDatabase } from './platform/db/orm.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts';
 import { createHttpApp } from './platform/http/server.ts';
 import type { SubscriptionServer } from './platform/events/subscription-server.ts';
+import { placeDemoOrders } from './demo-orders.ts';
 import { modules } from './modules.ts';
+import { anyAdmin, ensureFirstAdmin } from './platform/accounts/first-admin.ts';
 import { createSchema } from './schema.ts';
 
 export interface RunningApp {
@@ -30,11 +33,19 @@ export interface StartOptions {
   onQuery?: (sql: string) => void;
 }
 
-/** Adds whatever demo data is missing (`npm run seed`), then notes that it is complete. */
-export async function seedDemoData(orm: MikroORM): Promise<void> {
+/**
+ * Adds whatever demo data is missing (`npm run seed`), then notes that it is complete. With
+ * `orders` (the default) that includes a few orders of every kind (src/demo-orders.ts); the
+ * tests' template leaves them out, so each test starts from the catalogues and accounts alone.
+ */
+export async function seedDemoData(
+  orm: MikroORM,
+  { orders = true }: { orders?: boolean } = {},
+): Promise<void> {
   for (const module of modules) {
     if (module.seed) await module.seed(orm.em.fork());
   }
+  if (orders) await placeDemoOrders(orm);
   await orm.em
     .getConnection()
     .execute('insert into demo_data_seeded default values on conflict do nothing');
@@ -63,43 +74,43 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedPostgres(config.dataDir);
+    embedded = await startEmbeddedPostgres(config.dataDir, {
+      note: (message) => log.warn(message),
+    });
     url = embedded.url;
-    log.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+    log.info({ dataDir: serviceDataDir(config) }, 'embedded PostgreSQL started');
   }
+  const seed = options.seed ?? config.seedDemoData;
   let orm: MikroORM;
   try {
-    orm = await openDatabase(modules, {
-      url,
-      statementTimeoutMs: config.statementTimeoutMs,
-      connectTimeoutMs: config.databaseConnectTimeoutMs,
-      onWarning: (message) => log.warn(message),
-      onQuery: options.onQuery,
-    });
+    orm = await openDatabase(
+      modules,
+      {
+        url,
+        statementTimeoutMs: config.statementTimeoutMs,
+        connectTimeoutMs: config.databaseConnectTimeoutMs,
+        onWarning: (message) => log.warn(message),
+        onQuery: options.onQuery,
+      },
+      // Under the start-up lock: processes starting together seed once, one after the other.
+      async (orm) => {
+        config.jwtSecret = await signingSecret(orm, config.jwtSecret);
+        // Until the demo data is complete, not only on an empty database: a start interrupted
+        // mid-seed is completed by the next one. Once complete, never again on start, so a demo
+        // account or product an operator deleted stays deleted (`npm run seed` restores it).
+        if (seed && !(await demoDataComplete(orm))) await seedDemoData(orm);
+        const admin = await ensureFirstAdmin(orm.em.fork(), config);
+        if (admin) log.warn({ consumerId: admin }, 'created the first ADMIN (INITIAL_ADMIN_*)');
+        else if (config.production && !(await anyAdmin(orm.em.fork()))) {
+          log.warn('no ADMIN exists: set INITIAL_ADMIN_PASSWORD to create the first one');
+        }
+      },
+    );
   } catch (err) {
     await embedded?.stop();
     throw err;
   }
-  try {
-    config.jwtSecret = await signingSecret(orm, config.jwtSecret);
-  } catch (err) {
-    await orm.close(true);
-    await embedded?.stop();
-    throw err;
-  }
-  if (options.seed ?? config.seedDemoData) {
-    // Until the demo data is complete, not only on an empty database: a start interrupted
-    // mid-seed is completed by the next one. Once complete, never again on start, so a demo
-    // account or product an operator deleted stays deleted (`npm run seed` still restores it).
-    try {
-      if (!(await demoDataComplete(orm))) await seedDemoData(orm);
-    } catch (err) {
-      await orm.close(true);
-      await embedded?.stop();
-      throw err;
-    }
-    log.info('demo data in place');
-  }
+  if (seed) log.info('demo data in place');
   const schema = await createSchema(modules);
   const http = await createHttpApp(schema, orm, config, log);
   const jobs = modules.flatMap((m) => (m.start ? [m.start({ orm, config, log })] : []));

@@ -1,7 +1,11 @@
-// `npm start`: the service with demo data, on the embedded PostgreSQL unless DATABASE_URL is set.
+// `npm start`: the service (demo data outside production), on the embedded PostgreSQL unless DATABASE_URL is set.
 import { ListenError, startApp } from './app.ts';
 import { ConfigError } from './platform/config.ts';
-import { abandonEmbeddedServers, releaseEmbeddedSignalHandlers } from './platform/db/embedded.ts';
+import {
+  EmbeddedDatabaseError,
+  abandonEmbeddedServers,
+  releaseEmbeddedSignalHandlers,
+} from './platform/db/embedded.ts';
 import { DatabaseUnavailableError } from './platform/db/orm.ts';
 
 async function main(): Promise<void> {
@@ -27,8 +31,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  // The embedded PostgreSQL package would otherwise answer these same signals by stopping the
-  // database under the in-flight requests and exiting 143; app.close() stops it last instead.
+  // The embedded database's own handlers would otherwise answer these same signals by stopping
+  // it under the in-flight requests and exiting 143; app.close() stops it last instead.
   releaseEmbeddedSignalHandlers();
 }
 
@@ -37,11 +41,14 @@ main().catch((err) => {
   if (
     err instanceof DatabaseUnavailableError ||
     err instanceof ConfigError ||
-    err instanceof ListenError
+    err instanceof ListenError ||
+    err instanceof EmbeddedDatabaseError
   ) {
     console.error(`orderly: ${err.message}`);
   } else {
-    console.error('orderly: failed to start:', err instanceof Error ? err.message : err);
+    // Whatever was thrown, the line says something (a bare rejection once printed "undefined").
+    const reason = err instanceof Error ? err.message || err.name : String(err ?? '');
+    console.error(`orderly: failed to start: ${reason || 'no reason was given'}`);
   }
   process.exit(1);
 });

@@ -9,12 +9,16 @@ import { modules } from './modules.ts';
 async function main(): Promise<void> {
   const config = loadConfig();
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
-  const orm = await openDatabase(modules, { url: config.databaseUrl ?? embedded!.url });
   try {
-    await seedDemoData(orm);
+    // Under the start-up lock, like a starting service's seed.
+    const orm = await openDatabase(
+      modules,
+      { url: config.databaseUrl ?? embedded!.url },
+      seedDemoData,
+    );
+    await orm.close(true);
     console.log('demo data is in place');
   } finally {
-    await orm.close(true);
     await embedded?.stop();
   }
 }

@@ -4,6 +4,7 @@ import { MIN_SECRET_BITS, secretEntropyBits } from './auth/secret.ts';
 export interface Config {
   /** Unset: an embedded PostgreSQL is started with its data under `dataDir`. */
   databaseUrl: string | undefined;
+  /** The service's data directory (src/platform/data-dir.ts); the embedded cluster is in it. */
   dataDir: string;
   port: number;
   host: string;
@@ -72,6 +73,8 @@ export interface Config {
   enableGraphiql: boolean;
   /** `npm start` seeds the demo data (accounts with published passwords) until it is complete. */
   seedDemoData: boolean;
+  /** INITIAL_ADMIN_*: the ADMIN created at start while no account is one. */
+  initialAdmin: { name: string; password: string } | undefined;
   /** Events one subscription may hold unsent before its socket is closed with 1013. */
   subscriptionQueueLimit: number;
   /** Milliseconds between the live hub's safety reads when no notification arrives. */
@@ -111,6 +114,21 @@ function listEnv(env: NodeJS.ProcessEnv, name: string): string[] {
 
 export class ConfigError extends Error {}
 
+const MIN_ADMIN_PASSWORD = 12;
+
+function initialAdmin(env: NodeJS.ProcessEnv): Config['initialAdmin'] {
+  const password = env.INITIAL_ADMIN_PASSWORD;
+  if (!password) return undefined;
+  if (password.length < MIN_ADMIN_PASSWORD) {
+    throw new ConfigError(
+      `INITIAL_ADMIN_PASSWORD must be at least ${MIN_ADMIN_PASSWORD} characters long`,
+    );
+  }
+  const name = env.INITIAL_ADMIN_NAME || 'Administrator';
+  if (name.length > 100) throw new ConfigError('INITIAL_ADMIN_NAME must be at most 100 characters');
+  return { name, password };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   if (production && !env.JWT_SECRET) {
@@ -126,7 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const tick = intEnv(env, 'PRODUCTION_TICK_MS', 0);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: env.ORDERLY_DATA_DIR || '.data/postgres',
+    dataDir: env.ORDERLY_DATA_DIR || '.data',
     port: intEnv(env, 'PORT', 4000),
     host: env.HOST || '0.0.0.0',
     jwtSecret: env.JWT_SECRET ?? '',
@@ -170,7 +188,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: listEnv(env, 'CORS_ORIGINS'),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     enableGraphiql: production ? env.ENABLE_GRAPHIQL === 'true' : env.ENABLE_GRAPHIQL !== 'false',
-    seedDemoData: env.SEED_DEMO_DATA !== 'false',
+    // Production seeds the published demo accounts only when asked to, in so many words.
+    seedDemoData: production ? env.SEED_DEMO_DATA === 'true' : env.SEED_DEMO_DATA !== 'false',
+    initialAdmin: initialAdmin(env),
     subscriptionQueueLimit: intEnv(env, 'SUBSCRIPTION_QUEUE_LIMIT', 1000, 1),
     liveSafetyPollMs: intEnv(env, 'LIVE_SAFETY_POLL_MS', 1000, 50),
     subscriptionKeepAliveMs: intEnv(env, 'SUBSCRIPTION_KEEPALIVE_MS', 12_000),

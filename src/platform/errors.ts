@@ -84,6 +84,7 @@ export type GraphQLErrorCode =
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
   | 'TIMEOUT'
+  | 'NOT_FOUND'
   | 'INTERNAL_SERVER_ERROR';
 
 /** The one way to make an exceptional outcome. */

@@ -1,51 +1,41 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { DepositDocument, LoginDocument, MyLedgerDocument } from '../generated/graphql.ts';
+import { DepositDocument, MyLedgerDocument } from '../generated/graphql.ts';
 import {
+  gqlAt,
   halfSentRequest,
+  loginAt,
   spawnServer,
   waitUntilServing,
   type ChildServer,
 } from '../utils/child-server.ts';
 import { demo } from '../utils/test-app.ts';
+import { temporaryDataDir } from '../../src/platform/db/embedded.ts';
 
 // `npm start` as a new user runs it: no DATABASE_URL, so the service starts its own PostgreSQL
 // in ORDERLY_DATA_DIR. Initialising a cluster takes seconds, hence one long test.
-const dataDir = mkdtempSync(join(tmpdir(), 'orderly-embedded-'));
-const pidFile = join(dataDir, 'postmaster.pid');
+const dataDir = temporaryDataDir('orderly-embedded-');
+const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
 
+/** The data of a request to `server` that must succeed. */
 async function gql<T, V>(
   server: ChildServer,
   document: TypedDocumentNode<T, V>,
   variables: V,
   token?: string,
 ): Promise<T> {
-  const res = await fetch(server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
-  const body = (await res.json()) as { data: T; errors?: unknown };
+  const body = await gqlAt(server.url, document, variables, token);
   if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
+  return body.data!;
 }
 
-async function login(server: ChildServer, account: { id: string; password: string }) {
-  const data = await gql(server, LoginDocument, {
-    consumerId: account.id,
-    password: account.password,
-  });
-  return data.login.token!;
-}
+const login = (server: ChildServer, account: { id: string; password: string }) =>
+  loginAt(server.url, account);
 
 function start(
   options: { ownProcessGroup?: boolean; via?: 'node' | 'npm' } = {},

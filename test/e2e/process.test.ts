@@ -34,6 +34,7 @@ describe('starting with a bad DATABASE_URL', () => {
 
   it('prints one clear line for a wrong password, without echoing it', async () => {
     const url = new URL(await createTestDatabase());
+    const password = url.password;
     try {
       url.password = 'wrong-password';
       const server = await spawnServer({ DATABASE_URL: url.toString() });
@@ -45,7 +46,7 @@ describe('starting with a bad DATABASE_URL', () => {
       );
       expect(stderr).not.toContain('wrong-password');
     } finally {
-      url.password = 'orderly';
+      url.password = password;
       await dropTestDatabase(url.toString());
     }
   });

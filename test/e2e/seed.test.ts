@@ -1,38 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoData, startApp } from '../../src/app.ts';
 import { modules } from '../../src/modules.ts';
 import { openDatabase } from '../../src/platform/db/orm.ts';
-import { fingerprint } from '../utils/db-fingerprint.ts';
-import { createTestDatabase, dropTestDatabase } from '../utils/test-app.ts';
-
-/** A database with nothing in it, not even the migrations: what a first `npm start` finds. */
-async function createEmptyDatabase(): Promise<string> {
-  const url = new URL(inject('adminDatabaseUrl'));
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  const name = `orderly_test_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-const rowCounts = (f: Record<string, string>) =>
-  Object.fromEntries(Object.entries(f).map(([table, value]) => [table, value.split(':')[0]]));
-
-async function fingerprintOf(url: string): Promise<Record<string, string>> {
-  const db = new pg.Pool({ connectionString: url, max: 1 });
-  try {
-    return await fingerprint(db);
-  } finally {
-    await db.end();
-  }
-}
+import { fingerprintOf, ordersAside, rowCounts } from '../utils/db-fingerprint.ts';
+import { DEMO_ACCOUNTS } from '../../src/platform/seed.ts';
+import { createEmptyDatabase, createTestDatabase, dropTestDatabase } from '../utils/test-app.ts';
 
 /** Starts the service as `npm start` does (seeding on), and stops it again. */
 async function startAndStop(databaseUrl: string): Promise<void> {
@@ -65,7 +38,44 @@ describe('demo data on start', () => {
     expect(partial.products).toBe('0');
 
     await startAndStop(url);
-    expect(rowCounts(await fingerprintOf(url))).toEqual(complete);
+    const seeded = rowCounts(await fingerprintOf(url));
+    // The template leaves out the demo orders (and what paying for them wrote): the rest equal.
+    expect(ordersAside(seeded)).toEqual(ordersAside(complete));
+  });
+
+  it('places a few orders of every kind for the demo consumer, paid ones debited once in the ledger', async () => {
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        `select kind, status, count(*)::int as n from orders where consumer_id = $1
+          group by 1, 2 order by 1, 2`,
+        [DEMO_ACCOUNTS[0].id],
+      );
+      expect(rows).toEqual([
+        { kind: 'CHIP', status: 'PAID', n: 1 },
+        { kind: 'DRIVER', status: 'PENDING_PAYMENT', n: 1 },
+        { kind: 'PLAN', status: 'PAID', n: 1 },
+        { kind: 'SALE', status: 'EFFECTIVE', n: 1 },
+        { kind: 'SHOP', status: 'PAID', n: 1 },
+        { kind: 'SHOP', status: 'PENDING_PAYMENT', n: 1 },
+      ]);
+      // Chip 750.00, plan 760.00, sale 560.00, shop 2 × 12.80 + 39.90: one debit each.
+      const ledger = await db.query(
+        `select b.balance, array_agg(t.amount::text order by t.id) as amounts
+           from bank_accounts b join bank_transactions t using (consumer_id)
+          where consumer_id = $1 group by b.balance`,
+        [DEMO_ACCOUNTS[0].id],
+      );
+      expect(ledger.rows).toEqual([
+        {
+          balance: '197864.50',
+          amounts: ['200000.00', '-750.00', '-760.00', '-560.00', '-65.50'],
+        },
+      ]);
+    } finally {
+      await db.end();
+    }
   });
 
   it('does not bring back on start what was deleted once the demo data was complete; npm run seed does', async () => {

@@ -1,15 +1,15 @@
-import { print } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { OrderStatus } from '../../src/platform/orders/order.entity.ts';
 import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle.ts';
 import { CloseCode } from '../../src/platform/events/subscription-server.ts';
+import { CancelOrderDocument, UpdateOrderStateDocument } from '../generated/graphql.ts';
 import {
-  CancelOrderDocument,
-  LoginDocument,
-  UpdateOrderStateDocument,
-} from '../generated/graphql.ts';
-import { spawnServer, waitUntilServing, type ChildServer } from '../utils/child-server.ts';
+  gqlAt,
+  loginAt,
+  spawnServer,
+  waitUntilServing,
+  type ChildServer,
+} from '../utils/child-server.ts';
 import { OrderFactory } from '../utils/factories.ts';
 import { eventsAfter, headCursor, LiveSocket } from '../utils/live-client.ts';
 import {
@@ -19,32 +19,6 @@ import {
   UNPAID_LIMITS_OFF_ENV,
   type TestApp,
 } from '../utils/test-app.ts';
-
-/** A GraphQL request to any server, not just the in-process one. */
-async function gqlAt<T, V>(
-  url: string,
-  doc: TypedDocumentNode<T, V>,
-  variables: V,
-  token?: string,
-): Promise<{ data?: T; errors?: unknown[] }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query: print(doc), variables }),
-  });
-  return (await res.json()) as { data?: T; errors?: unknown[] };
-}
-
-async function loginAt(url: string, account: { id: string; password: string }): Promise<string> {
-  const res = await gqlAt(url, LoginDocument, {
-    consumerId: account.id,
-    password: account.password,
-  });
-  return res.data!.login.token!;
-}
 
 const sockets: LiveSocket[] = [];
 afterEach(async () => {

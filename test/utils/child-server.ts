@@ -1,6 +1,10 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { expect } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { freePort } from '../../src/platform/db/embedded.ts';
+import { LoginDocument } from '../generated/graphql.ts';
 
 export interface ChildServer {
   process: ChildProcess;
@@ -18,7 +22,7 @@ export interface ChildServer {
  */
 export async function spawnServer(
   env: Record<string, string>,
-  options: { ownProcessGroup?: boolean; via?: 'node' | 'npm' } = {},
+  options: { ownProcessGroup?: boolean; via?: 'node' | 'npm'; cwd?: string } = {},
 ): Promise<ChildServer> {
   const port = env.PORT ?? String(await freePort());
   let out = '';
@@ -26,6 +30,7 @@ export async function spawnServer(
   const [command, args] =
     options.via === 'npm' ? ['npm', ['start', '--silent']] : [process.execPath, ['dist/main.js']];
   const child = spawn(command, args, {
+    cwd: options.cwd,
     env: {
       ...process.env,
       NODE_ENV: 'test',
@@ -90,4 +95,42 @@ export function halfSentRequest(
     req.write(body.slice(0, 20));
     setTimeout(() => req.end(body.slice(20)), restAfterMs);
   });
+}
+
+/** A GraphQL request to any server, not just the in-process one: the response's body. */
+export async function gqlAt<T, V>(
+  url: string,
+  doc: TypedDocumentNode<T, V>,
+  variables: V,
+  token?: string,
+): Promise<{ data?: T; errors?: unknown[] }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query: print(doc), variables }),
+  });
+  return (await res.json()) as { data?: T; errors?: unknown[] };
+}
+
+/** Logs an account in at `url` and returns its bearer token. */
+export async function loginAt(
+  url: string,
+  account: { id: string; password: string },
+): Promise<string> {
+  const res = await gqlAt(url, LoginDocument, {
+    consumerId: account.id,
+    password: account.password,
+  });
+  const token = res.data?.login.token;
+  if (!token) throw new Error(`login of ${account.id} failed: ${JSON.stringify(res)}`);
+  return token;
+}
+
+/** SIGTERM, as a process manager stops it: the service must drain and exit 0. */
+export async function stopAndExpectExit0(server: ChildServer): Promise<void> {
+  server.process.kill('SIGTERM');
+  expect(await server.exited).toBe(0);
 }

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 /**
  * A fingerprint of every table of the database: its row count and an md5 of all its rows, in
@@ -33,3 +33,29 @@ export function changedTables(
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names].filter((name) => before[name] !== after[name]).sort();
 }
+
+/** Each table's row count, from a fingerprint. */
+export const rowCounts = (f: Record<string, string>) =>
+  Object.fromEntries(Object.entries(f).map(([table, value]) => [table, value.split(':')[0]]));
+
+/** The fingerprint of the database at `url`. */
+export async function fingerprintOf(url: string): Promise<Record<string, string>> {
+  const db = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return await fingerprint(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/** The tables the demo orders add rows to (the tests' template has none of them). */
+const DEMO_ORDER_TABLES = new Set([
+  ...['orders', 'order_events', 'idempotency_keys', 'bank_transactions'],
+  ...['chip_orders', 'chip_lots', 'chip_lot_operations', 'chip_bookings'],
+  ...['plan_order_ext', 'driver_order_ext', 'driver_order_drivers', 'sale_order_ext'],
+  ...['insurance_order_items', 'shop_orders', 'shop_order_lines'],
+]);
+
+/** Row counts without the tables of the demo orders: what a start seeds equals the template. */
+export const ordersAside = (counts: Record<string, string>) =>
+  Object.fromEntries(Object.entries(counts).filter(([table]) => !DEMO_ORDER_TABLES.has(table)));

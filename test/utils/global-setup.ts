@@ -1,10 +1,13 @@
 import type { TestProject } from 'vitest/node';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform/db/embedded.ts';
+import {
+  startEmbeddedPostgres,
+  temporaryDataDir,
+  type EmbeddedDatabase,
+} from '../../src/platform/db/embedded.ts';
 import { openDatabase } from '../../src/platform/db/orm.ts';
 import { modules } from '../../src/modules.ts';
 import { seedDemoData } from '../../src/app.ts';
@@ -71,17 +74,19 @@ export default async function setup(project: TestProject) {
   let embedded: EmbeddedDatabase | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    embedded = await startEmbeddedPostgres(mkdtempSync(join(tmpdir(), 'orderly-test-pg-')), {
+    embedded = await startEmbeddedPostgres(temporaryDataDir('orderly-test-pg-'), {
       persistent: false,
     });
-    adminUrl = embedded.url;
+    // The superuser: the tests create and drop a database per file.
+    adminUrl = embedded.adminUrl;
   }
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`drop database if exists ${TEMPLATE_DB}`);
   await admin.query(`create database ${TEMPLATE_DB}`);
   const orm = await openDatabase(modules, { url: withDatabase(adminUrl, TEMPLATE_DB) });
-  await seedDemoData(orm);
+  // Without the demo orders: every test file starts from the catalogues and accounts alone.
+  await seedDemoData(orm, { orders: false });
   await orm.close(true);
   project.provide('adminDatabaseUrl', adminUrl);
   return async () => {

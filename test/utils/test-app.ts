@@ -65,6 +65,20 @@ export async function createTestDatabase(): Promise<string> {
   return withDatabase(adminUrl, name);
 }
 
+/** A database with nothing in it, not even the migrations: what a first `npm start` finds. */
+export async function createEmptyDatabase(): Promise<string> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const name = `orderly_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return withDatabase(adminUrl, name);
+}
+
 export async function dropTestDatabase(databaseUrl: string): Promise<void> {
   const name = new URL(databaseUrl).pathname.slice(1);
   const admin = new pg.Client({ connectionString: inject('adminDatabaseUrl') });
@@ -120,6 +134,9 @@ export async function startTestApp(
     onQuery: options.onQuery,
   });
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  // The database is dropped WITH (FORCE) at close: a connection of this pool still closing then
+  // is terminated, and pg reports that on the pool, which would be an uncaught error otherwise.
+  db.on('error', () => undefined);
   const url = app.url;
   const gql: TestApp['gql'] = async (query, variables, opts = {}) => {
     const res = await fetch(url, {

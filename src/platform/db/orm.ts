@@ -8,6 +8,7 @@ import {
 } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { DomainModule } from '../module.ts';
+import { underStartupLock } from './startup-lock.ts';
 
 export interface OrmOptions {
   url: string;
@@ -77,10 +78,15 @@ class OrmLogger implements Logger {
 
 export class DatabaseUnavailableError extends Error {}
 
-/** Connects, fails with one clear line when the database cannot be reached, and migrates up. */
+/**
+ * Connects, fails with one clear line when the database cannot be reached, then, holding the
+ * start-up lock (several processes may be starting at once), migrates up and runs `prepare`
+ * (demo data, the first ADMIN). Closes the connection again when any of it fails.
+ */
 export async function openDatabase(
   modules: DomainModule[],
   options: OrmOptions,
+  prepare?: (orm: MikroORM) => Promise<void>,
 ): Promise<MikroORM> {
   let parsed: URL | undefined;
   try {
@@ -110,7 +116,19 @@ export async function openDatabase(
     await orm.close(true);
     throw unreachable(check.reason);
   }
-  await orm.migrator.up();
+  try {
+    await underStartupLock(
+      options.url,
+      async () => {
+        await orm.migrator.up();
+        await prepare?.(orm);
+      },
+      () => options.onWarning?.('another process is migrating or seeding: waiting for it'),
+    );
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
   return orm;
 }
 

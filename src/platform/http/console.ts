@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const CONSOLE_DIR = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
 
 // Paths the API owns: an unknown one there stays the API's 404, never the console's page.
-const API_PATHS = /^\/(graphql|healthz|metrics|api)(\/|$)/;
+const API_PATHS = /^\/(graphql|healthz|livez|readyz|metrics|api)(\/|$)/;
 
 // The page loads only its own files and talks only to this origin (HTTP and WebSocket).
 const CONTENT_SECURITY_POLICY = [

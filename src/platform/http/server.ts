@@ -29,7 +29,9 @@ import {
   requestId,
   withDeadline,
 } from './http-edge.ts';
+import { createMetrics } from './metrics.ts';
 import { operationGuard } from './operation-guard.ts';
+import { lastErrors, mountOpsRoutes, notFound } from './ops-routes.ts';
 import { tokenLimitError } from './query-limits.ts';
 
 export interface HttpApp {
@@ -196,7 +198,10 @@ function operationLogging(): ApolloServerPlugin<RequestContext> {
   };
 }
 
-/** Express + Apollo on /graphql (POST and GET), graphql-ws on the same path, and /healthz. */
+/**
+ * Express + Apollo on /graphql (POST and GET), graphql-ws on the same path, the operators'
+ * routes (ops-routes.ts: /livez, /readyz, /healthz, /metrics) and JSON 404s for the rest.
+ */
 export async function createHttpApp(
   schema: GraphQLSchema,
   orm: MikroORM,
@@ -234,6 +239,13 @@ export async function createHttpApp(
     log,
   );
 
+  const metrics = createMetrics({
+    subscriptions: () => subscriptions.stats(),
+    sockets: () => wsServer.clients.size,
+    pool: () => orm.em.getConnection().getNativeClient(),
+  });
+  app.use(metrics.http);
+
   const guard = operationGuard(schema, config);
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -256,18 +268,12 @@ export async function createHttpApp(
       databaseDownStatus(),
       staleTokenStatus(),
       operationLogging(),
+      metrics.graphql(),
     ],
   });
   await apollo.start();
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok', database: 'up' });
-    } catch {
-      res.status(503).json({ status: 'degraded', database: 'down' });
-    }
-  });
+  mountOpsRoutes(app, orm, metrics);
 
   // This process's live subscriptions (counts and the hub's cursor; no personal data).
   app.get('/healthz/live', (_req, res) => {
@@ -295,8 +301,9 @@ export async function createHttpApp(
     withDeadline(config.requestTimeoutMs, log, graphql),
     bodyErrors(config.maxBodyBytes, log),
   );
-  // Last: the web console's files and pages (src/platform/http/console.ts).
+  // Then the web console's files and pages (./console.ts), then JSON 404s and errors.
   app.use(webConsole());
+  app.use(notFound(), lastErrors(log));
   // Receiving a request (a slow upload) counts against the same deadline.
   httpServer.requestTimeout = config.requestTimeoutMs;
   httpServer.headersTimeout = Math.min(httpServer.headersTimeout, config.requestTimeoutMs);
