@@ -175,3 +175,46 @@ export function finishLowerBound(
   }
   return bound;
 }
+
+/**
+ * A cost no plan of the split finishing by the expected time can undercut: per step, every
+ * lot's operation must fit some plant's free pieces between the earliest ready time for the
+ * step and the expected time minus the shortest tail after it, each plant holding at most
+ * floor(piece / its shortest operation) per piece. Filling those slots with the largest lots on
+ * the cheapest plants first is the least that relaxed assignment costs (cost grows with
+ * quantity alike on every plant); the steps' least costs add up. Infinity when the slots are
+ * too few.
+ */
+export function capacityCostBound(
+  problem: SuggestProblem,
+  split: Split,
+  booked: IntervalList[],
+  readyByTable: Map<LotTable, number[]>,
+): number {
+  const bySize = split.lots
+    .map((_, i) => i)
+    .sort((a, b) => split.quantities[b] - split.quantities[a]);
+  let total = 0;
+  problem.steps.forEach((options, s) => {
+    const from = Math.min(...split.lots.map((lot) => readyByTable.get(lot)![s]));
+    const to = problem.expectedTime - Math.min(...split.lots.map((lot) => lot.durationTail[s + 1]));
+    const room = options.map((o, i) => {
+      const shortest = Math.min(...split.lots.map((lot) => lot.duration[s][i]));
+      return new PlantCapacity(booked[o.plant], from, shortest).within(from, to).slots;
+    });
+    const cheapestFirst = options
+      .map((o, i) => i)
+      .sort((a, b) => options[a].unitCost.comparedTo(options[b].unitCost));
+    let k = 0;
+    for (const lot of bySize) {
+      while (k < cheapestFirst.length && room[cheapestFirst[k]] === 0) k++;
+      if (k === cheapestFirst.length) {
+        total = Infinity;
+        return;
+      }
+      room[cheapestFirst[k]]--;
+      total += split.lots[lot].cost[s][cheapestFirst[k]];
+    }
+  });
+  return total;
+}

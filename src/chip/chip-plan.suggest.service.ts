@@ -14,7 +14,7 @@ import {
   planOf,
   type SuggestRequest,
 } from './chip-plan.suggest.plans.ts';
-import { SuggestObjective } from './chip-plan.suggest.problem.ts';
+import { MAX_BUDGET_CENTS, SuggestObjective } from './chip-plan.suggest.problem.ts';
 import {
   type Obstacle,
   type SuggestOutcome,
@@ -29,6 +29,8 @@ import {
 } from './chip-plan.suggest.types.ts';
 import { productionClock } from './production-clock.service.ts';
 
+/** The largest budget a ChipPlanInput can carry (12 integer digits). */
+const MAX_BUDGET = new Decimal(MAX_BUDGET_CENTS).div(100).toFixed(2);
 /** Most plans one suggestion returns. */
 export const MAX_SUGGESTIONS = 10;
 /** Most lots a proposed split may have. */
@@ -100,11 +102,13 @@ export class ChipSuggestService {
     const plans = outcome.plans.flatMap((found) => {
       const plan = planOf(found, problem, options, plantIds, request);
       const { violations, kpi } = judgeSuggestion(plan, catalog, now, bookings);
-      if (violations.length > 0 || !kpi) {
+      if (violations.length > 0) {
         // A bug, not a business outcome: the plan is dropped rather than suggested.
         ctx.log.error({ violations, plan: toPlanType(plan) }, 'suggested plan failed the rules');
         return [];
       }
+      // Waits or loads beyond a GraphQL Int: the analysis would refuse it, so no suggestion.
+      if (!kpi) return [];
       const score = scoreValue(request, found.score[0]);
       return [
         Object.assign(new SuggestedChipPlan(), {
@@ -138,15 +142,18 @@ function obstacle(o: Obstacle, request: SuggestRequest): ChipSuggestObstacle {
   const budget = request.budget ?? null;
   const expectedTime = request.expectedTime ?? null;
   const cost = o.cheapestCost?.toFixed(2);
+  const over = budget
+    ? `over the budget of ${budget.toFixed(2)}`
+    : `over the largest budget a plan can carry (${MAX_BUDGET})`;
   const messages: Record<O, string> = {
     [O.UNKNOWN_CHIP]: 'There is no such chip.',
     [O.NO_USABLE_PLANT]: `No plant can do step ${o.step}: none is capable, or every capable one is in maintenance.`,
-    [O.OVER_BUDGET]: `The cheapest possible plan costs ${cost}, over the budget of ${budget?.toFixed(2)}.`,
+    [O.OVER_BUDGET]: `The cheapest possible plan costs ${cost}, ${over}.`,
     [O.LATE]:
       expectedTime === null
         ? `No plan can finish by tick ${MAX_TICK}, the last a plan can name (earliest possible: ${o.earliestFinish}).`
         : `No plan can finish before tick ${o.earliestFinish}, after the expected time ${expectedTime}.`,
-    [O.OVER_BUDGET_BY_EXPECTED_TIME]: `A plan finishing by ${expectedTime} costs at least ${cost}, over the budget of ${budget?.toFixed(2)}.`,
+    [O.OVER_BUDGET_BY_EXPECTED_TIME]: `A plan finishing by ${expectedTime} costs at least ${cost}, ${over}.`,
     [O.NO_FEASIBLE_PLAN]:
       'Every plan was tried: the lots cannot share the plants so as to meet both the budget and the expected time.',
     [O.TIME_BUDGET_EXHAUSTED]:

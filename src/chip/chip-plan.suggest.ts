@@ -1,6 +1,11 @@
 import { Decimal } from '../platform/money.ts';
 import type { IntervalList } from './chip-plan.suggest.calendar.ts';
-import { aloneReadyTimes, finishLowerBound, lotFrontier } from './chip-plan.suggest.bounds.ts';
+import {
+  aloneReadyTimes,
+  capacityCostBound,
+  finishLowerBound,
+  lotFrontier,
+} from './chip-plan.suggest.bounds.ts';
 import {
   calendarsOf,
   type FoundPlan,
@@ -31,8 +36,8 @@ import {
  *   2. Per lot split: each lot's earliest finish alone and the plants' free capacity per step
  *      give a lower bound on the finish, which must not pass the expected time.
  *   3. A greedy plan per split (the first is always finished, even past the time budget).
- *   4. Per split, each lot's cheapest schedule alone by the expected time: a lower bound on
- *      cost that must fit the budget.
+ *   4. Per split, each lot's cheapest schedule alone by the expected time, and the cheapest
+ *      filling of the plants' room before it: lower bounds on cost that must fit the budget.
  *   5. More greedy plans (cheapest-first, earliest-first, largest lots first) for alternatives.
  *   6. Per split, branch and bound (exhaustive, so it can prove optimality or that no plan
  *      exists) taking turns with ruin and recreate (improves large plans), until the time budget,
@@ -153,13 +158,21 @@ export function* suggestPlans(
 
   const costBound = new Map<number, number>();
   for (const split of live) {
-    costBound.set(split.index, yield* cheapestAlone(problem, split, booked));
+    const alone = yield* cheapestAlone(problem, split, booked, outOfTime);
+    costBound.set(split.index, Math.max(alone, capacityCostBound(problem, split, booked, ready)));
   }
   const cheapestByTime = Math.min(...live.map((s) => costBound.get(s.index)!));
   const bounds = {
     costLowerBoundCents: cheapestByTime,
     finishLowerBound: Math.min(...live.map((s) => finishBound[s.index])),
   };
+  // The plants have too few slots before the expected time for every lot: no plan makes it.
+  if (cheapestByTime === Infinity) {
+    return fail(
+      { code: SuggestObstacleCode.LATE, earliestFinish: problem.expectedTime + 1 },
+      { finishLowerBound: problem.expectedTime + 1 },
+    );
+  }
   if (cheapestByTime > problem.budgetCents) {
     return fail(
       {
@@ -233,18 +246,20 @@ export function* suggestPlans(
 
 /**
  * The least a split's plans can cost by the expected time: the sum of each lot's cheapest
- * schedule alone (exact per lot unless its frontier had to be cut, then the lot's cheapest
- * plants whatever the time). Infinity when a lot cannot finish in time at all.
+ * schedule alone (exact per lot unless its frontier had to be cut or the time is up, then the
+ * lot's cheapest plants whatever the time). Infinity when a lot cannot finish in time at all.
  */
 function* cheapestAlone(
   problem: SuggestProblem,
   split: Split,
   booked: IntervalList[],
+  outOfTime: () => boolean,
 ): Generator<void, number> {
   const perTable = new Map<LotTable, number>();
   let total = 0;
   for (const lot of split.lots) {
     let least = perTable.get(lot);
+    if (least === undefined && outOfTime()) least = lot.costTail[0];
     if (least === undefined) {
       const { labels, truncated } = lotFrontier(problem, lot, booked, {
         from: problem.now,

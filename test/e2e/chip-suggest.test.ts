@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AnalyzeChipOrderDocument,
+  CancelOrderDocument,
   ConfirmChipOrderDocument,
   ProductionClockDocument,
   SetPlantStatusDocument,
@@ -18,9 +19,13 @@ import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 let t: TestApp;
 let token: string;
 let admin: string;
+let statements: string[] = [];
 
 beforeAll(async () => {
-  t = await startTestApp({ config: { suggestTimeBudgetMs: 3000 } });
+  t = await startTestApp({
+    config: { suggestTimeBudgetMs: 3000 },
+    onQuery: (sql) => statements.push(sql),
+  });
   token = await t.login(demo.consumer);
   admin = await t.login(demo.admin);
 });
@@ -109,6 +114,29 @@ describe("suggesting plans for the seed's CK101 example", () => {
     expect(after.plan.lots[0].startTimes).not.toEqual(before.plan.lots[0].startTimes);
     expect((await analyze(after.plan)).feasible).toBe(true);
     expect(after.kpi.totalCost).toBe(before.kpi.totalCost);
+    // Cancelled, its plants are free again for the tests after this one.
+    const orderId = res.data!.confirmChipOrder.order!.id;
+    const cancel = await t.gql(CancelOrderDocument, { orderId }, { token });
+    expect(cancel.data!.cancelOrder.errors).toEqual([]);
+    expect((await suggest(input, 1)).plans[0].plan).toEqual(before.plan);
+  });
+
+  it('reads in a fixed number of statements whatever the number of lots and plans', async () => {
+    const counted = async (lots: number) => {
+      statements = [];
+      const result = await suggest({
+        chipName: 'CK101',
+        quantity: lots * 5,
+        lots: Array.from({ length: lots }, () => ({ quantity: 5 })),
+        timeBudgetMs: 300,
+      });
+      expect(result.plans.length).toBeGreaterThan(0);
+      return statements.length;
+    };
+    const few = await counted(2);
+    // The clock, the chip, its capable plants, their bookings, and the KPIs' plants (batched).
+    expect(few).toBe(5);
+    expect(await counted(30)).toBe(few);
   });
 
   it('proposes lot splits itself and finishes earlier with more lots', async () => {
@@ -200,6 +228,26 @@ describe('why no plan exists', () => {
     expect(fastest.plans[0].kpi.finishTime).toBeGreaterThanOrEqual(late.earliestFinish!);
   });
 
+  it('proves the cheapest plan by a tight expected time, and the earliest finish exact', async () => {
+    const input = { chipName: 'CK101', quantity: 80, timeBudgetMs: 1000 };
+    const free = await suggest(input, 1);
+    const byThirty = await suggest({ ...input, expectedTime: 30 }, 1);
+    expect(byThirty.optimal).toBe(true);
+    const [plan] = byThirty.plans;
+    // The cheapest plants cannot take every chip by tick 30: it costs more than without a deadline.
+    expect(Number(plan.score)).toBeGreaterThan(Number(free.plans[0].score));
+    expect(plan.kpi.finishTime).toBeLessThanOrEqual(30);
+    expect((await analyze(plan.plan)).feasible).toBe(true);
+
+    const [late] = (await suggest({ ...input, expectedTime: 10 })).obstacles;
+    expect(late.code).toBe('LATE');
+    // The bound is met: a plan finishing exactly then exists.
+    const tight = await suggest({ ...input, expectedTime: late.earliestFinish! }, 1);
+    expect(tight.plans[0].kpi.finishTime).toBe(late.earliestFinish);
+    const [later] = (await suggest({ ...input, expectedTime: late.earliestFinish! - 1 })).obstacles;
+    expect(later).toMatchObject({ code: 'LATE', earliestFinish: late.earliestFinish });
+  });
+
   it('tells an unknown chip and a step whose only plant is in maintenance', async () => {
     expect((await suggest({ chipName: 'ZZ999', quantity: 1 })).obstacles).toMatchObject([
       { code: 'UNKNOWN_CHIP', message: 'There is no such chip.' },
@@ -243,18 +291,53 @@ describe('why no plan exists', () => {
       ]);
     });
 
-    it('proves no plan exists when the lots cannot share the plants in time and budget', async () => {
+    it('counts the room before the expected time into the cheapest cost', async () => {
       const lots = [{ quantity: 1 }, { quantity: 1 }];
       const input = { chipName: 'SG-FS', quantity: 2, lots, budget: '10.50', expectedTime: 5 };
-      const none = await suggest(input);
-      expect(none.plans).toEqual([]);
-      expect(none.searchComplete).toBe(true);
-      expect(none.obstacles.map((o) => o.code)).toEqual(['NO_FEASIBLE_PLAN']);
-      // Every assignment, by hand: both slow take 10 ticks on one plant; one fast costs 11.
+      // Both slow take 10 ticks on one plant, so one lot must go fast: 11.00 at least.
+      expect((await suggest(input)).obstacles).toMatchObject([
+        { code: 'OVER_BUDGET_BY_EXPECTED_TIME', cheapestCost: '11.00' },
+      ]);
       const one = await suggest({ ...input, budget: '11' });
       expect(one.plans.map((p) => p.kpi.totalCost)).toEqual(['11.00']);
       expect(one.optimal).toBe(true);
     });
+  });
+
+  it('proves by exhaustive search that no plan exists when every bound still allows one', async () => {
+    const ids = await createChip(t.db, 'SG-NF', [
+      [
+        { plant: 'SG Gap One', unitCost: '7.50', unitTime: '1' },
+        { plant: 'SG Gap Two', unitCost: '10', unitTime: '1' },
+      ],
+    ]);
+    const [one, two] = [ids.get('SG Gap One')!, ids.get('SG Gap Two')!];
+    // Before tick 8, One is free over [0, 3), Two over [2, 4) and [5, 6): room for a single lot
+    // of 3 chips, and enough slots and free time for the bounds.
+    await setCalendar(t.db, [
+      { plantId: one, start: 3, end: 5 },
+      { plantId: one, start: 5, end: 8 },
+      { plantId: one, start: 9, end: 12 },
+      { plantId: two, start: 0, end: 2 },
+      { plantId: two, start: 4, end: 5 },
+      { plantId: two, start: 6, end: 8 },
+    ]);
+    const lots = [{ quantity: 3 }, { quantity: 1 }, { quantity: 3 }];
+    const input = { chipName: 'SG-NF', quantity: 7, lots, expectedTime: 8 };
+    const none = await suggest(input);
+    expect(none.plans).toEqual([]);
+    expect(none.searchComplete).toBe(true);
+    expect(none.obstacles).toMatchObject([
+      {
+        code: 'NO_FEASIBLE_PLAN',
+        message:
+          'Every plan was tried: the lots cannot share the plants so as to meet both the budget and the expected time.',
+      },
+    ]);
+    // From tick 8 on, Two is free: by 11 the second lot of 3 fits there.
+    const later = await suggest({ ...input, expectedTime: 11 });
+    expect(later.plans[0].kpi.finishTime).toBe(11);
+    expect((await analyze(later.plans[0].plan)).feasible).toBe(true);
   });
 });
 
