@@ -12,13 +12,13 @@ export class ChipSuggestResolver {
   @Extensions({ cost: SUGGEST_QUERY_COST })
   @Query(() => ChipPlanSuggestions, {
     description:
-      'Up to `first` (1..10) feasible plans in the ChipPlanInput shape, best first by the objective, each with its KPIs, and how close to optimal the best is; or why there is none. Saves nothing. docs/chip-suggest.md.',
+      'Up to `count` (1..10) feasible plans in the ChipPlanInput shape, best first by the objective, each with its KPIs, and how close to optimal the best is; or why there is none. Saves nothing. docs/chip-suggest.md.',
   })
   suggestChipPlans(
     @Arg('input', () => ChipSuggestInput) input: ChipSuggestInput,
-    @Arg('first', () => Int, { defaultValue: 3 }) first: number,
+    @Arg('count', () => Int, { defaultValue: 3 }) count: number,
     @Ctx() ctx: RequestContext,
   ): Promise<ChipPlanSuggestions> {
-    return chipSuggestions.suggest(ctx, input, first);
+    return chipSuggestions.suggest(ctx, input, count);
   }
 }

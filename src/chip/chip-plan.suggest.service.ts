@@ -31,7 +31,7 @@ import { productionClock } from './production-clock.service.ts';
 
 /** The largest budget a ChipPlanInput can carry (12 integer digits). */
 const MAX_BUDGET = new Decimal(MAX_BUDGET_CENTS).div(100).toFixed(2);
-/** Most plans one suggestion returns. */
+/** Most plans one suggestion returns: the query-cost estimate's list size (10) counts them. */
 export const MAX_SUGGESTIONS = 10;
 /** Most lots a proposed split may have. */
 export const MAX_PROPOSED_LOTS = 64;
@@ -55,10 +55,10 @@ export class ChipSuggestService {
   async suggest(
     ctx: RequestContext,
     input: ChipSuggestInput,
-    first: number,
+    count: number,
   ): Promise<ChipPlanSuggestions> {
     requireViewer(ctx);
-    const request = toRequest(input, first);
+    const request = toRequest(input, count);
     const timeBudgetMs = checkTimeBudget(input.timeBudgetMs, ctx.config.suggestTimeBudgetMs);
     const started = performance.now();
     const now = await productionClock.now(ctx.em);
@@ -171,10 +171,10 @@ function obstacle(o: Obstacle, request: SuggestRequest): ChipSuggestObstacle {
 }
 
 /** Checks what the input types cannot say, and turns the input into the suggester's request. */
-function toRequest(input: ChipSuggestInput, first: number): SuggestRequest {
+function toRequest(input: ChipSuggestInput, count: number): SuggestRequest {
   const field = (...path: (string | number)[]) => ({ field: ['input', ...path] });
-  if (!Number.isInteger(first) || first < 1 || first > MAX_SUGGESTIONS) {
-    throw badInput(`first must be between 1 and ${MAX_SUGGESTIONS}.`, { field: ['first'] });
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SUGGESTIONS) {
+    throw badInput(`count must be between 1 and ${MAX_SUGGESTIONS}.`, { field: ['count'] });
   }
   if (input.quantity < 1) throw badInput('quantity must be at least 1.', field('quantity'));
   if (input.budget && !input.budget.gt(0)) {
@@ -224,7 +224,7 @@ function toRequest(input: ChipSuggestInput, first: number): SuggestRequest {
     expectedTime: input.expectedTime ?? undefined,
     objective: input.objective,
     tickPrice,
-    k: first,
+    k: count,
   };
 }
 

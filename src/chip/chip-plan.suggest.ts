@@ -259,7 +259,9 @@ function* cheapestAlone(
   let total = 0;
   for (const lot of split.lots) {
     let least = perTable.get(lot);
-    if (least === undefined && outOfTime()) least = lot.costTail[0];
+    if (least === undefined && (outOfTime() || cheapestPlantsInTime(problem, lot, booked))) {
+      least = lot.costTail[0];
+    }
     if (least === undefined) {
       const { labels, truncated } = lotFrontier(problem, lot, booked, {
         from: problem.now,
@@ -279,6 +281,17 @@ function* cheapestAlone(
     total += least;
   }
   return total;
+}
+
+/** Whether the lot alone, on its cheapest plant at every step, can finish by the expected time. */
+function cheapestPlantsInTime(problem: SuggestProblem, lot: LotTable, booked: IntervalList[]) {
+  const options = {
+    from: problem.now,
+    deadline: problem.expectedTime,
+    costCap: lot.costTail[0],
+    maxLabels: 1,
+  };
+  return lotFrontier(problem, lot, booked, options).labels.length > 0;
 }
 
 /** The greedy passes after the first: other picks, and the largest lots first. */

@@ -94,7 +94,7 @@ export class ChipPlanSuggestions {
   @Field(() => SuggestObjective)
   objective!: SuggestObjective;
 
-  @Field(() => [SuggestedChipPlan], { description: 'Feasible plans, best first; at most first.' })
+  @Field(() => [SuggestedChipPlan], { description: 'Feasible plans, best first; at most count.' })
   plans!: SuggestedChipPlan[];
 
   @Field(() => Boolean, {

@@ -31,14 +31,14 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function suggest(input: ChipSuggestInput, first?: number) {
-  const res = await t.gql(SuggestChipPlansDocument, { input, first }, { token });
+async function suggest(input: ChipSuggestInput, count?: number) {
+  const res = await t.gql(SuggestChipPlansDocument, { input, count }, { token });
   expect(res.errors).toBeUndefined();
   return res.data!.suggestChipPlans;
 }
 
-async function suggestError(input: unknown, first?: number) {
-  const res = await t.gql(SuggestChipPlansDocument, { input, first } as never, { token });
+async function suggestError(input: unknown, count?: number) {
+  const res = await t.gql(SuggestChipPlansDocument, { input, count } as never, { token });
   expect(res.data?.suggestChipPlans ?? null).toBeNull();
   return res.errors?.[0]?.extensions?.code;
 }
@@ -391,7 +391,7 @@ describe('random calendars, through the API', () => {
               objective: request.objective,
               tickPrice: request.tickPrice?.toFixed(2),
             },
-            first: request.k,
+            count: request.k,
           },
           { token },
         );
