@@ -106,6 +106,20 @@ export function aloneReadyTimes(
   return ready;
 }
 
+/** What each plant of step s can take from `from` on, for the split's shortest operation there. */
+function stepCapacities(
+  problem: SuggestProblem,
+  split: Split,
+  booked: IntervalList[],
+  s: number,
+  from: number,
+): PlantCapacity[] {
+  return problem.steps[s].map((o, i) => {
+    const shortest = Math.min(...split.lots.map((lot) => lot.duration[s][i]));
+    return new PlantCapacity(booked[o.plant], from, shortest);
+  });
+}
+
 /** 1, 2, 3, ... n, thinned out geometrically past 8: the order statistics the bound looks at. */
 function ranks(n: number): number[] {
   const out: number[] = [];
@@ -139,10 +153,7 @@ export function finishLowerBound(
   for (let s = 0; s < steps; s++) {
     const alone = split.lots.map((lot) => readyByTable.get(lot)![s]).sort((a, b) => a - b);
     const release = alone.map((r, i) => Math.max(r, completion[i]));
-    const plants = problem.steps[s].map((o, i) => {
-      const shortest = Math.min(...split.lots.map((lot) => lot.duration[s][i]));
-      return new PlantCapacity(booked[o.plant], release[0], shortest);
-    });
+    const plants = stepCapacities(problem, split, booked, s, release[0]);
     const slots = (a: number, b: number) => {
       let total = 0;
       for (const plant of plants) total += plant.within(a, b).slots;
@@ -198,10 +209,9 @@ export function capacityCostBound(
   problem.steps.forEach((options, s) => {
     const from = Math.min(...split.lots.map((lot) => readyByTable.get(lot)![s]));
     const to = problem.expectedTime - Math.min(...split.lots.map((lot) => lot.durationTail[s + 1]));
-    const room = options.map((o, i) => {
-      const shortest = Math.min(...split.lots.map((lot) => lot.duration[s][i]));
-      return new PlantCapacity(booked[o.plant], from, shortest).within(from, to).slots;
-    });
+    const room = stepCapacities(problem, split, booked, s, from).map(
+      (plant) => plant.within(from, to).slots,
+    );
     const cheapestFirst = options
       .map((o, i) => i)
       .sort((a, b) => options[a].unitCost.comparedTo(options[b].unitCost));

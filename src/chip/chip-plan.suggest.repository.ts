@@ -1,14 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from '../platform/money.ts';
-import type { ExistingBooking } from './chip-plan.model.ts';
 import type { ChipOptions } from './chip-plan.suggest.plans.ts';
-import { intArray, tick } from './chip.sql.ts';
 import type { PlantStatus } from './plant.entity.ts';
 
 /**
- * What a suggestion reads: the chip with every plant able to do one of its steps (two
- * queries), then those plants' bookings in the window a plan can use (one query, served by the
- * bookings' exclusion-constraint GiST index).
+ * What a suggestion reads beside the clock: the chip with every plant able to do one of its
+ * steps (two queries); the plants' bookings come from chip-plan.repository.ts's
+ * loadOverlappingBookings, one window per plant.
  */
 
 /** The chip by name with its steps' capable plants; undefined when there is no such chip. */
@@ -50,44 +48,4 @@ export async function loadChipOptions(
       unitTime: new Decimal(r.unit_time),
     })),
   };
-}
-
-/** Per plant, its bookings overlapping [from, to), sorted by start. */
-export async function loadCalendar(
-  em: EntityManager,
-  plantIds: number[],
-  from: number,
-  to: number,
-): Promise<Map<number, ExistingBooking[]>> {
-  const byPlant = new Map<number, ExistingBooking[]>();
-  if (plantIds.length === 0 || to <= from) return byPlant;
-  const rows = await em.execute<
-    {
-      plant_id: number;
-      order_id: string;
-      lot: number;
-      step: number;
-      start_tick: string;
-      end_tick: string;
-    }[]
-  >(
-    `select plant_id, order_id, lot, step, start_tick, end_tick from chip_bookings
-      where plant_id = any(?::int[]) and int8range(start_tick, end_tick) && int8range(?, ?)
-      order by plant_id, start_tick`,
-    [intArray(plantIds), from, to],
-  );
-  for (const r of rows) {
-    const booking = {
-      plantId: r.plant_id,
-      orderId: r.order_id,
-      lot: r.lot,
-      step: r.step,
-      start: tick(r.start_tick),
-      end: tick(r.end_tick),
-    };
-    const list = byPlant.get(r.plant_id);
-    if (list) list.push(booking);
-    else byPlant.set(r.plant_id, [booking]);
-  }
-  return byPlant;
 }

@@ -13,7 +13,7 @@ import {
 } from './chip-plan.suggest.problem.ts';
 
 /**
- * The two ways the suggester builds plans. Both are generators that yield now and then, so a
+ * The three ways the suggester builds plans. All are generators that yield now and then, so a
  * caller can spread the work over many turns of the event loop and stop it at a deadline.
  *
  * - `greedyPlan`: lot after lot, each gets the best schedule of its own Pareto frontier against
@@ -23,6 +23,7 @@ import {
  *   (start, lot) order so each schedule is met once. Any feasible plan can be shifted left into
  *   one of these without costing more or finishing later, so when the search runs out of nodes
  *   the best it kept is optimal.
+ * - `improvePlan`: ruin and recreate on the greedy machinery, for plans too large to search.
  */
 
 /** How a lot chooses among its frontier's schedules in a greedy pass. */

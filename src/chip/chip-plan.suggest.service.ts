@@ -5,7 +5,8 @@ import { Decimal } from '../platform/money.ts';
 import { MAX_LOTS, MAX_TICK } from './chip-plan.input.ts';
 import type { Plan } from './chip-plan.model.ts';
 import type { ChipSuggestInput } from './chip-plan.suggest.input.ts';
-import { loadCalendar, loadChipOptions } from './chip-plan.suggest.repository.ts';
+import { loadOverlappingBookings } from './chip-plan.repository.ts';
+import { loadChipOptions } from './chip-plan.suggest.repository.ts';
 import { runSliced } from './chip-plan.suggest.runner.ts';
 import {
   buildProblem,
@@ -87,12 +88,8 @@ export class ChipSuggestService {
       return result({ obstacles: [{ code: O.UNKNOWN_CHIP }] });
     }
     const deadline = Math.min(request.expectedTime ?? MAX_TICK, MAX_TICK);
-    const bookings = await loadCalendar(
-      ctx.em,
-      options.plants.map((p) => p.id),
-      now,
-      deadline,
-    );
+    const windows = options.plants.map((p) => ({ p: p.id, lo: now, hi: deadline }));
+    const bookings = await loadOverlappingBookings(ctx.em, deadline > now ? windows : []);
     const { problem, plantIds } = buildProblem(options, bookings, now, request);
     const outcome = await runSliced(suggestPlans(problem, { timeBudgetMs }));
 
@@ -119,7 +116,9 @@ export class ChipSuggestService {
         }),
       ];
     });
-    return result(outcome, plans, lowerBound);
+    // The proof is about the best plan found: it holds only if that one is shown first.
+    const bestShown = plans.length > 0 && plans.length === outcome.plans.length;
+    return result({ ...outcome, optimal: outcome.optimal && bestShown }, plans, lowerBound);
   }
 }
 
@@ -153,7 +152,9 @@ function obstacle(o: Obstacle, request: SuggestRequest): ChipSuggestObstacle {
       expectedTime === null
         ? `No plan can finish by tick ${MAX_TICK}, the last a plan can name (earliest possible: ${o.earliestFinish}).`
         : `No plan can finish before tick ${o.earliestFinish}, after the expected time ${expectedTime}.`,
-    [O.OVER_BUDGET_BY_EXPECTED_TIME]: `A plan finishing by ${expectedTime} costs at least ${cost}, ${over}.`,
+    [O.OVER_BUDGET_BY_EXPECTED_TIME]: cost
+      ? `A plan finishing by ${expectedTime} costs at least ${cost}, ${over}.`
+      : `A plan finishing by ${expectedTime} costs more than the largest budget a plan can carry (${MAX_BUDGET}).`,
     [O.NO_FEASIBLE_PLAN]:
       'Every plan was tried: the lots cannot share the plants so as to meet both the budget and the expected time.',
     [O.TIME_BUDGET_EXHAUSTED]:

@@ -157,17 +157,20 @@ export function* suggestPlans(
   }
 
   const costBound = new Map<number, number>();
+  let room = false;
   for (const split of live) {
     const alone = yield* cheapestAlone(problem, split, booked, outOfTime);
-    costBound.set(split.index, Math.max(alone, capacityCostBound(problem, split, booked, ready)));
+    const filled = capacityCostBound(problem, split, booked, ready);
+    room ||= filled < Infinity;
+    costBound.set(split.index, Math.max(alone, filled));
   }
   const cheapestByTime = Math.min(...live.map((s) => costBound.get(s.index)!));
   const bounds = {
-    costLowerBoundCents: cheapestByTime,
+    costLowerBoundCents: cheapestByTime < Infinity ? cheapestByTime : undefined,
     finishLowerBound: Math.min(...live.map((s) => finishBound[s.index])),
   };
   // The plants have too few slots before the expected time for every lot: no plan makes it.
-  if (cheapestByTime === Infinity) {
+  if (!room) {
     return fail(
       { code: SuggestObstacleCode.LATE, earliestFinish: problem.expectedTime + 1 },
       { finishLowerBound: problem.expectedTime + 1 },
@@ -177,7 +180,8 @@ export function* suggestPlans(
     return fail(
       {
         code: SuggestObstacleCode.OVER_BUDGET_BY_EXPECTED_TIME,
-        cheapestCost: centsToDecimal(cheapestByTime),
+        // Infinite: every schedule in time has an operation dearer than any budget.
+        cheapestCost: cheapestByTime < Infinity ? centsToDecimal(cheapestByTime) : undefined,
         earliestFinish,
       },
       bounds,
