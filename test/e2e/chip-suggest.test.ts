@@ -441,13 +441,14 @@ describe('limits', () => {
   });
 
   it('returns the best found within the time budget and keeps serving others meanwhile', async () => {
+    const budget = 2500;
     const started = performance.now();
     const pending = suggest({
       chipName: 'DM878',
       quantity: 400,
       lots: Array.from({ length: 40 }, () => ({ quantity: 10 })),
       objective: 'EARLIEST_FINISH',
-      timeBudgetMs: 1500,
+      timeBudgetMs: budget,
     });
     const latencies: number[] = [];
     let running = true;
@@ -455,17 +456,18 @@ describe('limits', () => {
     while (running) {
       const t0 = performance.now();
       await t.gql(ProductionClockDocument, {});
-      latencies.push(performance.now() - t0);
+      if (running) latencies.push(performance.now() - t0);
       await new Promise((r) => setTimeout(r, 25));
     }
     const result = await pending;
     const wall = performance.now() - started;
     expect(result.searchComplete).toBe(false);
     expect(result.plans.length).toBeGreaterThan(0);
-    expect(result.elapsedMs).toBeGreaterThanOrEqual(1500);
-    expect(wall).toBeLessThan(1500 + 2000);
-    expect(latencies.length).toBeGreaterThan(5);
-    // A few slices of 8 ms at most stand between a query and its answer.
-    expect(Math.max(...latencies)).toBeLessThan(400);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(budget);
+    expect(wall).toBeLessThan(budget + 2000);
+    // A search holding the event loop would answer nothing until it ends, after `budget` ms;
+    // sliced, queries keep being answered while it runs (at load, with some delay).
+    expect(latencies.length).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...latencies)).toBeLessThan(budget / 2.5);
   });
 });

@@ -123,6 +123,7 @@ export function instances(options: { maxOps: number; horizon: number; maxLots?: 
 export interface BruteForceBest {
   /** The objective's least value over every feasible plan; undefined when there is none. */
   best?: number;
+  /** The least cost and finish among the plans the search reached (pruned by the objective). */
   minCost?: number;
   minFinish?: number;
 }
@@ -131,7 +132,8 @@ export interface BruteForceBest {
  * Every plan, tick by tick: each operation of each lot (in lot, step order) on every usable
  * plant at every start from the clock to a horizon past every booking, kept when it overlaps
  * nothing, follows its lot's previous step, ends by the expected time and fits the budget.
- * Money in cents; the score as the suggester defines it.
+ * Money in cents; the score as the suggester defines it. A partial plan already scoring worse
+ * than the best complete one is not followed (scores only grow as operations are added).
  */
 export function bruteForce(instance: Instance): BruteForceBest {
   const { options, bookings, now, request } = instance;
@@ -155,15 +157,17 @@ export function bruteForce(instance: Instance): BruteForceBest {
   );
   const out: BruteForceBest = {};
   const lotEnd: number[] = quantities.map(() => now);
+  const scoreOf = (cost: number, finish: number) =>
+    request.objective === SuggestObjective.CHEAPEST
+      ? cost
+      : request.objective === SuggestObjective.EARLIEST_FINISH
+        ? finish
+        : cost + price * (finish - now);
   const visit = (i: number, cost: number, finish: number) => {
-    if (cost > budget) return;
+    // Cost and finish only grow deeper down: a partial plan already worse cannot become best.
+    if (cost > budget || scoreOf(cost, finish) > (out.best ?? Infinity)) return;
     if (i === ops.length) {
-      const score =
-        request.objective === SuggestObjective.CHEAPEST
-          ? cost
-          : request.objective === SuggestObjective.EARLIEST_FINISH
-            ? finish
-            : cost + price * (finish - now);
+      const score = scoreOf(cost, finish);
       out.best = Math.min(out.best ?? Infinity, score);
       out.minCost = Math.min(out.minCost ?? Infinity, cost);
       out.minFinish = Math.min(out.minFinish ?? Infinity, finish);
