@@ -79,8 +79,6 @@ export interface SuggestOutcome {
   costLowerBoundCents?: number;
   finishLowerBound?: number;
   obstacles: Obstacle[];
-  /** Search nodes visited (branch and bound). */
-  nodes: number;
 }
 
 export interface SuggestLimits {
@@ -109,7 +107,6 @@ export function* suggestPlans(
     optimal: false,
     exhausted: true,
     obstacles: [obstacle],
-    nodes: 0,
     ...bounds,
   });
 
@@ -225,7 +222,6 @@ export function* suggestPlans(
   const scoreLowerBound = Math.min(...live.map(splitBound));
   const best = top.best();
   const exhausted = live.every((s) => progress.get(s.index)?.exhausted);
-  const nodes = [...progress.values()].reduce((t, p) => t + p.nodes, 0);
   const obstacles: Obstacle[] = best
     ? []
     : [
@@ -244,7 +240,6 @@ export function* suggestPlans(
     scoreLowerBound: Number.isFinite(scoreLowerBound) ? scoreLowerBound : undefined,
     ...bounds,
     obstacles,
-    nodes,
   };
 }
 
