@@ -1,6 +1,7 @@
 import { sum } from '../platform/money.ts';
 import {
   capabilityKey,
+  type CatalogPlant,
   type ExistingBooking,
   type Plan,
   type PlanCatalog,
@@ -44,6 +45,11 @@ function violation(
     step: where.step ?? null,
     plantName: where.plantName ?? null,
   });
+}
+
+/** A plant in maintenance takes no new plan (PLANT_IN_MAINTENANCE); the suggester skips it. */
+export function plantTakesNewWork(plant: CatalogPlant): boolean {
+  return plant.status !== PlantStatus.MAINTENANCE;
 }
 
 const span = (op: { start: number; end: number }) => `[${op.start}, ${op.end})`;
@@ -146,7 +152,7 @@ function judgeLot(
         ),
       );
     }
-    if (plant?.status === PlantStatus.MAINTENANCE) {
+    if (plant && !plantTakesNewWork(plant)) {
       out.push(
         violation(
           V.PLANT_IN_MAINTENANCE,

@@ -19,6 +19,7 @@ import {
   PlantLoadResolver,
   ScheduledOperationResolver,
 } from './chip-plan.resolver.ts';
+import { ChipSuggestResolver } from './chip-plan.suggest.resolver.ts';
 import { Migration20261122010000_chip } from './migrations/Migration20261122010000_chip.ts';
 import { Migration20261130010000_chip_bookings_by_start } from './migrations/Migration20261130010000_chip_bookings_by_start.ts';
 import { Plant } from './plant.entity.ts';
@@ -63,6 +64,7 @@ export const chipModule: DomainModule = {
     ChipPlanResolver,
     ScheduledOperationResolver,
     PlantLoadResolver,
+    ChipSuggestResolver,
     ChipOrderResolver,
     FactoryCatalogResolver,
   ],

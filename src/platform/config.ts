@@ -67,6 +67,8 @@ export interface Config {
   /** Mutations one consumer may send in a burst; refilled at this many per window. 0: no limit. */
   mutationRateLimit: number;
   mutationRateWindowSeconds: number;
+  /** Longest, and default, search time of one chip plan suggestion (docs/chip-suggest.md). */
+  suggestTimeBudgetMs: number;
   /** Origins allowed to call the API from a browser on another origin; `*` for any. */
   corsOrigins: string[];
   logLevel: string;
@@ -185,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     largeOperationQueue: intEnv(env, 'LARGE_OPERATION_QUEUE', 4),
     mutationRateLimit: intEnv(env, 'MUTATION_RATE_LIMIT', 60),
     mutationRateWindowSeconds: intEnv(env, 'MUTATION_RATE_WINDOW_SECONDS', 10, 1),
+    suggestTimeBudgetMs: intEnv(env, 'SUGGEST_TIME_BUDGET_MS', 1000, 1),
     corsOrigins: listEnv(env, 'CORS_ORIGINS'),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     enableGraphiql: production ? env.ENABLE_GRAPHIQL === 'true' : env.ENABLE_GRAPHIQL !== 'false',

@@ -184,6 +184,14 @@ export const matrix: MatrixRow[] = [
     expect: LOGGED_IN,
   },
   {
+    field: 'Query.suggestChipPlans',
+    operation: () =>
+      op(D.ProofSuggestChipPlansDocument, {
+        input: { chipName: 'CK101', quantity: 1, timeBudgetMs: 50 },
+      }),
+    expect: LOGGED_IN,
+  },
+  {
     field: 'Mutation.confirmChipOrder',
     operation: (fx) =>
       op(D.ProofConfirmChipOrderDocument, { input: fx.chipPlan(), idempotencyKey: fx.key() }),

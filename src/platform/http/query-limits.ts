@@ -307,7 +307,8 @@ function shapeOf(
  * (its default, or 20, when absent): a list by itself, a connection (`orders(first: 50)`) its
  * `edges` or `nodes`. Other lists multiply by 10. A field of an interface or union type counts
  * as its costliest possible type: `... on ChipOrder` and `... on ShopOrder` under one order are
- * alternatives, not a sum, since each order is of one kind. Introspection counts nothing (it reads the
+ * alternatives, not a sum, since each order is of one kind. A field declaring `extensions.cost`
+ * (a plan suggestion's search) adds that much each time. Introspection counts nothing (it reads the
  * schema, not the database). `first` outside 1..100 is refused here already (BAD_USER_INPUT),
  * as the resolvers' `checkPageSize` would.
  */
@@ -420,7 +421,9 @@ export function operationCost(
     } else if (isList) {
       factor = page ?? LIST_ESTIMATE;
     }
-    return 1 + factor * costOf(field.selectionSet, getNamedType(def.type), childPage);
+    // A field may declare the work it does beyond its fields (`@Extensions({ cost })`).
+    const own = typeof def.extensions?.cost === 'number' ? def.extensions.cost : 0;
+    return 1 + own + factor * costOf(field.selectionSet, getNamedType(def.type), childPage);
   };
 
   const root =
