@@ -1,10 +1,14 @@
 // `npm run bench` part 5 (alone: `npx tsx bench/indexes.ts`): the list queries the API serves,
 // as the service sends them, under EXPLAIN ANALYZE on a larger seeded dataset (200,000 orders,
 // 600,000 events, 200,000 ledger rows, 50,000 plant bookings), to show which index each uses.
+// The table goes into BENCHMARKS.md, the whole plans into bench/results/indexes-plans.md.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   deadline,
   machine,
   makeConsumers,
+  ROOT,
   round,
   spawnApp,
   startDatabase,
@@ -262,13 +266,20 @@ async function main(): Promise<void> {
         ...results.map((r) => [r.what, r.used.map((u) => `\`${u}\``).join(', '), r.rows, r.ms]),
       ]),
       '',
-      '<details><summary>The plans</summary>',
-      '',
-      ...results.flatMap((r) => [`**${r.what}**`, '', '```', r.sql, '', ...r.plan, '```', '']),
-      '</details>',
+      'Every statement with its whole plan: [bench/results/indexes-plans.md](bench/results/indexes-plans.md).',
       '',
       `Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
     ].join('\n');
+    writeFileSync(
+      join(ROOT, 'bench', 'results', 'indexes-plans.md'),
+      [
+        '# The plans of BENCHMARKS.md part 5',
+        '',
+        'Written by `bench/indexes.ts`: each list query as the service sends it, under `EXPLAIN (ANALYZE, BUFFERS)`.',
+        '',
+        ...results.flatMap((r) => [`**${r.what}**`, '', '```', r.sql, '', ...r.plan, '```', '']),
+      ].join('\n'),
+    );
     await writeFigures('indexes', md, {
       machine: machine(db.version),
       dataset: sizes[0],

@@ -31,7 +31,7 @@ const item = (n: number) => INSURANCE.items[n].id;
  * A few orders of every kind for the demo consumer, so that a first look at the service is not
  * empty. Placed (and some paid) through the services' own functions, as the API would, with
  * fixed idempotency keys; a kind the consumer already has an order of is left alone, so this is
- * safe to run again. They leave the README's examples free: the chip lot is booked far in the
+ * safe to run again. They leave the docs' worked examples free: the chip lot is booked far in the
  * production calendar, the insurance orders are on the consumer's second vehicle.
  */
 export async function placeDemoOrders(orm: MikroORM): Promise<void> {

@@ -12,7 +12,10 @@ export const MAX_TICK = 2_147_483_647;
 
 @InputType('ChipLotInput')
 export class ChipLotInput {
-  @Field(() => ID, { nullable: true, description: "Seed 000's package id for this lot." })
+  @Field(() => ID, {
+    nullable: true,
+    description: "The client's own label for this lot, echoed in the KPIs.",
+  })
   @MaxLength(100)
   packageId?: string | null;
 

@@ -15,7 +15,7 @@ export class ChipPlanResolver {
   @LoggedIn()
   @Mutation(() => ChipPlanAnalysis, {
     description:
-      "Seed 000's first confirmation: judge the plan, return the reasons it is unreasonable or its KPIs. Saves nothing.",
+      'Judge a plan: every rule it breaks, and its KPIs. Saves nothing; send it before confirmChipOrder.',
   })
   analyzeChipOrder(
     @Arg('input', () => ChipPlanInput) input: ChipPlanInput,
@@ -27,7 +27,7 @@ export class ChipPlanResolver {
   @LoggedIn()
   @Mutation(() => ChipOrderPayload, {
     description:
-      "Seed 000's second confirmation: judge the plan again, debit its total cost from the consumer's bank account and book the plants, atomically. The same idempotencyKey with the same input returns the first result and never charges twice.",
+      "Buy a plan: judge it again, debit its total cost from the consumer's bank account and book the plants, atomically. The same idempotencyKey with the same input returns the first result and never charges twice.",
   })
   confirmChipOrder(
     @Arg('input', () => ChipPlanInput) input: ChipPlanInput,

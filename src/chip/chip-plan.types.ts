@@ -21,7 +21,8 @@ export enum PlanViolationCode {
 registerEnumType(PlanViolationCode, { name: 'PlanViolationCode' });
 
 @ObjectType('PlanViolation', {
-  description: 'A reason the plan is unreasonable (seed 000: 不合理返回不合理的原因).',
+  description:
+    'A reason the plan cannot be carried out as given: a rule one lot, step or the whole plan breaks.',
 })
 export class PlanViolation {
   @Field(() => PlanViolationCode)

@@ -16,7 +16,8 @@ export class ChipResolver {
   @Anyone()
   @Query(() => ChipType, {
     nullable: true,
-    description: "A chip's operations with the plants able to perform each (seed 000, order page).",
+    description:
+      'A chip by name: its operation steps in order, with the plants able to perform each.',
   })
   chip(
     @Arg('name', () => String) name: string,
@@ -34,7 +35,7 @@ export class ChipResolver {
 @Resolver(() => ChipOperationType)
 export class ChipOperationResolver {
   @FieldResolver(() => [PlantType], {
-    description: 'Plants able to perform this step, by name as in seed 000.',
+    description: "Plants able to perform this step, in the catalogue's order.",
   })
   plants(@Root() operation: ChipOperationType, @Ctx() ctx: RequestContext): Promise<PlantType[]> {
     return catalog.plantsForStep(ctx, operation.chipId, operation.step);

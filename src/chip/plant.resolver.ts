@@ -22,7 +22,7 @@ import { PlantStatus } from './plant.entity.ts';
 @Resolver(() => PlantType)
 export class PlantResolver {
   @LoggedIn()
-  @Query(() => [PlantType], { description: 'Every plant and its state (seed 000, factory page).' })
+  @Query(() => [PlantType], { description: 'Every plant with its status (the factory page).' })
   plants(@Ctx() ctx: RequestContext): Promise<PlantType[]> {
     return catalog.plants(ctx);
   }

@@ -19,7 +19,7 @@ export class CatalogResolver {
 
   @LoggedIn()
   @Query(() => [Driver], {
-    description: 'Effective drivers of a vehicle (seed 001 getDriverOrders).',
+    description: 'Drivers added to a vehicle by its effective driver orders.',
   })
   driversOfVehicle(@Arg('vehicleId', () => ID) vehicleId: string, @Ctx() ctx: RequestContext) {
     return catalog.driversOfVehicle(ctx, vehicleId);

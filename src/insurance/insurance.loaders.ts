@@ -35,8 +35,8 @@ import { Driver, Vehicle } from './vehicle.entity.ts';
 type Entity = new (...args: any[]) => object;
 
 // Plain rows (readRows), not managed entities: these loads only feed field resolvers, and
-// em.find's query building and hydration cost about 6.5 times em.execute of the same statement
-// (1086 µs vs 167 µs of CPU, BENCHMARKS.md).
+// em.find's query building and hydration cost several times em.execute of the same statement
+// (BENCHMARKS.md part 1).
 function byKey<T extends object>(entity: Entity, key: string, orderBy?: Record<string, string>) {
   return async (keys: readonly string[], em: EntityManager) =>
     groupByKeys(

@@ -60,7 +60,8 @@ export class InsurancePlanItem {
 /** The quoted prices of plan items for one vehicle (the seed's quotations table). */
 @Entity({ tableName: 'quotations' })
 @ObjectType('Quotation', {
-  description: "The quoted price of plan items for one vehicle (the seed's quotations table).",
+  description:
+    'A price quotation for one vehicle: the price of each plan item it quotes, valid within a window.',
 })
 export class Quotation {
   @Field(() => ID)

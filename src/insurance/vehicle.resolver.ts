@@ -21,7 +21,7 @@ export class VehicleResolver {
   }
 
   @FieldResolver(() => [Driver], {
-    description: "Drivers added by effective driver orders (seed 001's getDriverOrders).",
+    description: 'Drivers added to this vehicle by its effective driver orders.',
   })
   drivers(@Root() vehicle: Vehicle, @Ctx() ctx: RequestContext) {
     return insuranceLoaders(ctx).effectiveDrivers(vehicle.id);

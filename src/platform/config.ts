@@ -45,7 +45,7 @@ export interface Config {
   requestTimeoutMs: number;
   /** Largest accepted request body (JSON), in bytes. */
   maxBodyBytes: number;
-  /** Query limits: see src/platform/http/query-limits.ts and the README (Security). */
+  /** Query limits: see src/platform/http/query-limits.ts and docs/security-limits.md. */
   maxQueryDepth: number;
   maxQueryAliases: number;
   maxQueryDirectives: number;
@@ -175,7 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // 2000 tokens of a real client's document are some 20000 characters.
     maxQueryLength: intEnv(env, 'MAX_QUERY_LENGTH', 100_000, 1),
     maxQueryTokens: intEnv(env, 'MAX_QUERY_TOKENS', 2000, 1),
-    // A page of 100 orders of every kind with every nested field (about 107000) fits: README, Security.
+    // A page of 100 orders of every kind with every nested field (about 107000) fits: docs/security-limits.md.
     maxQueryCost: intEnv(env, 'MAX_QUERY_COST', 120_000, 1),
     maxQueryFields: intEnv(env, 'MAX_QUERY_FIELDS', 2000, 1),
     maxQueryOverlaps: intEnv(env, 'MAX_QUERY_OVERLAPS', 1000),

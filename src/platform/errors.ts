@@ -62,7 +62,8 @@ export function userError(
 
 /**
  * A business outcome raised from deep inside a service (a debit inside a transaction, say).
- * Throwing it rolls the transaction back; `catchUserErrors` turns it into a payload error.
+ * Throwing it rolls the transaction back; the service that opened the transaction catches it
+ * and answers its `errors` in the payload.
  */
 export class BusinessError extends Error {
   constructor(readonly errors: UserError[]) {

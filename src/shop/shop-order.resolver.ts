@@ -17,7 +17,7 @@ export class ShopOrderResolver {
   @LoggedIn()
   @Mutation(() => ShopOrderPayload, {
     description:
-      'Seed 002 order confirmation (processCode 2): prices are snapshotted, stock reserved. One consumer may hold only so many unpaid orders, items and value at once (Query.shopOrderLimits; UNPAID_LIMIT_REACHED past them).',
+      'Place a shop order: names and prices are copied into the order and its stock is reserved until it is paid, cancelled or expires. One consumer may hold only so many unpaid orders, items and value at once (Query.shopOrderLimits; UNPAID_LIMIT_REACHED past them).',
   })
   confirmShopOrder(
     @Arg('input', () => ConfirmShopOrderInput) input: ConfirmShopOrderInput,

@@ -24,7 +24,8 @@ export class ShopResolver {
 
   @LoggedIn()
   @Query(() => CartQuote, {
-    description: 'seed 002 cart submission: prices computed, nothing saved.',
+    description:
+      "Price a cart at today's prices: each line, the number of items and the payment. Saves nothing.",
   })
   cartQuote(
     @Arg('input', () => CartInput) input: CartInput,

@@ -26,7 +26,7 @@ export class CartLine {
 }
 
 @ObjectType('CartQuote', {
-  description: "Seed 002's cart submission (processCode 1): computed, nothing saved.",
+  description: "A cart priced at today's prices (cartQuote); nothing is saved.",
 })
 export class CartQuote {
   @Field(() => String)
@@ -95,7 +95,7 @@ export class ShopOrderType extends OrderInterface {
   @Field(() => PayType, { nullable: true, description: 'How it was paid; null until paid.' })
   payType?: PayType | null;
 
-  @Field(() => [ID], { description: "The ids of the order's products (seed 002's brief list)." })
+  @Field(() => [ID], { description: "The ids of the order's products, in line order." })
   productIds!: string[];
 
   @Field(() => DateTimeScalar, {

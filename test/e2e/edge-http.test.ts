@@ -178,7 +178,7 @@ describe('NODE_ENV=production', () => {
 });
 
 describe('GraphQL over HTTP conformance (graphql-http serverAudits)', () => {
-  it('passes every MUST audit; each SHOULD or MAY it does not is listed in the README (Security)', async () => {
+  it('passes every MUST audit; each SHOULD or MAY it does not is listed in docs/security.md', async () => {
     const failed: string[] = [];
     for (const audit of serverAudits({ url: t.url })) {
       const result = await audit.fn();
@@ -188,7 +188,7 @@ describe('GraphQL over HTTP conformance (graphql-http serverAudits)', () => {
       );
       failed.push(audit.id);
     }
-    const documented = readFileSync('README.md', 'utf8')
+    const documented = readFileSync('docs/security.md', 'utf8')
       .split('\n')
       .filter((line) => /^\| `[0-9A-F]{4}` \|/.test(line))
       .map((line) => line.slice(3, 7));

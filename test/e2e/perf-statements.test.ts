@@ -51,7 +51,7 @@ async function counted<T>(work: () => Promise<T>): Promise<{ result: T; sql: str
   const result = await work();
   // Not the check of the caller's token, one statement before any resolver of every operation.
   const sql = statements.splice(0).filter((s) => !isCallerCheck(s));
-  // PERF_SQL=1 prints them: README, Data model and indexes, "Statements per GraphQL operation".
+  // PERF_SQL=1 prints them: docs/architecture.md, "Statements per GraphQL operation".
   if (process.env.PERF_SQL) console.log(`${sql.length} statements:\n${sql.join('\n')}`);
   return { result, sql };
 }

@@ -8,7 +8,7 @@ import { ProofCatalog } from '../utils/proof-catalog.ts';
 
 /**
  * The authorization matrix: one row per root field of the schema, saying what each actor gets.
- * README, Proof, explains the convention; test/e2e/proof-authz.test.ts runs it and fails when
+ * docs/testing.md, Proof, explains the convention; test/e2e/proof-authz.test.ts runs it and fails when
  * the schema has a root field without a row here.
  *
  * - ALLOWED: no UNAUTHENTICATED or FORBIDDEN error and the object was not hidden. A business

@@ -21,7 +21,7 @@ import {
 import { ADDRESS } from './shop-fixtures.ts';
 
 /**
- * Crash safety (README, Proof): the real server runs as a child process; clients confirm and
+ * Crash safety (docs/testing.md, Proof): the real server runs as a child process; clients confirm and
  * pay with idempotency keys while the test SIGKILLs the server at random moments (each time
  * with requests in flight) and starts it again. Every key is retried until it gets an answer.
  * Then each effect must have happened exactly once and the books must balance.

@@ -10,7 +10,7 @@ import { startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-
 import { matrix } from './proof-authz.matrix.ts';
 
 /**
- * Random and malformed input at every mutation of the schema (README, Proof): never an internal
+ * Random and malformed input at every mutation of the schema (docs/testing.md, Proof): never an internal
  * error, and whenever the answer is a GraphQL error or a payload error, no row of any table
  * changed. Two kinds of case: arguments drawn from the mutation's declared types alone (odd
  * strings, edge numbers, wrong ids, nested garbage), and a valid call from the authorization

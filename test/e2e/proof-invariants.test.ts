@@ -11,7 +11,7 @@ import { secondsAgo, tomorrow } from './insurance-fixtures.ts';
 import { ADDRESS, makeShop, type TestShop } from './shop-fixtures.ts';
 
 /**
- * Random interleavings of what several consumers, an operator and an admin do (README, Proof):
+ * Random interleavings of what several consumers, an operator and an admin do (docs/testing.md, Proof):
  * batches of operations sent at once, batch after batch. After each sequence the invariants of
  * test/utils/proof-invariants.ts must hold: the books balance, nothing below zero, no plant
  * double-booked, every order's history a valid path of its kind's state machine.

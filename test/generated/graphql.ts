@@ -44,7 +44,7 @@ export type CertificateState =
 
 export type ChipLotInput = {
   chipName: string;
-  /** Seed 000's package id for this lot. */
+  /** The client's own label for this lot, echoed in the KPIs. */
   packageId?: string | number | null | undefined;
   /** One plant per operation step, in step order. */
   plantNames: Array<string>;
@@ -229,7 +229,7 @@ export type OrderKind =
   | 'SALE'
   | 'SHOP';
 
-/** One status vocabulary for every kind of order. Which kinds use which status, and which transitions are allowed, is documented in the README as a state diagram per kind. */
+/** One status vocabulary for every kind of order; each kind uses some of these statuses and allows only its own transitions between them. */
 export type OrderStatus =
   | 'CANCELLED'
   | 'COMPLETED'
@@ -243,9 +243,9 @@ export type OrderStatus =
 
 export type PayType =
   | 'BALANCE'
-  /** Seed 002's paytypeId 2. */
+  /** JD Pay, recorded as the channel; the amount is debited from the consumer's bank account. */
   | 'JDPAY'
-  /** Seed 002's paytypeId 1. */
+  /** WeChat Pay, recorded as the channel; the amount is debited from the consumer's bank account. */
   | 'WECHAT';
 
 export type PlaceAnDriverOrderInput = {

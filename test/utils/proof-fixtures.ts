@@ -22,7 +22,7 @@ import { ADDRESS, makeShop, type TestShop } from '../e2e/shop-fixtures.ts';
 import { ck101Lot } from './chip-plans.ts';
 import { demo, type Account, type TestApp } from './test-app.ts';
 
-/** The five callers every root field is tried with (README, Proof). */
+/** The five callers every root field is tried with (docs/testing.md, Proof). */
 export const ACTORS = ['anonymous', 'owner', 'other', 'operator', 'admin'] as const;
 export type Actor = (typeof ACTORS)[number];
 

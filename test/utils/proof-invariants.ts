@@ -6,7 +6,7 @@ import { findTransition, STATUS_INFO } from '../../src/platform/orders/order-sta
 import type { OrderStatus } from '../../src/platform/orders/order.entity.ts';
 
 /**
- * The invariants no sequence of operations may break (README, Proof), read straight from the
+ * The invariants no sequence of operations may break (docs/testing.md, Proof), read straight from the
  * rows. Each check returns what it found wrong, as sentences; an empty list means it holds.
  */
 

@@ -16,7 +16,10 @@ import { UnderwritePayload } from './underwrite.types.ts';
 @Resolver(() => Underwrite)
 export class UnderwriteResolver {
   @LoggedIn()
-  @Query(() => Underwrite, { nullable: true, description: 'seed 001 getUnderwriteByOrder.' })
+  @Query(() => Underwrite, {
+    nullable: true,
+    description: "A plan order's underwrite (its inspection); null when none is booked.",
+  })
   underwriteByOrder(@Arg('orderId', () => ID) orderId: string, @Ctx() ctx: RequestContext) {
     return underwriting.byOrder(ctx, orderId);
   }

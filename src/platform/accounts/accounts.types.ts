@@ -32,7 +32,7 @@ export class LoginPayload {
 
   @Field(() => [UserError], {
     description:
-      'login: CONSUMER_NOT_FOUND or WRONG_PASSWORD, as seed 000 asks. changePassword: WRONG_PASSWORD (oldPassword), INVALID_INPUT (newPassword), STALE_UPDATE (changed meanwhile).',
+      'login: CONSUMER_NOT_FOUND (no account with that id) or WRONG_PASSWORD. changePassword: WRONG_PASSWORD (oldPassword), INVALID_INPUT (newPassword), STALE_UPDATE (changed meanwhile).',
   })
   errors!: UserError[];
 }

@@ -10,10 +10,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * Read-only rows of an entity as plain objects (and their count), for the read paths: `orders`,
  * its `totalCount`, `order(id)` and the batch loads behind field resolvers.
  *
- * `em.find` was measured at 1086 µs of CPU per statement (criteria processing, the query
- * builder, hydration, identity map, per-instance accessors) where `em.execute` of the same
- * statement took 167 µs (plain `pg` 163 µs), about 6.5 times less (bench/results/read.json,
- * BENCHMARKS.md); a page of orders of every kind sends twenty such loads. These rows come
+ * `em.find` costs several times the CPU of `em.execute` of the same statement (criteria
+ * processing, the query builder, hydration, identity map, per-instance accessors; measured in
+ * BENCHMARKS.md part 1), and a page of orders of every kind sends twenty such loads. These rows come
  * from `em.execute` and are mapped by the entity's own metadata (columns, custom types, dates),
  * so they carry the same values `em.find` would, but they are NOT managed: never persist, assign
  * or flush them; a to-one relation is `{ <primary key>: value }` only (no `load()`, no `unwrap()`).

@@ -18,7 +18,7 @@ export interface OrderStatusChangedArgs {
 }
 
 /**
- * Live order events for graphql-ws clients (README, Live order status). Decides who sees what; the
+ * Live order events for graphql-ws clients (docs/live-status.md). Decides who sees what; the
  * process's OrderEventHub does the delivery.
  */
 export class LiveEventService {

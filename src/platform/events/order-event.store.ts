@@ -35,7 +35,7 @@ function position(cursor: string): [string, string] {
 }
 
 /**
- * The outbox's readers (README, Live order status: the cursor design). Every read is in (tx_id, id) order.
+ * The outbox's readers (docs/live-status.md: how nothing is skipped or repeated). Every read is in (tx_id, id) order.
  *
  * A row is settled when its tx_id is below the xmin of the reading statement's own snapshot:
  * every transaction with a smaller xid has finished, so all of those rows that will ever

@@ -17,7 +17,7 @@ export function sendGraphQLError(
     .send(JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }));
 }
 
-/** The one log line per GraphQL request over HTTP (README, What is logged). */
+/** The one log line per GraphQL request over HTTP (docs/security.md, What is logged). */
 export function logOperation(
   log: Logger,
   operation: string | null,

@@ -25,7 +25,7 @@ import { checkPageSize } from '../pagination.ts';
 
 /**
  * The limits every GraphQL operation must stay under, over HTTP and over graphql-ws alike.
- * Over one: QUERY_TOO_COMPLEX, before any resolver runs. The README's Security section lists the defaults.
+ * Over one: QUERY_TOO_COMPLEX, before any resolver runs. The README's configuration table lists the defaults.
  */
 export interface QueryLimits {
   /** Nesting of fields: `{ me { id } }` is 2. Fragments add no level. */

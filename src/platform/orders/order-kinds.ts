@@ -12,8 +12,14 @@ export enum PayType {
 registerEnumType(PayType, {
   name: 'PayType',
   valuesConfig: {
-    WECHAT: { description: "Seed 002's paytypeId 1." },
-    JDPAY: { description: "Seed 002's paytypeId 2." },
+    WECHAT: {
+      description:
+        "WeChat Pay, recorded as the channel; the amount is debited from the consumer's bank account.",
+    },
+    JDPAY: {
+      description:
+        "JD Pay, recorded as the channel; the amount is debited from the consumer's bank account.",
+    },
   },
 });
 

@@ -19,7 +19,7 @@ export interface Transition {
   to: OrderStatus;
   /** True when staff may take it by hand with `updateOrderState`; false when only its own flow may. */
   manual: boolean;
-  /** What takes it, for the README diagram and error messages. */
+  /** What takes it, for the docs' state diagrams and error messages. */
   by: string;
 }
 
@@ -40,7 +40,7 @@ export function findTransition(
   return table.transitions.find((t) => t.from === from && t.to === to);
 }
 
-/** Mermaid state diagram of a table, as the README draws it. */
+/** Mermaid state diagram of a table, as the docs draw it. */
 export function toMermaid(table: OrderStateTable): string {
   const lines = ['stateDiagram-v2', `  [*] --> ${table.initial}`];
   for (const t of table.transitions) lines.push(`  ${t.from} --> ${t.to}: ${t.by}`);

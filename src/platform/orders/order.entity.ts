@@ -27,7 +27,7 @@ export enum OrderStatus {
 registerEnumType(OrderStatus, {
   name: 'OrderStatus',
   description:
-    'One status vocabulary for every kind of order. Which kinds use which status, and which transitions are allowed, is documented in the README as a state diagram per kind.',
+    'One status vocabulary for every kind of order; each kind uses some of these statuses and allows only its own transitions between them.',
 });
 
 /**

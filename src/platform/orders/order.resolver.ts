@@ -103,7 +103,8 @@ export class OrderResolver {
 
   @LoggedIn()
   @Mutation(() => DeletePayload, {
-    description: "Hide a cancelled, completed or expired order from its owner's lists (seed 002).",
+    description:
+      'The owner hides a cancelled, completed or expired order from their lists; staff still see it.',
   })
   deleteOrder(
     @Arg('orderId', () => ID) orderId: string,
@@ -115,7 +116,7 @@ export class OrderResolver {
   @Staff()
   @Mutation(() => OrderPayload, {
     description:
-      'OPERATOR or ADMIN: move an order along an allowed transition (seed 001 updateOrderState).',
+      'OPERATOR or ADMIN: move an order along a transition its kind allows by hand (offline payment, cancellation, expiry after stopAt, shop delivery).',
   })
   updateOrderState(
     @Arg('orderId', () => ID) orderId: string,

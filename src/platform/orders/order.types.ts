@@ -31,11 +31,13 @@ export abstract class OrderInterface {
   @Field(() => OrderStatus)
   status!: OrderStatus;
 
-  @Field(() => Int, { description: "Numeric status code (insurance seed's state-code)." })
+  @Field(() => Int, {
+    description: 'The status as a number, the same for every kind: 1 PENDING_PAYMENT to 9 EXPIRED.',
+  })
   statusCode!: number;
 
   @Field(() => String, {
-    description: "Chinese status label (insurance seed's state), e.g. 已支付.",
+    description: 'The status in Chinese as customers see it, e.g. 已支付 for PAID.',
   })
   statusLabel!: string;
 
@@ -143,7 +145,8 @@ export class PaymentPayload {
 
   @Field(() => [ID], {
     nullable: true,
-    description: 'For a shop order: the ids of the products paid for (seed 002).',
+    description:
+      'For a shop order: the ids of the products paid for, in line order; null for other kinds.',
   })
   productIds?: string[] | null;
 
@@ -159,7 +162,9 @@ export class DeletePayload {
   @Field(() => Boolean)
   ok!: boolean;
 
-  @Field(() => String, { description: '"Order deleted." on success (seed 002).' })
+  @Field(() => String, {
+    description: `"Order deleted." on success, otherwise the first error's message.`,
+  })
   message!: string;
 
   @Field(() => [UserError])

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 
-// The service's formulas (README, insurance rules), in exact decimals: the form shows what
+// The service's formulas (docs/insurance.md), in exact decimals: the form shows what
 // the service will check, and the service answers PRICE_MISMATCH with its own figures if not.
 
 export function sum(prices: readonly string[]): string {

@@ -8,7 +8,7 @@ import type { DetailedOrder } from '../orders/order-types.ts';
 import { ErrorNotice, UserErrors } from '../shared/feedback.tsx';
 import { STATUS } from '../shared/status.ts';
 
-// The moves the state tables mark manual (src/*/…-order.state.ts, README diagrams), offered as
+// The moves the state tables mark manual (src/*/…-order.state.ts, docs/ diagrams), offered as
 // buttons; the service still judges each one (an expiry before stopAt is refused, for one).
 const INSURANCE: { from: OrderStatus; to: OrderStatus; label: string }[] = [
   { from: 'PENDING_PAYMENT', to: 'PAID', label: 'Record an offline payment' },

@@ -1,6 +1,6 @@
 import type { OrderStatus } from '../generated/graphql.ts';
 
-// The contract's status vocabulary (README, "Orders core"): code, the data's Chinese label, and
+// The contract's status vocabulary (docs/orders.md): code, the data's Chinese label, and
 // the English words the console shows beside it. Live events carry only the status; the code
 // and label written into the cache with it come from here.
 export const STATUS: Record<OrderStatus, { code: number; label: string; english: string }> = {

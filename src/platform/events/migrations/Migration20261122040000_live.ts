@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Live order status (README, Live order status).
+ * Live order status (docs/live-status.md).
  *
  * 1. An event's position (tx_id, id) follows its order's lock order. A transaction may get its
  *    id (xid) before it waits for an order's row lock, e.g. payOrder writes its idempotency key
