@@ -39,9 +39,9 @@ export function numberArg(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** Seconds of each timed run: `--seconds`, else BENCH_SECONDS, else 1 when QUICK, else `normal`. */
-export function benchSeconds(normal: number): number {
-  return numberArg('seconds', Number(process.env.BENCH_SECONDS) || (QUICK ? 1 : normal));
+/** Seconds of each timed run: `--seconds`, else BENCH_SECONDS, else `quick` or `normal`. */
+export function benchSeconds(normal: number, quick = 1): number {
+  return numberArg('seconds', Number(process.env.BENCH_SECONDS) || (QUICK ? quick : normal));
 }
 
 /**
