@@ -1,10 +1,12 @@
 // `npm run bench` part 5 (alone: `npx tsx bench/indexes.ts`): the list queries the API serves,
 // as the service sends them, under EXPLAIN ANALYZE on a larger seeded dataset (200,000 orders,
 // 600,000 events, 200,000 ledger rows, 50,000 plant bookings), to show which index each uses.
+// BENCH_QUICK=1: a tenth of the data, to check it end to end (plans may differ at that size).
 import {
   deadline,
   machine,
   makeConsumers,
+  QUICK,
   round,
   spawnApp,
   startDatabase,
@@ -12,7 +14,7 @@ import {
   writeFigures,
 } from './harness.ts';
 
-const ORDERS = 200_000;
+const ORDERS = QUICK ? 20_000 : 200_000;
 const CONSUMERS = 5_000;
 const CHIP_ORDERS = 5_000;
 /** The demo consumer whose list is explained: 2% of all orders are theirs. */
