@@ -1,9 +1,10 @@
-// `npm run bench` part 1 (alone: `npx tsx bench/read.ts [--seconds 10]`): OPERATOR's
-// `orders(first: 20)` with every kind's nested fields, and `order(id)` in full, over HTTP with
-// autocannon at 10 and 50 connections, beside a baseline that fetches the same data with the
-// same SQL statements through `pg` alone (bench/read-baseline-server.ts). The list also beside
-// the same page from one SQL statement (bench/read-one-statement.ts, the database's floor) and
-// beside PostGraphile 5 serving the same database (bench/read-postgraphile.ts).
+// `npm run bench` part 1 (alone: `npx tsx bench/read.ts [--seconds 10] [--rounds 20]`,
+// BENCH_QUICK=1 for a short check): OPERATOR's `orders(first: 20)` with every kind's nested
+// fields, and `order(id)` in full, over HTTP with autocannon at 10 and 50 connections, beside a
+// baseline that fetches the same data with the same SQL statements through `pg` alone
+// (bench/read-baseline-server.ts). The list also beside the same page from one SQL statement
+// (bench/read-one-statement.ts, the database's floor) and beside PostGraphile 5 serving the
+// same database (bench/read-postgraphile.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
