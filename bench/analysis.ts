@@ -1,7 +1,8 @@
-// `npm run bench` part 3 (alone: `npx tsx bench/analysis.ts`): analyzeChipOrder for plans of
-// 1, 10, 100 and 1000 lots of TK450 (10 steps each) against a calendar of 10,000 existing
-// bookings on the same plants, interleaved with the plan: time per analysis and how it grows.
-// Baseline: the reads a judgement needs (catalog and overlapping bookings, the same SQL as
+// `npm run bench` part 3 (alone: `npx tsx bench/analysis.ts`; BENCH_QUICK=1 for a short
+// check): analyzeChipOrder for plans of 1, 10, 100 and 1000 lots of TK450 (10 steps each)
+// against a calendar of 10,000 existing bookings on the same plants, interleaved with the plan:
+// time per analysis, how it grows per ×10 lots and what one more lot costs. Baseline: the reads
+// a judgement needs (catalog and overlapping bookings, the same SQL as
 // src/chip/chip-plan.repository.ts) straight through `pg`. Writes bench/analysis.svg.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,17 +15,21 @@ import {
   makeConsumers,
   median,
   percentile,
+  QUICK,
   ROOT,
   round,
   spawnApp,
   startDatabase,
+  summary,
   table,
   writeFigures,
 } from './harness.ts';
 import { httpGql } from './workload.ts';
 
 const SIZES = [1, 10, 100, 1000];
-const REPEATS: Record<number, number> = { 1: 30, 10: 30, 100: 15, 1000: 8 };
+const REPEATS: Record<number, number> = QUICK
+  ? { 1: 3, 10: 3, 100: 2, 1000: 2 }
+  : { 1: 30, 10: 30, 100: 15, 1000: 8 };
 const CALENDAR_ORDERS = 1000;
 const CHIP = 'TK450';
 const ANALYZE = `mutation ($input: ChipPlanInput!) {
@@ -224,7 +229,14 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(row));
     }
     const growth = results.slice(1).map((r, i) => round(r.median / results[i].median, 1));
-    writeFileSync(join(ROOT, 'bench', 'analysis.svg'), plot(results));
+    // What one more lot costs between consecutive sizes: flat when the growth is linear.
+    const marginal = results
+      .slice(1)
+      .map((r, i) => round((r.median - results[i].median) / (r.lots - results[i].lots), 3));
+    if (!QUICK) writeFileSync(join(ROOT, 'bench', 'analysis.svg'), plot(results));
+    summary(
+      `analysis: ${results.map((r) => `${r.lots} lots ${r.median} ms`).join(', ')}; growth per ×10 lots ${growth.map((g) => `×${g}`).join(', ')}; ms per added lot ${marginal.join(', ')}`,
+    );
 
     const md = [
       `Measured ${new Date().toISOString().slice(0, 10)}: \`analyzeChipOrder\` over HTTP, one request at a time, for plans of ${CHIP} lots (10 steps each, one chip per lot) placed between the ${count[0].n} existing bookings of a calendar of ${CALENDAR_ORDERS} orders on the same 10 plants (inserted with SQL); every plan is feasible, so every operation is checked against its neighbours. Median of ${SIZES.map((s) => REPEATS[s]).join(' / ')} runs after 2 warm-ups. "DB reads" is the baseline: the judgement's 4 statements alone through \`pg\`.`,
@@ -252,7 +264,7 @@ async function main(): Promise<void> {
         ]),
       ]),
       '',
-      `Growth per ×10 lots: ${growth.map((g) => `×${g}`).join(', ')} (linear is ×10; below it, the fixed cost per request still counts). Plot: [bench/analysis.svg](bench/analysis.svg). Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
+      `Growth per ×10 lots: ${growth.map((g) => `×${g}`).join(', ')} (linear is ×10; below it, the fixed cost per request still counts). Time per added lot between consecutive sizes (flat when the growth is linear): ${marginal.map((m) => `${m} ms`).join(', ')}. Plot: [bench/analysis.svg](bench/analysis.svg). Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
       '',
       '![analyzeChipOrder time against plan size](bench/analysis.svg)',
     ].join('\n');
@@ -261,6 +273,7 @@ async function main(): Promise<void> {
       calendar: count[0].n,
       results,
       growth,
+      marginal,
     });
   } finally {
     await app.stop();

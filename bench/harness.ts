@@ -27,6 +27,31 @@ export const JWT_SECRET = '6e1f0b9a4c27d853e0a7b3f6914c2d8e5b0f7a3c9d16e428b5c0f
 /** The service's pool size (src/platform/db/orm.ts); the baselines' pools match it. */
 export const POOL_SIZE = 20;
 
+/**
+ * BENCH_QUICK=1: every part runs briefly on a small workload, to check it end to end; its
+ * figures are printed, not written (BENCHMARKS.md and bench/results/ keep the last real run's).
+ */
+export const QUICK = process.env.BENCH_QUICK === '1';
+
+/** `--name <number>` of the command line, else `fallback`. */
+export function numberArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** Seconds of each timed run: `--seconds`, else BENCH_SECONDS, else `quick` or `normal`. */
+export function benchSeconds(normal: number, quick = 1): number {
+  return numberArg('seconds', Number(process.env.BENCH_SECONDS) || (QUICK ? quick : normal));
+}
+
+/**
+ * A closing figure of a part (a ratio, a p99): printed as `» line`; `npm run bench` collects
+ * these lines of every part and prints them together at the end.
+ */
+export function summary(line: string): void {
+  console.log(`» ${line}`);
+}
+
 /** Servers this process started: stopped with it, whatever the way out. */
 const children = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -270,15 +295,27 @@ export function table(rows: (string | number)[][]): string {
 }
 
 /**
- * Writes one benchmark's figures: bench/results/<name>.json, and the markdown between
- * `<!-- bench:<name> -->` and `<!-- /bench:<name> -->` in BENCHMARKS.md.
+ * Writes one benchmark's figures: bench/results/<name>.json and, unless `section` is false, the
+ * markdown between `<!-- bench:<name> -->` and `<!-- /bench:<name> -->` in BENCHMARKS.md.
+ * Prints the markdown either way; writes nothing when QUICK.
  */
-export async function writeFigures(name: string, markdown: string, results: unknown) {
+export async function writeFigures(
+  name: string,
+  markdown: string,
+  results: unknown,
+  section = true,
+) {
+  const written = [`bench/results/${name}.json`, ...(section ? ['BENCHMARKS.md'] : [])];
+  console.log(
+    `\n${markdown.trim()}\n\n(${QUICK ? 'BENCH_QUICK: nothing written' : `written to ${written.join(' and ')}`})`,
+  );
+  if (QUICK) return;
   const dir = join(ROOT, 'bench', 'results');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   // Formatted as `prettier --check .` (in npm test) wants it.
   const json = await format(JSON.stringify(results), { parser: 'json', printWidth: 100 });
   writeFileSync(join(dir, `${name}.json`), json);
+  if (!section) return;
   const file = join(ROOT, 'BENCHMARKS.md');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const open = `<!-- bench:${name} -->`;
@@ -291,7 +328,6 @@ export async function writeFigures(name: string, markdown: string, results: unkn
       ? text.slice(0, start) + block + text.slice(end + close.length)
       : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
-  console.log(`\n${markdown.trim()}\n\n(written to BENCHMARKS.md and bench/results/${name}.json)`);
 }
 
 /**

@@ -2,6 +2,7 @@
 // as the service sends them, under EXPLAIN ANALYZE on a larger seeded dataset (200,000 orders,
 // 600,000 events, 200,000 ledger rows, 50,000 plant bookings), to show which index each uses.
 // The table goes into BENCHMARKS.md, the whole plans into bench/results/indexes-plans.md.
+// BENCH_QUICK=1: a tenth of the data, to check it end to end (plans may differ at that size).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -9,6 +10,7 @@ import {
   machine,
   makeConsumers,
   ROOT,
+  QUICK,
   round,
   spawnApp,
   startDatabase,
@@ -16,7 +18,7 @@ import {
   writeFigures,
 } from './harness.ts';
 
-const ORDERS = 200_000;
+const ORDERS = QUICK ? 20_000 : 200_000;
 const CONSUMERS = 5_000;
 const CHIP_ORDERS = 5_000;
 /** The demo consumer whose list is explained: 2% of all orders are theirs. */
@@ -270,16 +272,18 @@ async function main(): Promise<void> {
       '',
       `Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
     ].join('\n');
-    writeFileSync(
-      join(ROOT, 'bench', 'results', 'indexes-plans.md'),
-      [
-        '# The plans of BENCHMARKS.md part 5',
-        '',
-        'Written by `bench/indexes.ts`: each list query as the service sends it, under `EXPLAIN (ANALYZE, BUFFERS)`.',
-        '',
-        ...results.flatMap((r) => [`**${r.what}**`, '', '```', r.sql, '', ...r.plan, '```', '']),
-      ].join('\n'),
-    );
+    // BENCH_QUICK writes nothing (harness.ts writeFigures), the plans included.
+    if (!QUICK)
+      writeFileSync(
+        join(ROOT, 'bench', 'results', 'indexes-plans.md'),
+        [
+          '# The plans of BENCHMARKS.md part 5',
+          '',
+          'Written by `bench/indexes.ts`: each list query as the service sends it, under `EXPLAIN (ANALYZE, BUFFERS)`.',
+          '',
+          ...results.flatMap((r) => [`**${r.what}**`, '', '```', r.sql, '', ...r.plan, '```', '']),
+        ].join('\n'),
+      );
     await writeFigures('indexes', md, {
       machine: machine(db.version),
       dataset: sizes[0],

@@ -4,13 +4,11 @@
  * token, run through the service's own code on an embedded PostgreSQL, one at a time and from
  * 8 clients at once (on one key, the worst case: one row, one lock; and on 8 keys). A `select 1`
  * round trip on the same pool is the floor; a login's scrypt (about 50 ms) is what a login costs
- * anyway. `npx tsx bench/rate-limit.ts` (about 30 s) writes bench/results/rate-limit.json.
+ * anyway. `npx tsx bench/rate-limit.ts [--write]` (about 30 s) writes bench/results/rate-limit.json
+ * (with --write also BENCHMARKS.md's `bench:rate-limit` section); BENCH_QUICK=1 for a short check.
  */
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { format } from 'prettier';
 import { modules } from '../src/modules.ts';
 import { Role } from '../src/platform/accounts/consumer.entity.ts';
 import { hashPassword, verifyPassword } from '../src/platform/auth/password.ts';
@@ -19,9 +17,19 @@ import { sessions } from '../src/platform/auth/session.service.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { openDatabase } from '../src/platform/db/orm.ts';
 import { seedDemoData } from '../src/app.ts';
-import { ROOT, deadline, machine, percentile, round, startDatabase, table } from './harness.ts';
+import {
+  QUICK,
+  deadline,
+  machine,
+  percentile,
+  round,
+  startDatabase,
+  summary,
+  table,
+  writeFigures,
+} from './harness.ts';
 
-const ROUNDS = 2000;
+const ROUNDS = QUICK ? 200 : 2000;
 const CLIENTS = 8;
 
 /** Runs `work` `ROUNDS` times from `clients` loops at once; µs per call (mean, p99) and calls/s. */
@@ -107,14 +115,18 @@ async function main(): Promise<void> {
       scryptMsPerLogin: scryptMs,
       rows: rows.map(([name, r]) => ({ name, ...r })),
     };
-    const json = await format(JSON.stringify(results), { parser: 'json', printWidth: 100 });
-    writeFileSync(join(ROOT, 'bench', 'results', 'rate-limit.json'), json);
-    console.log(
+    const md = [
+      `Measured ${new Date().toISOString().slice(0, 10)}: the statements the shared authentication state adds (docs/authentication.md, "Cost"), through the service's own code, ${ROUNDS} calls each from 1 and ${CLIENTS} clients at once; \`select 1\` on the same pool is the floor. A login's scrypt: ${scryptMs} ms.`,
+      '',
       table([
         ['statement(s)', 'µs per call (mean)', 'p99 µs', 'calls/s'],
         ...rows.map(([name, r]) => [name, r.meanUs, r.p99Us, r.perSecond]),
       ]),
-    );
+    ].join('\n');
+    for (const [name, r] of rows.filter(([n]) => n.endsWith(`${CLIENTS} clients`))) {
+      summary(`rate-limit ${name}: ${r.meanUs} µs per call, p99 ${r.p99Us} µs`);
+    }
+    await writeFigures('rate-limit', md, results, process.argv.includes('--write'));
   } finally {
     await orm.close(true);
     await db.stop();

@@ -2,7 +2,9 @@
 // of test/graphql/perf.graphql's PerfOrderFields), fetched by the same SQL statements, as many
 // and in the same dependency waves as the service sends, through `pg` with no GraphQL, no ORM
 // and no DataLoader. Same body parsing, same bearer-token check, same JSON out. bench/read.ts
-// checks that both answer the same data, then times both. Prints {"url"} when listening.
+// checks that both answer the same data, then times both. At /one-statement it answers the
+// list from one statement (bench/read-one-statement.ts). Prints {"url"} when listening.
+import 'reflect-metadata';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -13,6 +15,7 @@ import { eventCursor } from '../src/platform/events/order-event.mapping.ts';
 import { Decimal } from '../src/platform/money.ts';
 import { encodeCursor } from '../src/platform/pagination.ts';
 import { JWT_SECRET, POOL_SIZE } from './harness.ts';
+import { ONE_STATEMENT_PAGE } from './read-one-statement.ts';
 
 type Row = Record<string, any>;
 type Query = (sql: string, params: unknown[]) => Promise<Row[]>;
@@ -489,8 +492,13 @@ const server = createServer(async (req, res) => {
     if (!readAuthorization(req.headers.authorization, JWT_SECRET).claims) {
       throw new Error('anonymous');
     }
-    const data = variables.id ? await orderById(variables.id) : await listOrders(variables.first);
     res.setHeader('content-type', 'application/json');
+    if (req.url === '/one-statement') {
+      const [{ page }] = await query(ONE_STATEMENT_PAGE, [variables.first]);
+      res.end(`{"data":${page}}`);
+      return;
+    }
+    const data = variables.id ? await orderById(variables.id) : await listOrders(variables.first);
     res.end(JSON.stringify({ data }));
   } catch (err) {
     res.statusCode = 500;

@@ -1,7 +1,12 @@
-// `npm run bench` part 1 (alone: `npx tsx bench/read.ts [--seconds 10]`): OPERATOR's
-// `orders(first: 20)` with every kind's nested fields, and `order(id)` in full, over HTTP with
-// autocannon at 10 and 50 connections, beside a baseline that fetches the same data with the
-// same SQL statements through `pg` alone (bench/read-baseline-server.ts).
+// `npm run bench` part 1 (alone: `npx tsx bench/read.ts [--seconds 10] [--rounds 20]`,
+// BENCH_QUICK=1 for a short check): OPERATOR's `orders(first: 20)` with every kind's nested
+// fields, and `order(id)` in full, over HTTP with autocannon at 10 and 50 connections, beside a
+// baseline that fetches the same data with the same SQL statements through `pg` alone
+// (bench/read-baseline-server.ts). The list also beside the same page from one SQL statement
+// (bench/read-one-statement.ts, the database's floor) and beside PostGraphile 5 serving the
+// same database (bench/read-postgraphile.ts).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { print } from 'graphql';
@@ -11,28 +16,36 @@ import { Consumer } from '../src/platform/accounts/consumer.entity.ts';
 import { openDatabase } from '../src/platform/db/orm.ts';
 import { PerfOrderDetailDocument, PerfOrderListDocument } from '../test/generated/graphql.ts';
 import {
+  benchSeconds,
   cpuMs,
   deadline,
   median,
   machine,
+  numberArg,
+  QUICK,
   round,
   spawnApp,
   spawnServer,
   startDatabase,
   statementsOf,
+  summary,
   table,
   readWorkload,
+  ROOT,
   writeFigures,
   type Child,
 } from './harness.ts';
 import { httpGql, placeMixedOrders } from './workload.ts';
+import {
+  checkPostGraphilePage,
+  POSTGRAPHILE_DIFFERENCES,
+  POSTGRAPHILE_PAGE,
+} from './read-postgraphile.ts';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SECONDS = arg('seconds', 10);
-const ROUNDS = arg('rounds', 20);
+const SECONDS = benchSeconds(10);
+// Each round places one order of each kind: 4 fill the page of 20.
+const ROUNDS = numberArg('rounds', QUICK ? 4 : 20);
+const WARM_UP_SECONDS = QUICK ? 1 : 2;
 const CONNECTIONS = [10, 50];
 const PAGE = 20;
 
@@ -102,6 +115,65 @@ async function compare(app: Child, baseline: Child, token: string, body: string,
   };
 }
 
+/** PostGraphile's answer to its page: checked for shape, its statements counted. */
+async function checkPeer(peer: Child, token: string, body: string) {
+  await statementsOf(peer); // those of its schema's introspection
+  const answer = await post(peer.url, token, body);
+  checkPostGraphilePage(answer, PAGE);
+  return { statements: await statementsOf(peer), bytes: JSON.stringify(answer).length };
+}
+
+interface PeerRow {
+  connections: number;
+  service: Figures;
+  baseline: Figures;
+  oneStatement: Figures;
+  postgraphile: Figures;
+}
+
+/** The list's figures beside the floor and the peer, and what the peer's query is. */
+function peersMarkdown(
+  rows: PeerRow[],
+  checks: {
+    list: Awaited<ReturnType<typeof compare>>;
+    oneStatement: Awaited<ReturnType<typeof compare>>;
+    postgraphile: Awaited<ReturnType<typeof checkPeer>>;
+  },
+): string {
+  const version = JSON.parse(
+    readFileSync(join(ROOT, 'node_modules/postgraphile/package.json'), 'utf8'),
+  ).version;
+  const servers: [string, keyof Omit<PeerRow, 'connections'>, string | number][] = [
+    ['service', 'service', checks.list.service],
+    ['hand-written SQL baseline', 'baseline', checks.list.baseline],
+    ['one statement (JSON aggregation)', 'oneStatement', checks.oneStatement.baseline],
+    [`PostGraphile ${version}`, 'postgraphile', checks.postgraphile.statements],
+  ];
+  return [
+    `**The list beside the database's floor and a peer.** The same runs of \`orders(first: ${PAGE})\` as above, beside: the same page built by one SQL statement with JSON aggregation and sent as PostgreSQL prints it (bench/read-one-statement.ts; checked equal to the service's answer before timing), and PostGraphile ${version} serving the same database in a process of its own with the closest query its generated schema allows (bench/read-postgraphile.ts; ${checks.postgraphile.bytes} B against our ${checks.list.bytes} B). Ratio: service / that server's req/s.`,
+    '',
+    table([
+      ['connections', 'server', 'statements', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'ratio'],
+      ...rows.flatMap((r) =>
+        servers.map(([name, key, statements]) => [
+          r.connections,
+          name,
+          statements,
+          r[key].rps,
+          r[key].p50,
+          r[key].p99,
+          r[key].cpuMs,
+          key === 'service' ? '—' : `**${round(r.service.rps / r[key].rps, 2)}**`,
+        ]),
+      ),
+    ]),
+    '',
+    `What PostGraphile is asked, against the service's PerfOrderList:`,
+    '',
+    ...POSTGRAPHILE_DIFFERENCES.map((d) => `- ${d}`),
+  ].join('\n');
+}
+
 const BREAKDOWN_CONNECTIONS = 4;
 
 /** CPU the server spends per request of `body`: `amount` requests after a warm-up. */
@@ -115,6 +187,7 @@ async function cpuPerRequest(server: Child, token: string, body: string, amount:
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body,
     });
+  if (QUICK) amount = Math.ceil(amount / 10);
   await send(Math.max(20, amount / 5));
   const before = cpuMs(server.process.pid!);
   const result = await send(amount);
@@ -218,6 +291,7 @@ async function main(): Promise<void> {
   const db = await startDatabase();
   let app = await spawnApp(db.url, true);
   let baseline: Child | undefined;
+  let peer: Child | undefined;
   try {
     const { shop, tokens } = await readWorkload(db.pool);
     const operator = tokens.operator;
@@ -237,9 +311,18 @@ async function main(): Promise<void> {
       .map((id) => JSON.stringify({ query: print(PerfOrderDetailDocument), variables: { id } }));
 
     baseline = await spawnServer('read-baseline-server.ts', { BENCH_DATABASE_URL: db.url });
+    // The same process answers the one-statement page: its CPU is counted alike.
+    const oneStatement: Child = {
+      ...baseline,
+      url: baseline.url.replace(/\/graphql$/, '/one-statement'),
+    };
+    peer = await spawnServer('read-postgraphile-server.ts', { BENCH_DATABASE_URL: db.url });
+    const peerList = [JSON.stringify({ query: POSTGRAPHILE_PAGE, variables: { first: PAGE } })];
     await statementsOf(app);
     const checks = {
       list: await compare(app, baseline, operator, list[0], 'orders(first: 20)'),
+      oneStatement: await compare(app, oneStatement, operator, list[0], 'one-statement page'),
+      postgraphile: await checkPeer(peer, operator, peerList[0]),
       detail: [] as Awaited<ReturnType<typeof compare>>[],
     };
     // One at a time, so each count is one request's.
@@ -253,21 +336,36 @@ async function main(): Promise<void> {
     console.log('service restarted without statement logging; timing');
 
     const cases = [
-      { name: `orders(first: ${PAGE})`, bodies: list },
-      { name: 'order(id), each kind in turn', bodies: details },
+      { name: `orders(first: ${PAGE})`, bodies: list, peers: true },
+      { name: 'order(id), each kind in turn', bodies: details, peers: false },
     ];
     const results: Record<string, any>[] = [];
+    const peers: PeerRow[] = [];
     for (const c of cases) {
       for (const connections of CONNECTIONS) {
         // A short warm-up of each, then the timed runs, service first.
-        await load(app, operator, c.bodies, connections, 2);
-        const service = await load(app, operator, c.bodies, connections, SECONDS);
-        await load(baseline, operator, c.bodies, connections, 2);
-        const bare = await load(baseline, operator, c.bodies, connections, SECONDS);
+        const timed = async (server: Child, bodies: string[]) => {
+          await load(server, operator, bodies, connections, WARM_UP_SECONDS);
+          return load(server, operator, bodies, connections, SECONDS);
+        };
+        const service = await timed(app, c.bodies);
+        const bare = await timed(baseline, c.bodies);
         const ratio = round(service.rps / bare.rps, 2);
         results.push({ case: c.name, connections, service, baseline: bare, ratio });
-        console.log(
-          `${c.name} @${connections}: service ${service.rps} req/s p50 ${service.p50} p99 ${service.p99} ms ${service.cpuMs} ms CPU/req; baseline ${bare.rps} req/s p50 ${bare.p50} p99 ${bare.p99} ms ${bare.cpuMs} ms CPU/req; ratio ${ratio}`,
+        summary(
+          `read ${c.name} @${connections}: service ${service.rps} req/s p50 ${service.p50} p99 ${service.p99} ms ${service.cpuMs} ms CPU/req; baseline ${bare.rps} req/s p50 ${bare.p50} p99 ${bare.p99} ms ${bare.cpuMs} ms CPU/req; ratio ${ratio}`,
+        );
+        if (!c.peers) continue;
+        const row: PeerRow = {
+          connections,
+          service,
+          baseline: bare,
+          oneStatement: await timed(oneStatement, c.bodies),
+          postgraphile: await timed(peer, peerList),
+        };
+        peers.push(row);
+        summary(
+          `read ${c.name} @${connections}: one statement ${row.oneStatement.rps} req/s ${row.oneStatement.cpuMs} ms CPU/req, ratio ${round(service.rps / row.oneStatement.rps, 2)}; PostGraphile ${row.postgraphile.rps} req/s ${row.postgraphile.cpuMs} ms CPU/req, ratio ${round(service.rps / row.postgraphile.rps, 2)}`,
         );
       }
     }
@@ -278,7 +376,7 @@ async function main(): Promise<void> {
       .map((kind, i) => `${kind} ${checks.detail[i].service}/${checks.detail[i].baseline}`)
       .join(', ');
     const md = [
-      `Measured ${new Date().toISOString().slice(0, 10)}, ${SECONDS} s per run after a 2 s warm-up, on ${ids.length} orders (${ROUNDS} of each kind) placed through the API. Statements per request, service / baseline: list ${checks.list.service} / ${checks.list.baseline}; detail ${detailStatements}. Response sizes: list ${checks.list.bytes} B, detail ${checks.detail.map((d) => d.bytes).join(' / ')} B. Both answers were checked equal before timing.`,
+      `Measured ${new Date().toISOString().slice(0, 10)}, ${SECONDS} s per run after a ${WARM_UP_SECONDS} s warm-up, on ${ids.length} orders (${ROUNDS} of each kind) placed through the API. Statements per request, service / baseline: list ${checks.list.service} / ${checks.list.baseline}; detail ${detailStatements}. Response sizes: list ${checks.list.bytes} B, detail ${checks.detail.map((d) => d.bytes).join(' / ')} B. Both answers were checked equal before timing.`,
       '',
       table([
         [
@@ -307,7 +405,9 @@ async function main(): Promise<void> {
         ]),
       ]),
       '',
-      `Failed requests (errors, timeouts, non-2xx): ${results.reduce((t, r) => t + r.service.failures + r.baseline.failures, 0)}. Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
+      `Failed requests (errors, timeouts, non-2xx): ${results.reduce((t, r) => t + r.service.failures + r.baseline.failures, 0) + peers.reduce((t, r) => t + r.oneStatement.failures + r.postgraphile.failures, 0)}. Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
+      '',
+      peersMarkdown(peers, checks),
       '',
       `**Where the service's CPU goes.** CPU time of the server process per request (from \`/proc\`), ${BREAKDOWN_CONNECTIONS} connections, after a warm-up: the same page with more and more of the selection, then each kind alone.`,
       '',
@@ -324,9 +424,11 @@ async function main(): Promise<void> {
       orders: ids.length,
       statements: checks,
       results,
+      peers,
       breakdown,
     });
   } finally {
+    await peer?.stop();
     await baseline?.stop();
     await app.stop();
     await db.stop();

@@ -1,8 +1,11 @@
 // `npm run bench:subscriptions`: thousands of graphql-ws subscribers on one server process,
 // transitions driven at a target rate, and what arrived: delivered/expected, commit-to-client
-// latency and the server's memory. Loopback only; bounded in count and time.
+// latency, lost and repeated events, and the server's memory per subscription. Loopback only;
+// bounded in count and time.
 //
-//   npm run bench:subscriptions -- --steps 1000,5000 --rate 200 --seconds 15
+//   npm run bench:subscriptions -- --steps 1000,5000,10000 --rate 200 --seconds 15
+//
+// BENCH_QUICK=1 (or BENCH_SECONDS) makes it short: steps 100,500 and 2 s each unless given.
 //
 // The server is `src/main.ts` in a child process (its memory is measured apart from the
 // clients'); PostgreSQL is an embedded one in a temporary folder. Writers run the real
@@ -24,7 +27,7 @@ import WebSocket from 'ws';
 import { seedDemoData } from '../src/app.ts';
 import { modules } from '../src/modules.ts';
 import { Role } from '../src/platform/accounts/consumer.entity.ts';
-import { JWT_SECRET, tokenFor } from './harness.ts';
+import { benchSeconds, JWT_SECRET, QUICK, summary, tokenFor } from './harness.ts';
 import { freePort, startEmbeddedPostgres, temporaryDataDir } from '../src/platform/db/embedded.ts';
 import { openDatabase } from '../src/platform/db/orm.ts';
 import { eventCursor, START_CURSOR } from '../src/platform/events/order-event.mapping.ts';
@@ -36,9 +39,11 @@ const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) {
   args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
 }
-const STEPS = (args.get('steps') ?? '1000,5000').split(',').map(Number);
+const STEPS = (args.get('steps') ?? (QUICK ? '100,500' : '1000,5000,10000')).split(',').map(Number);
 const RATE = Number(args.get('rate') ?? 200);
-const SECONDS = Number(args.get('seconds') ?? 15);
+const SECONDS = benchSeconds(15, 2);
+/** The aim of issue 17, for the verdict line. */
+const AIM_P99_MS = 200;
 const CONSUMERS = Number(args.get('consumers') ?? 1000);
 const STAFF = Number(args.get('staff') ?? 2);
 const MAX_IN_FLIGHT = 32;
@@ -216,6 +221,7 @@ async function main(): Promise<void> {
     console.log(`server pid ${pid}: ${idle.rss} MB RSS before any subscriber`);
     let next = 0;
     const results: string[] = [];
+    const verdicts: string[] = [];
 
     for (const target of STEPS) {
       // Open subscribers up to `target` (STAFF of them OPERATOR, the rest one consumer each).
@@ -233,7 +239,7 @@ async function main(): Promise<void> {
       await waitFor(
         `${target} subscriptions on the server`,
         async () => (await liveStats(server!.url)).subscriptions >= target,
-        60_000,
+        120_000,
       );
       const openedMs = Math.round(performance.now() - opening);
       const before = rssMb(pid);
@@ -342,26 +348,33 @@ async function main(): Promise<void> {
       const after = rssMb(pid);
       const stats = await liveStats(server.url);
       const duplicates = subscribers.reduce((n, s) => n + s.duplicates, 0);
+      // Server memory the subscribers hold: RSS above the idle server's, per subscription.
+      const perSubscriptionKb = Math.round(((before.rss - idle.rss) * 1024) / target);
+      const p99 = percentile(latencies, 99);
       const line =
         `${target} subscribers (${staff} staff): opened in ${openedMs} ms; ` +
         `${events.length} transitions in ${driveSeconds.toFixed(1)} s ` +
         `(${(events.length / driveSeconds).toFixed(0)}/s, ${failed} failed); ` +
-        `delivered ${delivered()}/${expected}, duplicates ${duplicates}; ` +
+        `delivered ${delivered()}/${expected}, lost ${missing}, repeated ${duplicates}; ` +
         `per subscriber: ${exact}/${subscribers.length} exact` +
         (exact < subscribers.length
-          ? ` (${missing} missing, ${unexpected} unexpected, ${outOfOrder} out of order)`
+          ? ` (${unexpected} unexpected, ${outOfOrder} out of order)`
           : '') +
         `; ${all.length} events in the table; ` +
-        `latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ` +
+        `latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ` +
         `max ${(latencies.at(-1) ?? NaN).toFixed(1)} ms, ` +
         `${negative.length} negative (min ${(latencies[0] ?? NaN).toFixed(1)} ms); ` +
-        `server RSS ${before.rss} MB with subscribers, ${after.rss} MB after the run (peak ${after.peak} MB); ` +
+        `server RSS ${before.rss} MB with subscribers (${perSubscriptionKb} KB per subscription), ${after.rss} MB after the run (peak ${after.peak} MB); ` +
         `hub reads cursor ${stats.position} past ${startCursor}`;
       console.log(line);
       results.push(line);
+      verdicts.push(
+        `subscriptions ${target} at ${RATE}/s: p99 commit-to-client ${p99.toFixed(1)} ms (aim < ${AIM_P99_MS}: ${p99 < AIM_P99_MS ? 'met' : 'not met'}), lost ${missing}, repeated ${duplicates}, ${perSubscriptionKb} KB per subscription`,
+      );
     }
     console.log('\nsummary');
     for (const r of results) console.log(`- ${r}`);
+    for (const v of verdicts) summary(v);
   } finally {
     await Promise.all(subscribers.map((s) => s.client.dispose()));
     if (server) {

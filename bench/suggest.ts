@@ -4,19 +4,17 @@
 // Two figures per case: the first plan (timeBudgetMs 1: the first greedy pass only) and the
 // default search (timeBudgetMs 1000), with its proof or gap. Writes bench/results/suggest.json;
 // with --write also BENCHMARKS.md's `bench:suggest` section (docs/chip-suggest.md has the
-// figures of the last run).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { format } from 'prettier';
+// figures of the last run). BENCH_QUICK=1: one run of each case, nothing written.
 import {
   deadline,
   machine,
   makeConsumers,
   median,
-  ROOT,
+  QUICK,
   round,
   spawnApp,
   startDatabase,
+  summary,
   table,
   writeFigures,
 } from './harness.ts';
@@ -26,7 +24,7 @@ const CHIPS = ['DM878', 'TK450'];
 const LOTS = [1, 10, 100];
 const OBJECTIVES = ['CHEAPEST', 'EARLIEST_FINISH'];
 const BOOKINGS = 10_000;
-const REPEATS = 5;
+const REPEATS = QUICK ? 1 : 5;
 const QUANTITY_PER_LOT = 10;
 const SUGGEST = `query ($input: ChipSuggestInput!) {
   suggestChipPlans(input: $input, count: 3) {
@@ -186,6 +184,10 @@ async function main(): Promise<void> {
         .map((r, i) => `×${round(r[key] / rows[i][key], 1)}`)
         .join(', ');
     };
+    const firstPlanGrowth = CHIPS.flatMap((c) =>
+      OBJECTIVES.map((o) => `${c} ${o} ${growth(c, o, 'firstPlanMs')}`),
+    ).join('; ');
+    summary(`suggest: first plan's growth per ×10 lots ${firstPlanGrowth}`);
     const md = [
       `Measured ${new Date().toISOString().slice(0, 10)}: \`suggestChipPlans(first: 3)\` over HTTP, one request at a time, for lots of ${QUANTITY_PER_LOT} chips of DM878 (5 steps, 5-10 plants each) and TK450 (10 steps, 3-4 plants each), against ${count[0].n} existing bookings on those chips' ${plants.length} plants (2-10 ticks each, gaps of 0-20). Median of ${REPEATS} runs after a warm-up. "First plan": \`timeBudgetMs: 1\`, so only the first greedy pass (always finished) and the bounds run. "Search": the default budget of 1000 ms; it returns earlier when the best plan is proven optimal. Gap: (score - lower bound) / lower bound.`,
       '',
@@ -203,17 +205,10 @@ async function main(): Promise<void> {
         ]),
       ]),
       '',
-      `Growth of the first plan per ×10 lots: ${CHIPS.flatMap((c) => OBJECTIVES.map((o) => `${c} ${o} ${growth(c, o, 'firstPlanMs')}`)).join('; ')}. Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
+      `Growth of the first plan per ×10 lots: ${firstPlanGrowth}. Whole run: ${round((Date.now() - started) / 1000, 0)} s.`,
     ].join('\n');
     const figures = { machine: machine(db.version), calendar: count[0].n, results };
-    if (process.argv.includes('--write')) {
-      await writeFigures('suggest', md, figures);
-    } else {
-      // Formatted as `prettier --check .` (in npm test) wants it.
-      const json = await format(JSON.stringify(figures), { parser: 'json', printWidth: 100 });
-      writeFileSync(join(ROOT, 'bench', 'results', 'suggest.json'), json);
-      console.log(`\n${md}\n\n(written to bench/results/suggest.json)`);
-    }
+    await writeFigures('suggest', md, figures, process.argv.includes('--write'));
   } finally {
     await app.stop();
     await db.stop();

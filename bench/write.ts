@@ -1,9 +1,11 @@
-// `npm run bench` part 2 (alone: `npx tsx bench/write.ts [--seconds 8]`): a shop order
+// `npm run bench` part 2 (alone: `npx tsx bench/write.ts [--seconds 8]`, BENCH_QUICK=1 or
+// BENCH_SECONDS for a short check): a shop order
 // (confirmShopOrder, then payOrder) and a chip order (confirmChipOrder) placed by 8 and 32
 // concurrent clients, each client its own consumer, its own products and its own plant
 // windows, beside a baseline that runs the same SQL statements as bare `pg` transactions at
 // the same concurrency (bench/write-baseline.ts).
 import {
+  benchSeconds,
   cpuMs,
   deadline,
   machine,
@@ -14,6 +16,7 @@ import {
   spawnApp,
   startDatabase,
   statementsOf,
+  summary,
   table,
   writeFigures,
   type Child,
@@ -32,11 +35,7 @@ import {
   type Gql,
 } from './workload.ts';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SECONDS = arg('seconds', 8);
+const SECONDS = benchSeconds(8);
 const CLIENTS = [8, 32];
 const LOTS = 2;
 
@@ -202,8 +201,8 @@ async function main(): Promise<void> {
         bare.cpuMs = round((own.user + own.system) / 1000 / Math.max(1, bare.orders), 1);
         const ratio = round(service.perSecond / bare.perSecond, 2);
         results.push({ scenario, clients: n, service, baseline: bare, ratio });
-        console.log(
-          `${scenario} @${n}: service ${service.perSecond} orders/s p99 ${service.p99} ms (${service.cpuMs} ms CPU/order); baseline ${bare.perSecond} orders/s p99 ${bare.p99} ms (${bare.cpuMs} ms CPU/order); ratio ${ratio}`,
+        summary(
+          `write ${scenario} @${n}: service ${service.perSecond} orders/s p99 ${service.p99} ms (${service.cpuMs} ms CPU/order); baseline ${bare.perSecond} orders/s p99 ${bare.p99} ms (${bare.cpuMs} ms CPU/order); ratio ${ratio}`,
         );
       }
     }
