@@ -35,6 +35,9 @@ export class LiveOrders {
   private started = false;
   private subscription: Subscription | undefined;
   private stopped = false;
+  // Lists an event made stale, and whether a reload round is running (reloadStale).
+  private readonly stale = new Set<string>();
+  private reloading = false;
   private state: LiveState = 'connecting';
   private readonly listeners = new Set<() => void>();
 
@@ -120,10 +123,28 @@ export class LiveOrders {
     if (this.cursor !== undefined && event.cursor <= this.cursor) return;
     this.cursor = event.cursor;
     const membership = Boolean(event.toStatus) || !event.order;
-    void this.client.refetchQueries({
-      include: 'active',
-      onQueryUpdated: ({ queryName = '' }) =>
-        QUEUE_QUERIES.has(queryName) || (membership && LIST_QUERIES.has(queryName)),
-    });
+    for (const name of QUEUE_QUERIES) this.stale.add(name);
+    if (membership) for (const name of LIST_QUERIES) this.stale.add(name);
+    void this.reloadStale();
+  }
+
+  /**
+   * Reloads the stale lists, one round at a time: Apollo would answer a reload asked for while
+   * the same query is in flight with that earlier request's result, from before this event.
+   */
+  private async reloadStale(): Promise<void> {
+    if (this.reloading) return;
+    this.reloading = true;
+    while (this.stale.size && !this.stopped) {
+      const names = new Set(this.stale);
+      this.stale.clear();
+      await this.client
+        .refetchQueries({
+          include: 'active',
+          onQueryUpdated: ({ queryName = '' }) => names.has(queryName),
+        })
+        .catch(() => {});
+    }
+    this.reloading = false;
   }
 }
