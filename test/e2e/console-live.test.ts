@@ -1,10 +1,9 @@
 import type { Browser, BrowserContext, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PayOrderDocument } from '../generated/graphql.ts';
 import { launchChromium } from '../utils/browser.ts';
 import { consoleAs, waitForSubscribers } from '../utils/console-page.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
-import { confirmOrder, makeShop } from './shop-fixtures.ts';
+import { makeShop, paidShopOrder } from './shop-fixtures.ts';
 
 let t: TestApp;
 let browser: Browser;
@@ -53,16 +52,10 @@ describe('the live feed across a socket gap', () => {
   it('shows, once the socket is back, a status change made while it was gone, and only once', async () => {
     const consumerToken = await t.login(demo.consumer);
     const shop = await makeShop(t, [{ price: '3.00', stock: 10 }]);
-    const order = await confirmOrder(t, consumerToken, shop.id, [[shop.productIds[0], 1]]);
-    const paid = await t.gql(
-      PayOrderDocument,
-      { orderId: order.id, payType: 'BALANCE', key: `gap-${order.id}` },
-      { token: consumerToken },
-    );
-    expect(paid.data!.payOrder.errors).toEqual([]);
+    const orderId = await paidShopOrder(t, consumerToken, shop.id, shop.productIds[0]);
 
     const sockets = new SocketSwitch();
-    const consumer = await consoleAs(browser, t, demo.consumer, `/orders/${order.id}`, {
+    const consumer = await consoleAs(browser, t, demo.consumer, `/orders/${orderId}`, {
       beforeLoad: (context) => sockets.install(context),
     });
     const me = consumer.page;
@@ -72,7 +65,7 @@ describe('the live feed across a socket gap', () => {
     // The consumer's network drops; meanwhile an operator delivers the order on their page.
     await sockets.cut();
     await me.locator('[data-testid="live"]:not([data-state="live"])').waitFor();
-    const operator = await consoleAs(browser, t, demo.operator, `/orders/${order.id}`);
+    const operator = await consoleAs(browser, t, demo.operator, `/orders/${orderId}`);
     const op = operator.page;
     await waitForSubscribers(t, 1);
     await op.getByRole('button', { name: /Mark delivered/ }).click();

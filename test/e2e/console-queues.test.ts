@@ -1,15 +1,18 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PayOrderDocument } from '../generated/graphql.ts';
 import { launchChromium } from '../utils/browser.ts';
 import { consoleAs, waitForSubscribers } from '../utils/console-page.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 import { underwritingOrder } from './insurance-fixtures.ts';
-import { confirmOrder, makeShop } from './shop-fixtures.ts';
+import { makeShop, paidShopOrder as paidOrder } from './shop-fixtures.ts';
 
 let t: TestApp;
 let browser: Browser;
 let consumer: string;
+// A shop order the consumer placed and paid elsewhere (their phone): staff must deliver it.
+const paidShopOrder = (shopId: string, productId: string) =>
+  paidOrder(t, consumer, shopId, productId);
+
 beforeAll(async () => {
   [t, browser] = await Promise.all([startTestApp(), launchChromium()]);
   consumer = await t.login(demo.consumer);
@@ -18,18 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-/** A shop order the consumer placed and paid elsewhere (their phone): staff must deliver it. */
-async function paidShopOrder(shopId: string, productId: string): Promise<string> {
-  const order = await confirmOrder(t, consumer, shopId, [[productId, 1]]);
-  const paid = await t.gql(
-    PayOrderDocument,
-    { orderId: order.id, payType: 'BALANCE', key: `queue-${order.id}` },
-    { token: consumer },
-  );
-  expect(paid.data!.payOrder.errors).toEqual([]);
-  return order.id;
-}
 
 const queue = (page: Page, name: string) => page.getByRole('list', { name, exact: true });
 const row = (page: Page, name: string, orderId: string) =>
