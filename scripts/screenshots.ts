@@ -89,6 +89,11 @@ async function main() {
     await me.getByRole('button', { name: /Confirm and pay/ }).click();
     await me.locator('.page-header [data-status="PAID"]').waitFor();
     await shot(me, 'chip-order');
+    await me.goto(`${origin}/chip/plan`);
+    await me.getByLabel('Chips in all').fill('120');
+    await me.getByRole('button', { name: 'Suggest a plan' }).click();
+    await me.getByRole('list', { name: 'Suggested plans' }).waitFor();
+    await shot(me, 'chip-plan-suggested');
 
     // Insurance: a plan order paid and booked; the operator's form; the consumer's live page.
     await me.getByRole('link', { name: 'Insurance' }).click();

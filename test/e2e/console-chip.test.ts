@@ -87,6 +87,50 @@ describe('the chip flow in the console', () => {
   });
 });
 
+describe('suggesting a chip plan', () => {
+  it('fills the builder with the best plan the service suggests, which analyses as feasible at the suggested cost', async () => {
+    const tab = await consoleAs(browser, t, demo.thirdConsumer, '/chip/plan');
+    const me = tab.page;
+    await step(me, 0, 3).waitFor();
+    await me.getByLabel('Chip to make').selectOption('CK101');
+    await me.getByLabel('Chips in all').fill('120');
+
+    // Nothing can make 120 chips for ¥1.00: the service says why, and the builder is untouched.
+    await me.getByLabel('Budget (CNY)').fill('1.00');
+    await me.getByRole('button', { name: 'Suggest a plan' }).click();
+    await me
+      .getByRole('list', { name: 'Why no plan' })
+      .locator('[data-code="OVER_BUDGET"]')
+      .waitFor();
+    expect(await me.locator('[data-lot="0"]').getByLabel('Quantity').inputValue()).toBe('50');
+
+    await me.getByLabel('Budget (CNY)').fill('100000.00');
+    await me.getByRole('button', { name: 'Suggest a plan' }).click();
+    const best = me.getByRole('list', { name: 'Suggested plans' }).getByRole('listitem').first();
+    const cost = /¥[\d,]+\.\d\d/.exec((await best.textContent())!)![0];
+    // The builder holds the suggested lots: quantities adding up to 120, a plant and start per step.
+    const lots = me.locator('fieldset[data-lot]');
+    await expect
+      .poll(async () => {
+        let sum = 0;
+        for (const quantity of await lots.getByLabel('Quantity').all())
+          sum += Number(await quantity.inputValue());
+        return sum;
+      })
+      .toBe(120);
+    expect(await step(me, 0, 1).getByLabel('Plant').inputValue()).not.toBe('');
+
+    await me.getByRole('button', { name: 'Analyse the plan' }).click();
+    await me.getByText('Feasible 可行').waitFor();
+    expect(await me.getByTestId('kpi-total-cost').textContent()).toBe(cost);
+    await me.getByRole('button', { name: `Confirm and pay ${cost}` }).waitFor();
+    expect(await me.getByRole('button', { name: `Confirm and pay ${cost}` }).isDisabled()).toBe(
+      false,
+    );
+    await tab.close();
+  });
+});
+
 describe('the admin pages', () => {
   it('deposits money and puts a plant into maintenance, which the plan builder then shows', async () => {
     const admin = await consoleAs(browser, t, demo.admin, '/admin');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfirmShopOrderDocument } from '../generated/graphql.ts';
+import { ConfirmShopOrderDocument, PayOrderDocument } from '../generated/graphql.ts';
 import type { TestApp } from '../utils/test-app.ts';
 
 /** Shared helpers of the shop tests: their own shops and products, and row-level assertions. */
@@ -107,4 +107,22 @@ export async function confirmOrder(
   const order = res.data?.confirmShopOrder.order;
   if (!order) throw new Error(`confirmation failed: ${JSON.stringify(res)}`);
   return order;
+}
+
+/** Confirms and pays (from the balance) an order of one product; returns its id. */
+export async function paidShopOrder(
+  t: TestApp,
+  token: string,
+  shopId: string,
+  productId: string,
+): Promise<string> {
+  const order = await confirmOrder(t, token, shopId, [[productId, 1]]);
+  const paid = await t.gql(
+    PayOrderDocument,
+    { orderId: order.id, payType: 'BALANCE', key: `paid-${order.id}` },
+    { token },
+  );
+  if (paid.data?.payOrder.errors.length !== 0)
+    throw new Error(`payment failed: ${JSON.stringify(paid)}`);
+  return order.id;
 }

@@ -17,16 +17,23 @@ export function origin(t: TestApp): string {
   return new URL(t.url).origin;
 }
 
+export interface ConsoleOptions {
+  viewport?: { width: number; height: number };
+  /** Runs on the new context before the console loads (routes, say). */
+  beforeLoad?: (context: BrowserContext) => Promise<void>;
+}
+
 /** A fresh browser context (its own storage: another person) on the console's `path`. */
 export async function openConsole(
   browser: Browser,
   t: TestApp,
   path = '/',
-  options: { viewport?: { width: number; height: number } } = {},
+  options: ConsoleOptions = {},
 ): Promise<ConsoleTab> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 900 },
   });
+  await options.beforeLoad?.(context);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const external: string[] = [];
@@ -64,7 +71,7 @@ export async function consoleAs(
   t: TestApp,
   account: Pick<Account, 'id' | 'password'>,
   path = '/',
-  options: { viewport?: { width: number; height: number } } = {},
+  options: ConsoleOptions = {},
 ): Promise<ConsoleTab> {
   const tab = await openConsole(browser, t, path, options);
   await logIn(tab.page, account);

@@ -1,13 +1,14 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
-import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
-import { createClient, type Client } from 'graphql-ws';
+import { from, mergeMap } from 'rxjs';
 // The published possible types (codegen's fragment-matcher output at the repository's root).
 import generated from '../../../possible-types.json';
+import { keepTokenFresh } from '../auth/renewal.ts';
 import { session } from '../auth/session.ts';
-import { isAuthFailure } from '../shared/errors.ts';
+import { authLink } from './auth-link.ts';
 import { LiveOrders } from './live.ts';
+import { LiveSocket } from './socket.ts';
 
 /** One Apollo client per session: its cache, its HTTP link, its graphql-ws socket, its live feed. */
 export interface ConsoleClient {
@@ -16,10 +17,6 @@ export interface ConsoleClient {
   live: LiveOrders | null;
   dispose(): void;
 }
-
-const SESSION_ENDED = 'Your session has ended. Please log in again.';
-// graphql-ws close codes that mean the token was refused (4401 is what the auth work will send).
-const AUTH_CLOSE_CODES = new Set([4401, 4403]);
 
 export function createCache(): InMemoryCache {
   return new InMemoryCache({
@@ -33,70 +30,61 @@ export function createCache(): InMemoryCache {
   });
 }
 
-function socketUrl(): string {
-  const url = new URL('/graphql', window.location.href);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.toString();
+function isSubscription({ query }: ApolloLink.Operation): boolean {
+  const main = getMainDefinition(query);
+  return main.kind === 'OperationDefinition' && main.operation === 'subscription';
 }
 
-function closeCode(event: unknown): number | undefined {
-  return typeof event === 'object' && event && 'code' in event ? Number(event.code) : undefined;
-}
-
-export function createConsoleClient(token: string | null): ConsoleClient {
-  const http = new HttpLink({
-    uri: '/graphql',
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  const endSessionOnAuthFailure = new ErrorLink(({ error }) => {
-    if (token && isAuthFailure(error)) session.end(SESSION_ENDED);
-  });
-  let socket: Client | null = null;
-  let transport: ApolloLink = http;
-  if (token) {
-    socket = createClient({
-      url: socketUrl(),
-      lazy: false,
-      connectionParams: { authorization: `Bearer ${token}` },
-      retryAttempts: Number.POSITIVE_INFINITY,
-      shouldRetry: (event) => !AUTH_CLOSE_CODES.has(closeCode(event) ?? 0),
-      // A refused token is handled on 'closed' below; nothing else is fatal (retries never end).
-      onNonLazyError: () => {},
-    });
-    socket.on('closed', (event) => {
-      if (AUTH_CLOSE_CODES.has(closeCode(event) ?? 0)) session.end(SESSION_ENDED);
-    });
-    const isSubscription = ({ query }: ApolloLink.Operation) => {
-      const main = getMainDefinition(query);
-      return main.kind === 'OperationDefinition' && main.operation === 'subscription';
+export function createConsoleClient(loggedIn: boolean): ConsoleClient {
+  const http = new HttpLink({ uri: '/graphql' });
+  if (!loggedIn) {
+    return {
+      apollo: new ApolloClient({ cache: createCache(), link: http }),
+      live: null,
+      dispose() {},
     };
-    transport = ApolloLink.split(isSubscription, new GraphQLWsLink(socket), http);
   }
+  const socket = new LiveSocket();
+  let live: LiveOrders | null = null;
+  // Every operation but the feed's own first read waits until the feed knows its starting
+  // cursor, so no page shows data older than the point the feed resumes from (apollo/live.ts).
+  const afterFeedStart = new ApolloLink((operation, forward) =>
+    operation.operationName === 'LiveHead' || !live
+      ? forward(operation)
+      : from(live.ready).pipe(mergeMap(() => forward(operation))),
+  );
   const apollo = new ApolloClient({
     cache: createCache(),
-    link: ApolloLink.from([endSessionOnAuthFailure, transport]),
+    link: ApolloLink.from([
+      afterFeedStart,
+      authLink((operation, httpToken) => (isSubscription(operation) ? socket.token : httpToken)),
+      ApolloLink.split(isSubscription, new GraphQLWsLink(socket.client), http),
+    ]),
     defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network' } },
   });
-  const live = socket ? new LiveOrders(apollo, socket) : null;
-  live?.start();
+  live = new LiveOrders(apollo, socket);
+  const stopRenewal = keepTokenFresh();
+  // A renewed token (here or in another tab): the socket reconnects with it before the old expires.
+  const stopRestarts = session.subscribe(() => socket.restartIfStale());
   return {
     apollo,
     live,
     dispose() {
+      stopRenewal();
+      stopRestarts();
       live?.stop();
       apollo.stop();
-      // Disposing a socket whose connection was refused rejects with that close: nothing to do.
-      Promise.resolve(socket?.dispose()).catch(() => {});
+      socket.dispose();
     },
   };
 }
 
-let active: { token: string | null; client: ConsoleClient } | undefined;
+let active: { key: string | null; client: ConsoleClient } | undefined;
 
-/** The client of the session with this token: the same one until the token changes. */
-export function clientForSession(token: string | null): ConsoleClient {
-  if (active?.token === token) return active.client;
+/** The client of the session with this key: the same one while its tokens are renewed. */
+export function clientForSession(key: string | null): ConsoleClient {
+  if (active?.key === key) return active.client;
   active?.client.dispose();
-  active = { token, client: createConsoleClient(token) };
+  active = { key, client: createConsoleClient(key !== null) };
   return active.client;
 }

@@ -1,54 +1,87 @@
-import type { ApolloCache, ApolloClient, Reference } from '@apollo/client';
-import type { Client } from 'graphql-ws';
+import type { ApolloClient } from '@apollo/client';
 import type { Subscription } from 'rxjs';
-// The published possible types (codegen's fragment-matcher output at the repository's root).
-import generated from '../../../possible-types.json';
+import { renewToken } from '../auth/renewal.ts';
 import {
+  LiveHeadDocument,
   LiveOrderEventsDocument,
-  LiveOrderKeyFragmentDoc,
-  OrderEventFieldsFragmentDoc,
-  type OrderEventFieldsFragment,
+  type LiveOrderEventsSubscription,
 } from '../generated/graphql.ts';
-import { STATUS } from '../shared/status.ts';
+import { UNAUTHORIZED, closeCode, type LiveSocket } from './socket.ts';
 
 export type LiveState = 'connecting' | 'live' | 'offline';
 
-// Queries that show more of an order than an event carries (its underwrite, dates, lines):
-// refetched when an event touches the order they show. Lists are not: the cache write is all
-// they need.
-const REFETCHED_ON_EVENT = new Set(['OrderDetail']);
-// Queries an order's creation or a money movement can change.
+// Lists whose rows an event can add, remove or reorder (the rows' own fields update by
+// themselves): reloaded when an order is created, changes status or is deleted.
 const LIST_QUERIES = new Set(['OrderList', 'Balance', 'Ledger']);
+// Staff's queues also move with events that change no status (an inspection filled in).
+const QUEUE_QUERIES = new Set(['OrdersAwaitingAction', 'UnderwritingQueue', 'InspectionSchedule']);
+const RESUBSCRIBE_MS = 1000;
 
 /**
  * The console's one order-event subscription (`orderStatusChanged`, every order the caller may
- * see). Each event is written into Apollo's normalised cache on the order's own entry (found
- * through `Order`'s possible types), so every list and detail showing that order re-renders by
- * itself; no polling. After a reconnect it resubscribes from the last cursor it applied, and it
- * ignores an event it already applied (graphql-ws also resubscribes with the first variables).
+ * see). Each event carries its order as it is now (`OrderEvent.order`, with what the pages show
+ * of it); Apollo writes it into the normalised cache, so every list and detail showing that
+ * order re-renders by itself: no polling, no refetch of the order.
+ *
+ * No gap: before any page loads (`ready`), the feed reads the newest event of the most recently
+ * updated order the caller may see, and subscribes `after` that cursor, so an event between the
+ * pages' first load and the subscription's registration is replayed. After a reconnect it
+ * resubscribes from the last cursor applied, and ignores an event it already applied.
  */
 export class LiveOrders {
+  /** Resolves once the starting cursor is known (whatever the head read answered). */
+  readonly ready: Promise<void>;
   private cursor: string | undefined;
+  private started = false;
   private subscription: Subscription | undefined;
   private stopped = false;
+  // Lists an event made stale, and whether a reload round is running (reloadStale).
+  private readonly stale = new Set<string>();
+  private reloading = false;
   private state: LiveState = 'connecting';
   private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly client: ApolloClient,
-    socket: Client,
+    private readonly socket: LiveSocket,
   ) {
-    socket.on('connecting', () => this.setState('connecting'));
-    socket.on('connected', (_socket, _payload, wasRetry) => {
+    socket.client.on('connecting', () => this.setState('connecting'));
+    socket.client.on('connected', () => {
       this.setState('live');
-      if (wasRetry) this.start();
+      this.resume();
     });
-    socket.on('closed', () => this.setState('offline'));
+    socket.client.on('closed', (event) => {
+      this.setState('offline');
+      // Dropped at once, so graphql-ws does not resubscribe it with its first `after`.
+      this.drop();
+      // The token expired or the session ended: renew (or end the session), then resubscribe.
+      if (closeCode(event) === UNAUTHORIZED) {
+        renewToken(socket.token).then(
+          () => this.resume(),
+          () => {},
+        );
+      }
+    });
+    this.ready = this.readHead();
   }
 
-  start(): void {
-    if (this.stopped) return;
-    this.subscription?.unsubscribe();
+  private async readHead(): Promise<void> {
+    try {
+      const { data } = await this.client.query({
+        query: LiveHeadDocument,
+        fetchPolicy: 'no-cache',
+      });
+      this.cursor = data?.orders.edges[0]?.node.events.at(-1)?.cursor ?? undefined;
+    } catch {
+      // Unreadable (the service is down): the feed starts live, as the pages load.
+    }
+    this.started = true;
+    this.resume();
+  }
+
+  /** Subscribes from the last cursor, unless subscribed already. */
+  resume(): void {
+    if (this.stopped || !this.started || this.subscription) return;
     this.subscription = this.client
       .subscribe({ query: LiveOrderEventsDocument, variables: { after: this.cursor } })
       .subscribe({
@@ -56,13 +89,16 @@ export class LiveOrders {
           if (data) this.apply(data.orderStatusChanged);
         },
         // A refusal (say, the process shutting down): resubscribe from the cursor shortly.
-        error: () => setTimeout(() => this.start(), 1000),
+        error: () => {
+          this.drop();
+          setTimeout(() => this.resume(), RESUBSCRIBE_MS);
+        },
       });
   }
 
   stop(): void {
     this.stopped = true;
-    this.subscription?.unsubscribe();
+    this.drop();
   }
 
   getState = (): LiveState => this.state;
@@ -72,65 +108,43 @@ export class LiveOrders {
     return () => this.listeners.delete(listener);
   };
 
+  private drop(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+  }
+
   private setState(state: LiveState): void {
     this.state = state;
     for (const listener of this.listeners) listener();
   }
 
-  private apply(event: OrderEventFieldsFragment): void {
+  private apply(event: LiveOrderEventsSubscription['orderStatusChanged']): void {
     // Cursors compare as strings in cursor order.
     if (this.cursor !== undefined && event.cursor <= this.cursor) return;
     this.cursor = event.cursor;
-    let known = false;
-    void this.client.refetchQueries({
-      updateCache: (cache) => {
-        known = writeEvent(cache, event);
-      },
-      onQueryUpdated: (query) => REFETCHED_ON_EVENT.has(query.queryName ?? ''),
-    });
-    // An order this page has not seen yet, or money that moved: the lists showing them reload.
-    if (known && !event.toStatus) return;
-    void this.client.refetchQueries({
-      include: 'active',
-      onQueryUpdated: (query) => LIST_QUERIES.has(query.queryName ?? ''),
-    });
+    const membership = Boolean(event.toStatus) || !event.order;
+    for (const name of QUEUE_QUERIES) this.stale.add(name);
+    if (membership) for (const name of LIST_QUERIES) this.stale.add(name);
+    void this.reloadStale();
   }
-}
 
-/** The cache id of the order, under whichever `Order` type it was cached as. */
-function cachedOrderId(cache: ApolloCache, orderId: string): string | undefined {
-  return generated.possibleTypes.Order.map((typename) =>
-    cache.identify({ __typename: typename, id: orderId }),
-  ).find(
-    (id) =>
-      id !== undefined && cache.readFragment({ id, fragment: LiveOrderKeyFragmentDoc }) !== null,
-  );
-}
-
-/** Writes the event onto its cached order (status, label, events); false if it is not cached. */
-function writeEvent(cache: ApolloCache, event: OrderEventFieldsFragment): boolean {
-  const id = cachedOrderId(cache, event.orderId);
-  if (!id) return false;
-  const ref = cache.writeFragment({
-    fragment: OrderEventFieldsFragmentDoc,
-    fragmentName: 'OrderEventFields',
-    data: event,
-  });
-  const status = event.toStatus;
-  cache.modify({
-    id,
-    fields: {
-      ...(status && {
-        status: () => status,
-        statusCode: () => STATUS[status].code,
-        statusLabel: () => STATUS[status].label,
-      }),
-      updatedAt: () => event.occurredAt,
-      events: (existing: readonly Reference[] = [], { readField }) =>
-        !ref || existing.some((e) => readField('id', e) === event.id)
-          ? existing
-          : [...existing, ref],
-    },
-  });
-  return true;
+  /**
+   * Reloads the stale lists, one round at a time: Apollo would answer a reload asked for while
+   * the same query is in flight with that earlier request's result, from before this event.
+   */
+  private async reloadStale(): Promise<void> {
+    if (this.reloading) return;
+    this.reloading = true;
+    while (this.stale.size && !this.stopped) {
+      const names = new Set(this.stale);
+      this.stale.clear();
+      await this.client
+        .refetchQueries({
+          include: 'active',
+          onQueryUpdated: ({ queryName = '' }) => names.has(queryName),
+        })
+        .catch(() => {});
+    }
+    this.reloading = false;
+  }
 }

@@ -10,9 +10,9 @@ import { navigate, useLocation } from './router.tsx';
 
 export function App() {
   const current = useSession();
-  const token = current?.token ?? null;
-  // A new session gets a new client: nothing cached for one person is shown to the next.
-  const client = clientForSession(token);
+  // A new session gets a new client: nothing cached for one person is shown to the next. Renewed
+  // tokens keep the session's key, its client and its cache.
+  const client = clientForSession(current?.key ?? null);
   const { pathname } = useLocation();
 
   useEffect(() => {

@@ -1,5 +1,6 @@
+import { useMutation } from '@apollo/client/react';
 import { useSyncExternalStore, type ReactNode } from 'react';
-import type { Role } from '../generated/graphql.ts';
+import { LogoutDocument, type Role } from '../generated/graphql.ts';
 import { session, type Session } from '../auth/session.ts';
 import { useConsoleClient } from './console-context.ts';
 import { Link, navigate, useLocation } from './router.tsx';
@@ -37,8 +38,12 @@ function LiveIndicator() {
 export function Layout({ session: current, children }: { session: Session; children: ReactNode }) {
   const { pathname } = useLocation();
   const role = current.consumer.role;
-  // The next session gets a new client (apollo/client.ts): nothing cached here is kept.
-  const logout = () => {
+  const [endSession, { loading }] = useMutation(LogoutDocument);
+  // The service ends the session (its refresh token is dead from now on); the next session gets
+  // a new client (apollo/client.ts): nothing cached here is kept. Logged out here even when the
+  // service cannot be reached.
+  const logout = async () => {
+    await endSession().catch(() => null);
     session.end();
     navigate('/login', { replace: true });
   };
@@ -63,7 +68,12 @@ export function Layout({ session: current, children }: { session: Session; child
           <span className="who-name" data-testid="who">
             {current.consumer.name} <small>{role}</small>
           </span>
-          <button type="button" className="button-link" onClick={logout}>
+          <button
+            type="button"
+            className="button-link"
+            disabled={loading}
+            onClick={() => void logout()}
+          >
             Log out
           </button>
         </div>

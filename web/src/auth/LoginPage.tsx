@@ -24,8 +24,9 @@ export function LoginPage() {
     event.preventDefault();
     const result = await login({ variables: { consumerId, password } }).catch(() => null);
     const payload = result?.data?.login;
-    if (payload?.token && payload.consumer) {
-      session.start({ token: payload.token, consumer: payload.consumer });
+    if (payload?.token && payload.refreshToken && payload.tokenExpiresAt && payload.consumer) {
+      const { token, refreshToken, tokenExpiresAt, consumer } = payload;
+      session.start({ token, refreshToken, tokenExpiresAt, consumer });
       const next = search.get('next');
       navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
     }

@@ -12,8 +12,16 @@ import { money, newKey } from '../shared/format.ts';
 import { Page, Section } from '../shared/layout.tsx';
 import { KpiTables } from './KpiTables.tsx';
 import { LotEditor } from './LotEditor.tsx';
-import { draftProblems, newLot, toPlanInput, type LotDraft, type PlanDraft } from './plan-draft.ts';
+import {
+  draftOf,
+  draftProblems,
+  newLot,
+  toPlanInput,
+  type LotDraft,
+  type PlanDraft,
+} from './plan-draft.ts';
 import { ScheduleTimeline } from './ScheduleTimeline.tsx';
+import { SuggestPanel } from './SuggestPanel.tsx';
 import { Violations, violationsAt } from './Violations.tsx';
 
 function AnalysisResult({ analysis }: { analysis: AnalysisFieldsFragment }) {
@@ -93,6 +101,11 @@ export function ChipPlanPage() {
         step; analyse the plan to see what is wrong with it and what it costs, then confirm to pay
         for it and book the plants.
       </p>
+      <SuggestPanel
+        chipNames={chipNames}
+        draft={draft}
+        onUse={(suggestion) => setDraft(draftOf(suggestion.plan))}
+      />
       <form
         aria-label="Chip plan"
         onSubmit={(e) => {

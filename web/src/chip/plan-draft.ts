@@ -64,3 +64,18 @@ export function draftProblems(draft: PlanDraft): string[] {
   });
   return problems;
 }
+
+/** The draft of a plan the service suggested (suggestChipPlans), ready to edit or analyse. */
+export function draftOf(plan: ChipPlanInput): PlanDraft {
+  return {
+    budget: String(plan.budget),
+    expectedTime: String(plan.expectedTime),
+    lots: plan.lots.map((lot) => ({
+      ...newLot(lot.chipName),
+      packageId: String(lot.packageId ?? ''),
+      quantity: String(lot.quantity),
+      plantNames: [...lot.plantNames],
+      startTimes: lot.startTimes.map(String),
+    })),
+  };
+}

@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   OrderListDocument,
   type OrderKind,
@@ -31,10 +31,21 @@ function rowDetail(order: OrderRowFragment): string {
   }
 }
 
-export function OrderRow({ order, showOwner }: { order: OrderRowFragment; showOwner?: boolean }) {
+/** One order in a list; a work queue links it elsewhere (`to`) and says why it waits (`children`). */
+export function OrderRow({
+  order,
+  showOwner,
+  to = `/orders/${order.id}`,
+  children,
+}: {
+  order: OrderRowFragment;
+  showOwner?: boolean;
+  to?: string;
+  children?: ReactNode;
+}) {
   return (
     <li className="order-row" data-order-id={order.id}>
-      <Link to={`/orders/${order.id}`} className="order-link">
+      <Link to={to} className="order-link">
         <span className="order-no">{order.orderNo}</span>
         <span className="muted">{KIND_LABEL[order.kind]}</span>
       </Link>
@@ -45,6 +56,7 @@ export function OrderRow({ order, showOwner }: { order: OrderRowFragment; showOw
       <span className="order-money">{money(order.payment)}</span>
       <StatusBadge status={order.status} label={order.statusLabel} />
       <span className="muted order-when">{when(order.updatedAt)}</span>
+      {children && <span className="order-queue">{children}</span>}
     </li>
   );
 }

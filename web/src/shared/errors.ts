@@ -37,13 +37,26 @@ function describeGraphQLError(error: { message: string; extensions?: Record<stri
   }
 }
 
-/** True when a failed operation says the token is no longer accepted. */
-export function isAuthFailure(error: unknown): boolean {
-  if (ServerError.is(error)) return error.statusCode === 401;
-  return (
-    CombinedGraphQLErrors.is(error) &&
-    error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')
-  );
+/**
+ * Why the service no longer accepts the token a failed operation carried (`extensions.reason`:
+ * expired, invalid, revoked, gone, malformed; "unknown" when it does not say), or null when
+ * the failure is not about the token. Over HTTP such a response is a 401 whose body says why.
+ */
+export function authFailureReason(error: unknown): string | null {
+  let errors: readonly { extensions?: Record<string, unknown> }[] = [];
+  if (CombinedGraphQLErrors.is(error)) errors = error.errors;
+  else if (ServerError.is(error) && error.statusCode === 401) {
+    try {
+      errors = (JSON.parse(error.bodyText) as { errors?: typeof errors }).errors ?? [];
+    } catch {
+      return 'unknown';
+    }
+    if (!errors.length) return 'unknown';
+  }
+  const refused = errors.find((e) => e.extensions?.code === 'UNAUTHENTICATED');
+  if (!refused) return null;
+  const reason = refused.extensions?.reason;
+  return typeof reason === 'string' ? reason : 'unknown';
 }
 
 const CODE_TITLE: Record<string, string> = {
@@ -58,6 +71,9 @@ const CODE_TITLE: Record<string, string> = {
   IDEMPOTENCY_KEY_REUSED: 'Already sent',
   CONSUMER_NOT_FOUND: 'Unknown account',
   WRONG_PASSWORD: 'Wrong password',
+  UNPAID_LIMIT_REACHED: 'Too many unpaid orders',
+  QUOTATION_EXPIRED: 'Quotation no longer valid',
+  IN_USE: 'Still in use',
 };
 
 export function errorTitle(code: string): string {
