@@ -1,11 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
-import { catalogHistory } from '../platform/catalog/catalog-history.service.ts';
+import { catalogHistory, type FieldChanges } from '../platform/catalog/catalog-history.service.ts';
 import {
   catalogPayload,
   checkVersion,
   created,
-  type FieldChanges,
   type UniqueField,
 } from '../platform/catalog/catalog-write.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
