@@ -5,6 +5,7 @@ import { Decimal } from '../platform/money.ts';
 import type { Order, OrderStatus } from '../platform/orders/order.entity.ts';
 import type { TxContext } from '../platform/orders/order-kinds.ts';
 import { appendEvent } from '../platform/orders/order-lifecycle.ts';
+import { catalog } from './chip-catalog.service.ts';
 import { computeKpi } from './chip-plan.kpi.ts';
 import type { ScheduledLot } from './chip-plan.model.ts';
 import { deleteBookings } from './chip-plan.repository.ts';
@@ -74,6 +75,19 @@ export class ChipOrderService {
       violationCount: 0,
       kpi: await this.kpi(ctx, orderId),
     });
+  }
+
+  /**
+   * A chip order's fields read its terms, its schedule and the plants it books first: they
+   * come with the page of orders (order-prefetch.ts), and its fields then return values.
+   */
+  async prefetch(ctx: RequestContext, ids: string[]): Promise<void> {
+    const [, lots] = await Promise.all([
+      Promise.all(ids.map((id) => this.terms(ctx, id))),
+      Promise.all(ids.map((id) => this.schedule(ctx, id))),
+    ]);
+    const plantIds = new Set(lots.flat().flatMap((lot) => lot.operations.map((op) => op.plantId)));
+    await Promise.all([...plantIds].map((id) => catalog.loadPlant(ctx, id)));
   }
 
   /** cancelOrder's hook, inside its transaction after the refund and the move to CANCELLED. */

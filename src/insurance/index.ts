@@ -1,10 +1,6 @@
 import type { DomainModule } from '../platform/module.ts';
 import { type Order, OrderKind, OrderStatus } from '../platform/orders/order.entity.ts';
-import {
-  defineOrderKind,
-  type OrderKindDefinition,
-  type TxContext,
-} from '../platform/orders/order-kinds.ts';
+import type { OrderKindDefinition, TxContext } from '../platform/orders/order-kinds.ts';
 import { CatalogResolver, ConsumerInsuranceResolver } from './catalog.resolver.ts';
 import {
   DriverOrderExt,
@@ -14,6 +10,7 @@ import {
 } from './insurance-order.entity.ts';
 import { refuseEarlyExpiry, startExpiryClock, takeEffect } from './insurance-order.lifecycle.ts';
 import { InsuranceOrderResolver, OrderItemResolver } from './insurance-order.resolver.ts';
+import { insuranceLoaders } from './insurance.loaders.ts';
 import { DriverOrderResolver, SaleOrderResolver } from './driver-sale-order.resolver.ts';
 import { PlanOrderResolver } from './plan-order.resolver.ts';
 import { PlanCatalogResolver } from './plan-catalog.resolver.ts';
@@ -42,7 +39,8 @@ import {
   VehicleResolver,
 } from './vehicle.resolver.ts';
 
-defineOrderKind({
+// Each kind's fields read its extension row first: it is loaded with the page (order-prefetch.ts).
+const planOrderKind: OrderKindDefinition = {
   kind: planOrderStates.kind,
   typeName: 'PlanOrder',
   orderNoPrefix: 'PL',
@@ -59,7 +57,8 @@ defineOrderKind({
     if (to === OrderStatus.PAID) await recheckQuotedPrice(ctx.em, order);
     await refuseEarlyExpiry(ctx.em, order, to);
   },
-});
+  prefetch: (ctx, ids) => Promise.all(ids.map((id) => insuranceLoaders(ctx).planOrder(id))),
+};
 
 // A paid driver or sale order takes effect at once, for one year from now; a sale order's
 // quotation and price are checked again first.
@@ -77,20 +76,22 @@ const effectiveOncePaid = {
     await refuseEarlyExpiry(ctx.em, order, to);
   },
 } satisfies Partial<OrderKindDefinition>;
-defineOrderKind({
+const driverOrderKind: OrderKindDefinition = {
   kind: driverOrderStates.kind,
   typeName: 'DriverOrder',
   orderNoPrefix: 'DR',
   table: driverOrderStates,
   ...effectiveOncePaid,
-});
-defineOrderKind({
+  prefetch: (ctx, ids) => Promise.all(ids.map((id) => insuranceLoaders(ctx).driverOrder(id))),
+};
+const saleOrderKind: OrderKindDefinition = {
   kind: saleOrderStates.kind,
   typeName: 'SaleOrder',
   orderNoPrefix: 'SA',
   table: saleOrderStates,
   ...effectiveOncePaid,
-});
+  prefetch: (ctx, ids) => Promise.all(ids.map((id) => insuranceLoaders(ctx).saleOrder(id))),
+};
 
 /** Vehicle insurance orders and underwriting (seed 001). */
 export const insuranceModule: DomainModule = {
@@ -129,6 +130,7 @@ export const insuranceModule: DomainModule = {
     UnderwriteQueueResolver,
   ],
   orphanedTypes: [PlanOrderType, DriverOrderType, SaleOrderType],
+  orderKinds: [planOrderKind, driverOrderKind, saleOrderKind],
   migrations: [
     { name: 'Migration20261122020000_insurance', class: Migration20261122020000_insurance },
     {

@@ -9,7 +9,6 @@ import {
   type MaybePromise,
 } from '../platform/loaders.ts';
 import { Order } from '../platform/orders/order.entity.ts';
-import { registerOrderPrefetch } from '../platform/orders/order-prefetch.ts';
 import {
   DriverOrderExt,
   InsuranceOrderItem,
@@ -221,21 +220,3 @@ export function vehicleOfExtension(
     (vehicle) => vehicle!,
   );
 }
-
-// Each kind's fields read its extension row first: it is loaded with the page (order-prefetch.ts).
-const extensionOf =
-  (row: (loaders: ReturnType<typeof bind>, id: string) => unknown) =>
-  (ctx: RequestContext, ids: string[]) =>
-    Promise.all(ids.map((id) => row(insuranceLoaders(ctx), id)));
-registerOrderPrefetch(
-  'PlanOrder',
-  extensionOf((loaders, id) => loaders.planOrder(id)),
-);
-registerOrderPrefetch(
-  'DriverOrder',
-  extensionOf((loaders, id) => loaders.driverOrder(id)),
-);
-registerOrderPrefetch(
-  'SaleOrder',
-  extensionOf((loaders, id) => loaders.saleOrder(id)),
-);

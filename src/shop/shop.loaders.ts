@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
 import { readRows } from '../platform/db/read-rows.ts';
 import { groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders.ts';
-import { registerOrderPrefetch } from '../platform/orders/order-prefetch.ts';
 import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
 import { Product, Shop } from './shop.entity.ts';
 import { reservedUnits } from './stock.ts';
@@ -52,11 +51,6 @@ export function loadReservedUnits(ctx: RequestContext, productId: string): Promi
 export function loadShopOrderRow(ctx: RequestContext, orderId: string): MaybePromise<ShopOrderRow> {
   return ctx.loaders.now('shopOrderByOrder', shopOrdersByOrder, orderId);
 }
-
-// A shop order's fields read its shop_orders row first: it comes with the page of orders.
-registerOrderPrefetch('ShopOrder', (ctx, ids) =>
-  Promise.all(ids.map((id) => loadShopOrderRow(ctx, id))),
-);
 
 /** An order's lines in line order. */
 export function loadShopOrderLines(ctx: RequestContext, orderId: string): Promise<ShopOrderLine[]> {

@@ -37,6 +37,11 @@ export interface OrderKindDefinition {
   cancellableFrom: readonly OrderStatus[];
   /** Statuses in which an order waits for staff, and the step it waits for (the work queue). */
   staffSteps?: readonly { status: OrderStatus; step: string }[];
+  /**
+   * What this kind's GraphQL fields read first, loaded for a page of its orders before their
+   * fields run (order-prefetch.ts): its own row, so that those fields return values.
+   */
+  prefetch?(ctx: RequestContext, orderIds: string[]): Promise<unknown>;
   /** After the debit and the move to PAID: record the pay type, move on to EFFECTIVE, ... */
   afterPaid?(
     ctx: TxContext,
@@ -56,10 +61,17 @@ export interface OrderKindDefinition {
 
 const definitions = new Map<OrderKind, OrderKindDefinition>();
 
-/** Called once per kind by its domain module at start-up. */
-export function defineOrderKind(definition: OrderKindDefinition): OrderKindDefinition {
-  definitions.set(definition.kind, definition);
-  return definition;
+/**
+ * Makes these the order kinds the shared machinery knows (createOrder, transition, payOrder,
+ * the Order type's resolveType, prefetches, work queues): called with the app's modules where
+ * their database is opened (openDatabase), so no import has to happen first.
+ */
+export function installOrderKinds(modules: readonly { orderKinds?: OrderKindDefinition[] }[]) {
+  definitions.clear();
+  for (const definition of modules.flatMap((m) => m.orderKinds ?? [])) {
+    if (definitions.has(definition.kind)) throw new Error(`order kind ${definition.kind} twice`);
+    definitions.set(definition.kind, definition);
+  }
 }
 
 export function orderKind(kind: OrderKind): OrderKindDefinition {

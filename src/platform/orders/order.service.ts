@@ -51,7 +51,7 @@ const notFound = () => BusinessError.of(ErrorCode.NOT_FOUND, 'No such order.', [
  * The operations every order kind shares: reading with ownership rules, listing with keyset
  * pagination, and payOrder / cancelOrder / deleteOrder / updateOrderState, each in one
  * transaction that locks the order row first. Kind-specific work runs in the hooks the kind
- * declared with `defineOrderKind`.
+ * declared in its module's `orderKinds`.
  */
 const ordersById = async (ids: readonly string[], em: EntityManager) =>
   indexByKeys(ids, await readRows(em, Order, { id: ids }), (o) => o.id);
