@@ -1,5 +1,4 @@
 import type { DomainModule } from '../platform/module.ts';
-import { OrderStatus } from '../platform/orders/order.entity.ts';
 import type { OrderKindDefinition } from '../platform/orders/order-kinds.ts';
 import { Capability, Chip, ChipOperationStep } from './chip.entity.ts';
 import { ChipOperationResolver, ChipResolver } from './chip.resolver.ts';
@@ -35,9 +34,6 @@ const chipOrderKind: OrderKindDefinition = {
   typeName: 'ChipOrder',
   orderNoPrefix: 'CH',
   table: chipOrderStates,
-  payable: false,
-  // PAID means production has not started: the clock moves an order on at its first start.
-  cancellableFrom: [OrderStatus.PAID],
   afterCancelled: (ctx, order, from) => chipOrders.afterCancelled(ctx, order, from),
   prefetch: (ctx, ids) => chipOrders.prefetch(ctx, ids),
 };

@@ -20,9 +20,9 @@ const shopOrderKind: OrderKindDefinition = {
   typeName: 'ShopOrder',
   orderNoPrefix: 'SH',
   table: shopOrderStates,
-  payable: true,
-  cancellableFrom: [OrderStatus.PENDING_PAYMENT],
   staffSteps: [{ status: OrderStatus.PAID, step: 'deliver it (updateOrderState COMPLETED)' }],
+  // An order whose unpaid time ran out can no longer be paid, even before the timer expires it.
+  guard: (ctx, order, to) => shopOrders.refuseExpiredPayment(ctx, order, to),
   // Records the pay type; the product ids go back to the payer (seed 002).
   afterPaid: (ctx, order, payType) => shopOrders.afterPaid(ctx, order, payType),
   // isCanceled, and the reserved stock goes back on the shelf.

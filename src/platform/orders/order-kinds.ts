@@ -21,8 +21,10 @@ registerEnumType(PayType, {
 export type TxContext = RequestContext & { em: EntityManager };
 
 /**
- * What an order domain tells the shared order machinery about one kind: its state table,
- * its GraphQL type, and hooks that run inside payOrder's / cancelOrder's transaction.
+ * What an order domain tells the shared order machinery about one kind: its state table (which
+ * also says what payOrder and cancelOrder may do: `trigger`), its GraphQL type, a guard that
+ * may veto a move before it happens, and hooks that run inside the operation's transaction
+ * after it.
  */
 export interface OrderKindDefinition {
   kind: OrderKind;
@@ -31,10 +33,6 @@ export interface OrderKindDefinition {
   /** Order-number prefix, e.g. "SH" for shop orders. */
   orderNoPrefix: string;
   table: OrderStateTable;
-  /** True when payOrder pays this kind (a chip order is paid by its confirmation instead). */
-  payable: boolean;
-  /** Statuses cancelOrder accepts; whatever was paid is refunded in full. */
-  cancellableFrom: readonly OrderStatus[];
   /** Statuses in which an order waits for staff, and the step it waits for (the work queue). */
   staffSteps?: readonly { status: OrderStatus; step: string }[];
   /**
@@ -42,6 +40,12 @@ export interface OrderKindDefinition {
    * fields run (order-prefetch.ts): its own row, so that those fields return values.
    */
   prefetch?(ctx: RequestContext, orderIds: string[]): Promise<unknown>;
+  /**
+   * Runs before payOrder, cancelOrder or updateOrderState writes anything (debit, refund, the
+   * move itself), once the kind's table allows the move: throws a BusinessError to veto it
+   * (a quotation expired, cover not yet over, ...). Vendure's onTransitionStart.
+   */
+  guard?(ctx: TxContext, order: Order, to: OrderStatus): Promise<void>;
   /** After the debit and the move to PAID: record the pay type, move on to EFFECTIVE, ... */
   afterPaid?(
     ctx: TxContext,

@@ -10,7 +10,7 @@ import { indexByKeys } from '../loaders.ts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { orderKind, PayType } from './order-kinds.ts';
-import { appendEvent, lockOrder, transition } from './order-lifecycle.ts';
+import { appendEvent, lockOrder, startTransition, transition } from './order-lifecycle.ts';
 import { isStaff, requireViewer } from '../auth/roles.ts';
 
 export interface OrderListFilter {
@@ -148,19 +148,7 @@ export class OrderService {
         { orderId, payType },
         async (em) => {
           const order = await this.lockOwnOrder(em, viewer.id, orderId);
-          const definition = orderKind(order.kind);
-          if (!definition.payable) {
-            throw BusinessError.of(
-              ErrorCode.INVALID_TRANSITION,
-              `A ${order.kind} order is paid when it is confirmed, not with payOrder.`,
-            );
-          }
-          if (order.status !== OrderStatus.PENDING_PAYMENT) {
-            throw BusinessError.of(
-              ErrorCode.INVALID_TRANSITION,
-              `Only an order waiting for payment can be paid; this one is ${order.status}.`,
-            );
-          }
+          await startTransition({ ...ctx, em }, order, OrderStatus.PAID, 'payOrder');
           const txn = await bank.debit(
             em,
             viewer.id,
@@ -172,7 +160,8 @@ export class OrderService {
             actorId: viewer.id,
             data: { payType, transactionId: txn.id, amount: txn.amount.neg().toFixed(2) },
           });
-          const extra = (await definition.afterPaid?.({ ...ctx, em }, order, payType)) ?? {};
+          const extra =
+            (await orderKind(order.kind).afterPaid?.({ ...ctx, em }, order, payType)) ?? {};
           await em.flush();
           written = { order, transaction: txn };
           return { orderId: order.id, transactionId: txn.id, productIds: extra.productIds };
@@ -208,14 +197,8 @@ export class OrderService {
       if (!isStaff(viewer) && order.consumer.id !== viewer.id) {
         throw forbidden('This order belongs to another consumer.');
       }
-      const definition = orderKind(order.kind);
       const from = order.status;
-      if (!definition.cancellableFrom.includes(from)) {
-        throw BusinessError.of(
-          ErrorCode.INVALID_TRANSITION,
-          `A ${order.kind} order cannot be cancelled when ${from}.`,
-        );
-      }
+      await startTransition({ ...ctx, em }, order, OrderStatus.CANCELLED, 'cancelOrder');
       const refund = await bank.refundOrder(
         em,
         order.consumer.id,
@@ -228,7 +211,7 @@ export class OrderService {
           ? { refundTransactionId: refund.id, refunded: refund.amount.toFixed(2) }
           : undefined,
       });
-      await definition.afterCancelled?.({ ...ctx, em }, order, from);
+      await orderKind(order.kind).afterCancelled?.({ ...ctx, em }, order, from);
       return order;
     });
   }
@@ -269,6 +252,7 @@ export class OrderService {
       const order = await lockOrder(em, orderId);
       if (!order) throw notFound();
       const from = order.status;
+      await startTransition({ ...ctx, em }, order, status, 'updateOrderState');
       transition(em, order, status, { actorId: viewer.id, manual: true, data: { manual: true } });
       await orderKind(order.kind).afterManualTransition?.({ ...ctx, em }, order, from, status);
       return order;
