@@ -10,7 +10,7 @@ import {
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
 import { InputChecks } from '../platform/input.rules.ts';
 import { Decimal, toMoneyString } from '../platform/money.ts';
-import { toPlant, type PlantSqlRow } from './chip-catalog.service.ts';
+import { toPlant, type PlantSqlRow } from './chip.sql.ts';
 import { PlantCapabilityType } from './chip.types.ts';
 import { chipWithStep, liveBookingOrders, livePlant, unitTimeOf } from './factory-catalog.rules.ts';
 import type {

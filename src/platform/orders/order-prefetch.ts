@@ -1,10 +1,9 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { RequestContext } from '../../context.ts';
 import { loadConsumers } from '../accounts/consumer.loader.ts';
-import { loadEventsOfOrders } from '../events/order-event.mapping.ts';
+import { eventsByOrder } from '../events/order-event.mapping.ts';
 import type { Order } from './order.entity.ts';
 import { orderKind, type OrderKindDefinition } from './order-kinds.ts';
-import type { OrderEvent } from './order.types.ts';
 
 /*
  * Loads, before the fields of a page of orders (or of one order) run, the rows their fields read
@@ -51,7 +50,7 @@ export async function prefetchOrderFields(
   const { fields, types } = selected(info, set);
   const loads: Promise<unknown>[] = [];
   if (fields.has('events')) {
-    const events = ctx.loaders.get('eventsByOrder', loadEventsOfOrders);
+    const events = ctx.loaders.get(eventsByOrder);
     loads.push(events.loadMany(orders.map((o) => o.id)));
   }
   const idsByKind = new Map<OrderKindDefinition, string[]>();
@@ -73,7 +72,7 @@ export async function prefetchOrderFields(
   const events = fields.get('events')?.selectionSet;
   if (events && selected(info, events).fields.has('actor')) {
     for (const order of orders) {
-      const list = ctx.loaders.peek<string, OrderEvent[]>('eventsByOrder', order.id) ?? [];
+      const list = ctx.loaders.peek(eventsByOrder, order.id) ?? [];
       for (const event of list) if (event.actorId) consumerIds.add(event.actorId);
     }
   }

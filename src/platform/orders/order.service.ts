@@ -6,7 +6,7 @@ import { BusinessError, ErrorCode, forbidden, type UserError } from '../errors.t
 import { runIdempotent } from '../idempotency/idempotency.service.ts';
 import { isBigintId, isUuid } from '../ids.ts';
 import { countRows, readRows } from '../db/read-rows.ts';
-import { indexByKeys } from '../loaders.ts';
+import { defineLoader, indexByKeys } from '../loaders.ts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { orderKind, PayType } from './order-kinds.ts';
@@ -53,8 +53,9 @@ const notFound = () => BusinessError.of(ErrorCode.NOT_FOUND, 'No such order.', [
  * transaction that locks the order row first. Kind-specific work runs in the hooks the kind
  * declared in its module's `orderKinds`.
  */
-const ordersById = async (ids: readonly string[], em: EntityManager) =>
-  indexByKeys(ids, await readRows(em, Order, { id: ids }), (o) => o.id);
+const ordersById = defineLoader('orderById', async (ids: readonly string[], em: EntityManager) =>
+  indexByKeys(ids, await readRows(em, Order, { id: ids }), (o) => o.id),
+);
 
 export class OrderService {
   /** The order if the caller may see it (owner, OPERATOR, ADMIN); deleted orders are gone for their owner. */
@@ -64,7 +65,7 @@ export class OrderService {
    */
   async ofEvent(ctx: RequestContext, orderId: string): Promise<Order | null> {
     const viewer = requireViewer(ctx);
-    const order = await ctx.loaders.now('orderById', ordersById, orderId);
+    const order = await ctx.loaders.now(ordersById, orderId);
     if (!order || isStaff(viewer)) return order;
     return order.consumer.id === viewer.id && !order.deletedAt ? order : null;
   }
