@@ -7,6 +7,7 @@ import { BusinessError, ErrorCode } from '../platform/errors.ts';
 import { effectiveDriversOfVehicles } from './insurance.loaders.ts';
 import { oneYearAfter } from './insurance-order.calculator.ts';
 import { recheckQuotedPrice } from './quotation.rules.ts';
+import { startIntervalJob } from '../platform/interval-job.ts';
 
 /** Where each insurance kind keeps its period (start_at, stop_at); other kinds have none. */
 export const EXT_TABLE: Partial<Record<OrderKind, string>> = {
@@ -158,21 +159,8 @@ export async function expireDueOrders(em: EntityManager, now: Date = new Date())
  * for a sweep in flight).
  */
 export function startExpiryClock(orm: MikroORM, log: Logger, intervalMs: number) {
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = expireDueOrders(orm.em.fork())
-      .then((n) => {
-        if (n > 0) log.info({ expired: n }, 'insurance orders expired');
-      })
-      .catch((err) => log.error({ err }, 'insurance expiry sweep failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startIntervalJob(intervalMs, log, 'insurance expiry sweep failed', async () => {
+    const n = await expireDueOrders(orm.em.fork());
+    if (n > 0) log.info({ expired: n }, 'insurance orders expired');
+  });
 }
