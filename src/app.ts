@@ -9,7 +9,10 @@ import { serviceDataDir } from './platform/data-dir.ts';
 import { openDatabase } from './platform/db/orm.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.ts';
 import { createHttpApp } from './platform/http/server.ts';
-import type { SubscriptionServer } from './platform/events/subscription-server.ts';
+import {
+  startSubscriptionServer,
+  type SubscriptionServer,
+} from './platform/events/subscription-server.ts';
 import { placeDemoOrders } from './demo-orders.ts';
 import { modules } from './modules.ts';
 import { anyAdmin, ensureFirstAdmin } from './platform/accounts/first-admin.ts';
@@ -112,7 +115,9 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   }
   if (seed) log.info('demo data in place');
   const schema = await createSchema(modules);
-  const http = await createHttpApp(schema, orm, config, log);
+  // graphql-ws beside HTTP on /graphql: the HTTP server hands it its upgrades and closes it first.
+  const subscriptions = await startSubscriptionServer(schema, orm, config, log);
+  const http = await createHttpApp(schema, orm, config, log, subscriptions);
   const jobs = modules.flatMap((m) => (m.start ? [m.start({ orm, config, log })] : []));
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -137,7 +142,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     port,
     orm,
     config,
-    subscriptions: http.subscriptions,
+    subscriptions,
     close,
   };
 }

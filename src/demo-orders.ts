@@ -15,7 +15,7 @@ import { money } from './platform/money.ts';
 import { Order, OrderKind } from './platform/orders/order.entity.ts';
 import { PayType } from './platform/orders/order-kinds.ts';
 import { orders } from './platform/orders/order.service.ts';
-import { makeContext } from './platform/http/server.ts';
+import { makeContext } from './platform/graphql/context.ts';
 import { DEMO_ACCOUNTS } from './platform/seed.ts';
 import { Product, Shop } from './shop/shop.entity.ts';
 import type { ConfirmShopOrderInput } from './shop/shop.input.ts';

@@ -12,7 +12,13 @@ export const chipOrderStates: OrderStateTable = {
   initial: S.PAID,
   transitions: [
     { from: S.PAID, to: S.IN_PRODUCTION, manual: false, by: 'production clock (first start)' },
-    { from: S.PAID, to: S.CANCELLED, manual: false, by: 'cancelOrder (refund, bookings freed)' },
+    {
+      from: S.PAID,
+      to: S.CANCELLED,
+      manual: false,
+      trigger: 'cancelOrder',
+      by: 'cancelOrder (refund, bookings freed)',
+    },
     { from: S.IN_PRODUCTION, to: S.COMPLETED, manual: false, by: 'production clock (last end)' },
   ],
   deletableFrom: [S.CANCELLED, S.COMPLETED],

@@ -8,7 +8,8 @@ import {
   type ScheduledLot,
   type TimedOperation,
 } from './chip-plan.model.ts';
-import { intArray, json, tick } from './chip.sql.ts';
+import { intArray } from '../platform/db/sql-arrays.ts';
+import { json, tick } from './chip.sql.ts';
 import type { PlantStatus } from './plant.entity.ts';
 
 /**

@@ -39,7 +39,7 @@ export const MAX_PROPOSED_LOTS = 64;
 /** Largest tickPrice: keeps every weighted score an exact integer of cents. */
 export const MAX_TICK_PRICE = new Decimal(40_000);
 /**
- * What one suggestion weighs in the query-cost estimate (src/platform/http/query-limits.ts),
+ * What one suggestion weighs in the query-cost estimate (src/platform/graphql/query-limits.ts),
  * on top of its fields: a search of up to SUGGEST_TIME_BUDGET_MS, so the default limit of
  * 120,000 lets an operation hold two, not thirty aliased ones.
  */

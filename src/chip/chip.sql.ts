@@ -1,21 +1,5 @@
-import { isUuid } from '../platform/ids.ts';
-
-// MikroORM inlines `?` parameters as literals and turns a JS array into a comma list, so
-// arrays travel as one Postgres array literal (cast in the SQL: `= any(?::int[])`) or as JSON.
-
-/** `{1,2,3}` for `?::int[]`; only safe integers get in. */
-export function intArray(values: Iterable<number>): string {
-  const list = [...values];
-  for (const v of list) if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
-  return `{${list.join(',')}}`;
-}
-
-/** `{uuid,uuid}` for `?::uuid[]`; only well-formed uuids get in. */
-export function uuidArray(values: Iterable<string>): string {
-  const list = [...values];
-  for (const v of list) if (!isUuid(v)) throw new Error(`not a uuid: ${v}`);
-  return `{${list.join(',')}}`;
-}
+import { PlantType } from './chip.types.ts';
+import type { PlantStatus } from './plant.entity.ts';
 
 /** Any JSON value as one text parameter, for `?::jsonb` (names, row sets). */
 export function json(value: unknown): string {
@@ -26,3 +10,23 @@ export function json(value: unknown): string {
 export function tick(value: string | number): number {
   return Number(value);
 }
+
+export interface PlantSqlRow {
+  id: number;
+  name: string;
+  status: PlantStatus;
+  version: number;
+  removed_at: Date | string | null;
+}
+
+/** The columns of a plant every read takes (prefixed with `p.` where tables are joined). */
+export const PLANT_COLUMNS = 'id, name, status, version, removed_at';
+
+export const toPlant = (row: PlantSqlRow) =>
+  Object.assign(new PlantType(), {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    version: row.version,
+    removedAt: row.removed_at == null ? null : new Date(row.removed_at),
+  });

@@ -3,7 +3,7 @@ import { BusinessError, ErrorCode } from '../platform/errors.ts';
 import { isIntId } from '../platform/ids.ts';
 import type { InputChecks } from '../platform/input.rules.ts';
 import { Decimal } from '../platform/money.ts';
-import { PLANT_COLUMNS, type PlantSqlRow } from './chip-catalog.service.ts';
+import { PLANT_COLUMNS, type PlantSqlRow } from './chip.sql.ts';
 
 type Path = (string | number)[];
 

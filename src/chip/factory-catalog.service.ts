@@ -6,7 +6,7 @@ import { catalogPayload, created, type UniqueField } from '../platform/catalog/c
 import { badInput, BusinessError, ErrorCode } from '../platform/errors.ts';
 import { isIntId } from '../platform/ids.ts';
 import { InputChecks } from '../platform/input.rules.ts';
-import { PLANT_COLUMNS, toPlant, type PlantSqlRow } from './chip-catalog.service.ts';
+import { PLANT_COLUMNS, toPlant, type PlantSqlRow } from './chip.sql.ts';
 import { ChipType, type PlantType } from './chip.types.ts';
 import { liveBookingOrders, livePlant, lockPlant } from './factory-catalog.rules.ts';
 import type { CreateChipInput, CreatePlantInput } from './factory-catalog.input.ts';

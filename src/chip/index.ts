@@ -1,6 +1,5 @@
 import type { DomainModule } from '../platform/module.ts';
-import { OrderStatus } from '../platform/orders/order.entity.ts';
-import { defineOrderKind } from '../platform/orders/order-kinds.ts';
+import type { OrderKindDefinition } from '../platform/orders/order-kinds.ts';
 import { Capability, Chip, ChipOperationStep } from './chip.entity.ts';
 import { ChipOperationResolver, ChipResolver } from './chip.resolver.ts';
 import { seedChips } from './chip.demo-data.ts';
@@ -30,16 +29,14 @@ import { ProductionClockRow } from './production-clock.entity.ts';
 import { ProductionClockResolver } from './production-clock.resolver.ts';
 import { productionClock } from './production-clock.service.ts';
 
-defineOrderKind({
+const chipOrderKind: OrderKindDefinition = {
   kind: chipOrderStates.kind,
   typeName: 'ChipOrder',
   orderNoPrefix: 'CH',
   table: chipOrderStates,
-  payable: false,
-  // PAID means production has not started: the clock moves an order on at its first start.
-  cancellableFrom: [OrderStatus.PAID],
   afterCancelled: (ctx, order, from) => chipOrders.afterCancelled(ctx, order, from),
-});
+  prefetch: (ctx, ids) => chipOrders.prefetch(ctx, ids),
+};
 
 /** Chip manufacturing orders (seed 000). */
 export const chipModule: DomainModule = {
@@ -69,6 +66,7 @@ export const chipModule: DomainModule = {
     FactoryCatalogResolver,
   ],
   orphanedTypes: [ChipOrderType],
+  orderKinds: [chipOrderKind],
   migrations: [
     { name: 'Migration20261122010000_chip', class: Migration20261122010000_chip },
     {

@@ -1,17 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
-import { catalogHistory } from '../platform/catalog/catalog-history.service.ts';
+import { catalogHistory, type FieldChanges } from '../platform/catalog/catalog-history.service.ts';
 import {
   catalogPayload,
   checkVersion,
   created,
-  type FieldChanges,
   type UniqueField,
 } from '../platform/catalog/catalog-write.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
 import { InputChecks } from '../platform/input.rules.ts';
 import { Decimal, toMoneyString } from '../platform/money.ts';
-import { toPlant, type PlantSqlRow } from './chip-catalog.service.ts';
+import { toPlant, type PlantSqlRow } from './chip.sql.ts';
 import { PlantCapabilityType } from './chip.types.ts';
 import { chipWithStep, liveBookingOrders, livePlant, unitTimeOf } from './factory-catalog.rules.ts';
 import type {

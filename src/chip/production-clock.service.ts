@@ -7,6 +7,7 @@ import { transition } from '../platform/orders/order-lifecycle.ts';
 import { MAX_TICK } from './chip-plan.input.ts';
 import { ProductionClockType } from './chip.types.ts';
 import { tick } from './chip.sql.ts';
+import { startIntervalJob } from '../platform/interval-job.ts';
 
 export interface ClockAdvance {
   now: number;
@@ -89,30 +90,13 @@ export class ProductionClockService {
   startTicking({ orm, config, log }: ModuleRuntime): () => Promise<void> {
     const period = config.productionTickMs;
     if (!period) return async () => undefined;
-    let running: Promise<void> | undefined;
-    let stopped = false;
-    const timer = setInterval(() => {
-      // A slow tick is not stacked on: the next one waits for the interval after it.
-      if (running || stopped) return;
-      running = this.advanceBy(orm.em.fork(), 1)
-        .then(
-          (moved) => {
-            if (moved.started.length + moved.completed.length > 0) {
-              log.info(moved, 'production clock moved orders');
-            }
-          },
-          (err: unknown) => log.error({ err }, 'production clock tick failed'),
-        )
-        .finally(() => {
-          running = undefined;
-        });
-    }, period);
     log.info({ tickMs: period }, 'production clock ticking by itself');
-    return async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    };
+    return startIntervalJob(period, log, 'production clock tick failed', async () => {
+      const moved = await this.advanceBy(orm.em.fork(), 1);
+      if (moved.started.length + moved.completed.length > 0) {
+        log.info(moved, 'production clock moved orders');
+      }
+    });
   }
 
   private view(ctx: RequestContext, now: number): ProductionClockType {

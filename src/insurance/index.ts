@@ -1,10 +1,6 @@
 import type { DomainModule } from '../platform/module.ts';
-import { type Order, OrderKind, OrderStatus } from '../platform/orders/order.entity.ts';
-import {
-  defineOrderKind,
-  type OrderKindDefinition,
-  type TxContext,
-} from '../platform/orders/order-kinds.ts';
+import { type Order, OrderStatus } from '../platform/orders/order.entity.ts';
+import type { OrderKindDefinition, TxContext } from '../platform/orders/order-kinds.ts';
 import { CatalogResolver, ConsumerInsuranceResolver } from './catalog.resolver.ts';
 import {
   DriverOrderExt,
@@ -12,8 +8,9 @@ import {
   PlanOrderExt,
   SaleOrderExt,
 } from './insurance-order.entity.ts';
-import { refuseEarlyExpiry, startExpiryClock, takeEffect } from './insurance-order.lifecycle.ts';
+import { guardInsuranceMove, startExpiryClock, takeEffect } from './insurance-order.lifecycle.ts';
 import { InsuranceOrderResolver, OrderItemResolver } from './insurance-order.resolver.ts';
+import { insuranceLoaders } from './insurance.loaders.ts';
 import { DriverOrderResolver, SaleOrderResolver } from './driver-sale-order.resolver.ts';
 import { PlanOrderResolver } from './plan-order.resolver.ts';
 import { PlanCatalogResolver } from './plan-catalog.resolver.ts';
@@ -21,7 +18,6 @@ import { VehicleRegistryResolver } from './vehicle-registry.resolver.ts';
 import { driverOrderStates, planOrderStates, saleOrderStates } from './insurance-order.state.ts';
 import { DriverOrderType, PlanOrderType, SaleOrderType } from './insurance-order.types.ts';
 import { seedInsurance } from './insurance.seed.ts';
-import { recheckQuotedPrice } from './quotation.rules.ts';
 import { Migration20261122020000_insurance } from './migrations/Migration20261122020000_insurance.ts';
 import { Migration20261201020000_insurance_catalog } from './migrations/Migration20261201020000_insurance_catalog.ts';
 import {
@@ -42,55 +38,46 @@ import {
   VehicleResolver,
 } from './vehicle.resolver.ts';
 
-defineOrderKind({
+const guard = (ctx: TxContext, order: Order, to: OrderStatus) =>
+  guardInsuranceMove(ctx.em, order, to);
+
+// Each kind's fields read its extension row first: it is loaded with the page (order-prefetch.ts).
+const planOrderKind: OrderKindDefinition = {
   kind: planOrderStates.kind,
   typeName: 'PlanOrder',
   orderNoPrefix: 'PL',
   table: planOrderStates,
-  payable: true,
   // A paid plan order waits for createUnderwrite; underwriting moves it on.
-  cancellableFrom: [OrderStatus.PENDING_PAYMENT],
   staffSteps: [{ status: OrderStatus.PAID, step: 'book its inspection (createUnderwrite)' }],
-  // The quotation must still be valid and the price still the order's, at payment.
-  async afterPaid(ctx: TxContext, order: Order) {
-    await recheckQuotedPrice(ctx.em, order);
-  },
-  async afterManualTransition(ctx: TxContext, order: Order, _from: OrderStatus, to: OrderStatus) {
-    if (to === OrderStatus.PAID) await recheckQuotedPrice(ctx.em, order);
-    await refuseEarlyExpiry(ctx.em, order, to);
-  },
-});
+  guard,
+  prefetch: (ctx, ids) => Promise.all(ids.map((id) => insuranceLoaders(ctx).planOrder(id))),
+};
 
-// A paid driver or sale order takes effect at once, for one year from now; a sale order's
-// quotation and price are checked again first.
-async function payAndTakeEffect(ctx: TxContext, order: Order) {
-  if (order.kind === OrderKind.SALE) await recheckQuotedPrice(ctx.em, order);
-  await takeEffect(ctx.em, order, ctx.viewer?.id ?? null);
-}
+// A paid driver or sale order takes effect at once, for one year from now.
 const effectiveOncePaid = {
-  payable: true,
-  cancellableFrom: [OrderStatus.PENDING_PAYMENT],
-  afterPaid: payAndTakeEffect,
+  guard,
+  afterPaid: (ctx: TxContext, order: Order) => takeEffect(ctx.em, order, ctx.viewer?.id ?? null),
   // An offline payment recorded with updateOrderState takes effect the same way.
   async afterManualTransition(ctx: TxContext, order: Order, _from: OrderStatus, to: OrderStatus) {
-    if (to === OrderStatus.PAID) await payAndTakeEffect(ctx, order);
-    await refuseEarlyExpiry(ctx.em, order, to);
+    if (to === OrderStatus.PAID) await takeEffect(ctx.em, order, ctx.viewer?.id ?? null);
   },
 } satisfies Partial<OrderKindDefinition>;
-defineOrderKind({
+const driverOrderKind: OrderKindDefinition = {
   kind: driverOrderStates.kind,
   typeName: 'DriverOrder',
   orderNoPrefix: 'DR',
   table: driverOrderStates,
   ...effectiveOncePaid,
-});
-defineOrderKind({
+  prefetch: (ctx, ids) => Promise.all(ids.map((id) => insuranceLoaders(ctx).driverOrder(id))),
+};
+const saleOrderKind: OrderKindDefinition = {
   kind: saleOrderStates.kind,
   typeName: 'SaleOrder',
   orderNoPrefix: 'SA',
   table: saleOrderStates,
   ...effectiveOncePaid,
-});
+  prefetch: (ctx, ids) => Promise.all(ids.map((id) => insuranceLoaders(ctx).saleOrder(id))),
+};
 
 /** Vehicle insurance orders and underwriting (seed 001). */
 export const insuranceModule: DomainModule = {
@@ -129,6 +116,7 @@ export const insuranceModule: DomainModule = {
     UnderwriteQueueResolver,
   ],
   orphanedTypes: [PlanOrderType, DriverOrderType, SaleOrderType],
+  orderKinds: [planOrderKind, driverOrderKind, saleOrderKind],
   migrations: [
     { name: 'Migration20261122020000_insurance', class: Migration20261122020000_insurance },
     {

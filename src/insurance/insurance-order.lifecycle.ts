@@ -6,6 +6,8 @@ import { lockOrder, transition } from '../platform/orders/order-lifecycle.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
 import { effectiveDriversOfVehicles } from './insurance.loaders.ts';
 import { oneYearAfter } from './insurance-order.calculator.ts';
+import { recheckQuotedPrice } from './quotation.rules.ts';
+import { startIntervalJob } from '../platform/interval-job.ts';
 
 /** Where each insurance kind keeps its period (start_at, stop_at); other kinds have none. */
 export const EXT_TABLE: Partial<Record<OrderKind, string>> = {
@@ -40,12 +42,29 @@ async function stopAtOf(em: EntityManager, order: Order): Promise<Date | null> {
 }
 
 /**
+ * The insurance kinds' guard, before payOrder, cancelOrder or updateOrderState moves an order.
+ * Before it is paid: a plan or sale order's quotation must still be valid and its price
+ * unchanged; a driver order's drivers must not already drive the vehicle under another
+ * effective order. Before staff expire it: its cover must be over.
+ */
+export async function guardInsuranceMove(
+  em: EntityManager,
+  order: Order,
+  to: OrderStatus,
+): Promise<void> {
+  if (to === OrderStatus.PAID) {
+    if (order.kind === OrderKind.DRIVER) await refuseDriversAlreadyEffective(em, order);
+    else await recheckQuotedPrice(em, order);
+  }
+  await refuseEarlyExpiry(em, order, to);
+}
+
+/**
  * A paid driver or sale order takes effect at once for a year: PAID → EFFECTIVE with
  * startAt now. Runs in payOrder's transaction (afterPaid) and in updateOrderState's when
  * staff records an offline payment.
  */
 export async function takeEffect(em: EntityManager, order: Order, actorId: string | null) {
-  if (order.kind === OrderKind.DRIVER) await refuseDriversAlreadyEffective(em, order);
   const period = await setPeriod(em, order, new Date());
   transition(em, order, OrderStatus.EFFECTIVE, {
     actorId,
@@ -83,9 +102,9 @@ async function refuseDriversAlreadyEffective(em: EntityManager, order: Order): P
  * → EXPIRED after stopAt): staff then need not wait for the clock's next sweep, but cannot end
  * cover the consumer paid for early. INVALID_TRANSITION while stopAt is ahead of `now`, the
  * same clock `expireDueOrders` uses; an order without a period has nothing to wait for.
- * Runs in updateOrderState's transaction, so the refusal rolls the move back.
+ * Part of the guard, so the refusal comes before the move.
  */
-export async function refuseEarlyExpiry(
+async function refuseEarlyExpiry(
   em: EntityManager,
   order: Order,
   to: OrderStatus,
@@ -140,21 +159,8 @@ export async function expireDueOrders(em: EntityManager, now: Date = new Date())
  * for a sweep in flight).
  */
 export function startExpiryClock(orm: MikroORM, log: Logger, intervalMs: number) {
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = expireDueOrders(orm.em.fork())
-      .then((n) => {
-        if (n > 0) log.info({ expired: n }, 'insurance orders expired');
-      })
-      .catch((err) => log.error({ err }, 'insurance expiry sweep failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startIntervalJob(intervalMs, log, 'insurance expiry sweep failed', async () => {
+    const n = await expireDueOrders(orm.em.fork());
+    if (n > 0) log.info({ expired: n }, 'insurance orders expired');
+  });
 }

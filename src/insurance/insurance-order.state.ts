@@ -3,15 +3,22 @@ import type { OrderStateTable, Transition } from '../platform/orders/order-state
 
 // Moves every insurance kind shares: payment (staff may record an offline payment by hand,
 // as the seed's updateOrderState example does with 已支付), cancellation before payment, expiry
-// (by hand only once stopAt has passed: refuseEarlyExpiry in insurance-order.lifecycle.ts).
+// (by hand only once stopAt has passed: the kinds' guard, refuseEarlyExpiry).
 const paymentAndCancellation: Transition[] = [
   {
     from: S.PENDING_PAYMENT,
     to: S.PAID,
     manual: true,
+    trigger: 'payOrder',
     by: 'payOrder, or updateOrderState (offline payment)',
   },
-  { from: S.PENDING_PAYMENT, to: S.CANCELLED, manual: true, by: 'cancelOrder or updateOrderState' },
+  {
+    from: S.PENDING_PAYMENT,
+    to: S.CANCELLED,
+    manual: true,
+    trigger: 'cancelOrder',
+    by: 'cancelOrder or updateOrderState',
+  },
   {
     from: S.EFFECTIVE,
     to: S.EXPIRED,

@@ -1,15 +1,17 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityClass, EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
-import { readRows } from '../platform/db/read-rows.ts';
+import { readRows, type OrderBy, type Where } from '../platform/db/read-rows.ts';
+import { uuidArray } from '../platform/db/sql-arrays.ts';
 import {
   andThen,
+  defineLoader,
   groupByKeys,
   indexByKeys,
+  type LoaderDefinition,
   type Loaders,
   type MaybePromise,
 } from '../platform/loaders.ts';
 import { Order } from '../platform/orders/order.entity.ts';
-import { registerOrderPrefetch } from '../platform/orders/order-prefetch.ts';
 import {
   DriverOrderExt,
   InsuranceOrderItem,
@@ -32,82 +34,84 @@ import { Driver, Vehicle } from './vehicle.entity.ts';
  * number of statements, not N.
  */
 
-type Entity = new (...args: any[]) => object;
-
 // Plain rows (readRows), not managed entities: these loads only feed field resolvers, and
-// em.find's query building and hydration cost several times em.execute of the same statement
-// (BENCHMARKS.md part 1).
-function byKey<T extends object>(entity: Entity, key: string, orderBy?: Record<string, string>) {
-  return async (keys: readonly string[], em: EntityManager) =>
+// em.find's query building and hydration cost several times em.execute of the same statement.
+function many<T extends object, K extends keyof T & string>(
+  name: string,
+  entity: EntityClass<T>,
+  key: K,
+  where: Where<T> = {},
+  orderBy: OrderBy<T> = {},
+) {
+  return defineLoader(name, async (keys: readonly string[], em: EntityManager) =>
     groupByKeys(
       keys,
-      (await readRows(em, entity, { [key]: keys }, orderBy as any)) as T[],
-      (row) => (row as Record<string, string>)[key],
-    );
+      await readRows(em, entity, { ...where, [key]: keys }, orderBy),
+      (row) => row[key] as string,
+    ),
+  );
 }
 
-function oneByKey<T extends object>(entity: Entity, key: string) {
-  return async (keys: readonly string[], em: EntityManager) =>
+function one<T extends object, K extends keyof T & string>(
+  name: string,
+  entity: EntityClass<T>,
+  key: K,
+) {
+  return defineLoader(name, async (keys: readonly string[], em: EntityManager) =>
     indexByKeys(
       keys,
-      (await readRows(em, entity, { [key]: keys })) as T[],
-      (row) => (row as Record<string, string>)[key],
-    );
-}
-
-// The row itself, not a promise, once a batch brought it (Loaders.now): see order-prefetch.ts.
-function one<T>(loaders: Loaders, name: string, batch: ReturnType<typeof oneByKey>) {
-  return (id: string): MaybePromise<T | null> =>
-    loaders.now<string, T | null>(name, batch as any, id);
-}
-
-function many<T>(loaders: Loaders, name: string, batch: ReturnType<typeof byKey>) {
-  return (id: string): MaybePromise<T[]> => loaders.now<string, T[]>(name, batch as any, id);
-}
-
-const batches = {
-  orderById: oneByKey<Order>(Order, 'id'),
-  vehicleById: oneByKey<Vehicle>(Vehicle, 'id'),
-  vehiclesByOwner: byKey<Vehicle>(Vehicle, 'ownerId', { createdAt: 'asc', id: 'asc' }),
-  driversByOwner: byKey<Driver>(Driver, 'ownerId', { createdAt: 'asc', id: 'asc' }),
-  quotationsByVehicle: byKey<Quotation>(Quotation, 'vehicleId', { createdAt: 'desc', id: 'desc' }),
-  quotedItemsByQuotation: byKey<QuotedItem>(QuotedItem, 'quotationId', { planItemId: 'asc' }),
-  planById: oneByKey<InsurancePlan>(InsurancePlan, 'id'),
-  planItemById: oneByKey<InsurancePlanItem>(InsurancePlanItem, 'id'),
-  planItemsByPlan: byKey<InsurancePlanItem>(InsurancePlanItem, 'planId', {
-    position: 'asc',
-    id: 'asc',
-  }),
-  promotionById: oneByKey<Promotion>(Promotion, 'id'),
-  planOrderExt: oneByKey<PlanOrderExt>(PlanOrderExt, 'orderId'),
-  driverOrderExt: oneByKey<DriverOrderExt>(DriverOrderExt, 'orderId'),
-  saleOrderExt: oneByKey<SaleOrderExt>(SaleOrderExt, 'orderId'),
-  orderItemsByOrder: byKey<InsuranceOrderItem>(InsuranceOrderItem, 'orderId', {
-    position: 'asc',
-  }),
-  underwriteByOrder: oneByKey<Underwrite>(Underwrite, 'orderId'),
-  photosByUnderwrite: async (keys: readonly string[], em: EntityManager) =>
-    groupByKeys(
-      keys,
-      await readRows(
-        em,
-        Photo,
-        { underwriteId: keys, deleted: false },
-        { createdAt: 'asc', position: 'asc' },
-      ),
-      (p) => p.underwriteId,
+      await readRows(em, entity, { [key]: keys } as Where<T>),
+      (row) => row[key] as string,
     ),
-  problemsByUnderwrite: async (keys: readonly string[], em: EntityManager) =>
-    groupByKeys(
-      keys,
-      await readRows(
-        em,
-        Problem,
-        { underwriteId: keys, deleted: false },
-        { createdAt: 'asc', position: 'asc' },
-      ),
-      (p) => p.underwriteId,
-    ),
+  );
+}
+
+const byCreation = { createdAt: 'asc', id: 'asc' } as const;
+const newestFirst = { createdAt: 'desc', id: 'desc' } as const;
+const live = { deleted: false } as const;
+const inPlace = { createdAt: 'asc', position: 'asc' } as const;
+
+const definitions = {
+  order: one('insurance.orderById', Order, 'id'),
+  vehicle: one('insurance.vehicleById', Vehicle, 'id'),
+  vehiclesOfOwner: many('insurance.vehiclesByOwner', Vehicle, 'ownerId', {}, byCreation),
+  driversOfOwner: many('insurance.driversByOwner', Driver, 'ownerId', {}, byCreation),
+  quotationsOfVehicle: many(
+    'insurance.quotationsByVehicle',
+    Quotation,
+    'vehicleId',
+    {},
+    newestFirst,
+  ),
+  quotedItems: many('insurance.quotedItems', QuotedItem, 'quotationId', {}, { planItemId: 'asc' }),
+  plan: one('insurance.planById', InsurancePlan, 'id'),
+  planItem: one('insurance.planItemById', InsurancePlanItem, 'id'),
+  itemsOfPlan: many(
+    'insurance.planItemsByPlan',
+    InsurancePlanItem,
+    'planId',
+    {},
+    {
+      position: 'asc',
+      id: 'asc',
+    },
+  ),
+  promotion: one('insurance.promotionById', Promotion, 'id'),
+  planOrder: one('insurance.planOrderExt', PlanOrderExt, 'orderId'),
+  driverOrder: one('insurance.driverOrderExt', DriverOrderExt, 'orderId'),
+  saleOrder: one('insurance.saleOrderExt', SaleOrderExt, 'orderId'),
+  itemsOfOrder: many(
+    'insurance.orderItems',
+    InsuranceOrderItem,
+    'orderId',
+    {},
+    { position: 'asc' },
+  ),
+  driversOfOrder: defineLoader('insurance.driversOfOrder', driversOfOrders),
+  effectiveDrivers: defineLoader('insurance.effectiveDrivers', effectiveDriversOfVehicles),
+  underwriteOfOrder: one('insurance.underwriteByOrder', Underwrite, 'orderId'),
+  photos: many('insurance.photos', Photo, 'underwriteId', live, inPlace),
+  problems: many('insurance.problems', Problem, 'underwriteId', live, inPlace),
 };
 
 /** Drivers added by a driver order, in the order the consumer listed them. */
@@ -115,8 +119,8 @@ async function driversOfOrders(orderIds: readonly string[], em: EntityManager) {
   const rows = await em.execute<(Driver & { order_id: string })[]>(
     `select dd.order_id, d.id, d.owner_id, d.name, d.license_no, d.created_at, d.version
        from driver_order_drivers dd join drivers d on d.id = dd.driver_id
-      where dd.order_id in (?) order by dd.order_id, dd.position`,
-    [orderIds as string[]],
+      where dd.order_id = any(?::uuid[]) order by dd.order_id, dd.position`,
+    [uuidArray(orderIds)],
   );
   return groupByKeys(
     orderIds,
@@ -137,9 +141,9 @@ export async function effectiveDriversOfVehicles(vehicleIds: readonly string[], 
        join orders o on o.id = x.order_id and o.status = 'EFFECTIVE'
        join driver_order_drivers dd on dd.order_id = x.order_id
        join drivers d on d.id = dd.driver_id
-      where x.vehicle_id in (?) and (x.stop_at is null or x.stop_at > now())
+      where x.vehicle_id = any(?::uuid[]) and (x.stop_at is null or x.stop_at > now())
       order by x.vehicle_id, d.id, o.created_at, dd.position`,
-    [vehicleIds as string[]],
+    [uuidArray(vehicleIds)],
   );
   rows.sort(
     (a, b) =>
@@ -179,35 +183,22 @@ export function insuranceLoaders(ctx: RequestContext) {
   return loaders;
 }
 
+type Definitions = typeof definitions;
+type Bound = {
+  [N in keyof Definitions]: Definitions[N] extends LoaderDefinition<infer K, infer V>
+    ? (key: K) => MaybePromise<V>
+    : never;
+};
+
 // Bound to the loaders, not the context: a subscription's context changes loaders per event.
-function bind(loaders: Loaders) {
-  return {
-    order: one<Order>(loaders, 'ins.orderById', batches.orderById),
-    vehicle: one<Vehicle>(loaders, 'ins.vehicleById', batches.vehicleById),
-    vehiclesOfOwner: many<Vehicle>(loaders, 'ins.vehiclesByOwner', batches.vehiclesByOwner),
-    driversOfOwner: many<Driver>(loaders, 'ins.driversByOwner', batches.driversByOwner),
-    quotationsOfVehicle: many<Quotation>(
-      loaders,
-      'ins.quotationsByVehicle',
-      batches.quotationsByVehicle,
-    ),
-    quotedItems: many<QuotedItem>(loaders, 'ins.quotedItems', batches.quotedItemsByQuotation),
-    plan: one<InsurancePlan>(loaders, 'ins.planById', batches.planById),
-    planItem: one<InsurancePlanItem>(loaders, 'ins.planItemById', batches.planItemById),
-    itemsOfPlan: many<InsurancePlanItem>(loaders, 'ins.planItemsByPlan', batches.planItemsByPlan),
-    promotion: one<Promotion>(loaders, 'ins.promotionById', batches.promotionById),
-    planOrder: one<PlanOrderExt>(loaders, 'ins.planOrderExt', batches.planOrderExt),
-    driverOrder: one<DriverOrderExt>(loaders, 'ins.driverOrderExt', batches.driverOrderExt),
-    saleOrder: one<SaleOrderExt>(loaders, 'ins.saleOrderExt', batches.saleOrderExt),
-    itemsOfOrder: many<InsuranceOrderItem>(loaders, 'ins.orderItems', batches.orderItemsByOrder),
-    driversOfOrder: (id: string) =>
-      loaders.now<string, Driver[]>('ins.driversOfOrder', driversOfOrders, id),
-    effectiveDrivers: (vehicleId: string) =>
-      loaders.now<string, Driver[]>('ins.effectiveDrivers', effectiveDriversOfVehicles, vehicleId),
-    underwriteOfOrder: one<Underwrite>(loaders, 'ins.underwriteByOrder', batches.underwriteByOrder),
-    photos: many<Photo>(loaders, 'ins.photos', batches.photosByUnderwrite as any),
-    problems: many<Problem>(loaders, 'ins.problems', batches.problemsByUnderwrite as any),
-  };
+// The row itself, not a promise, once a batch brought it (Loaders.now): see order-prefetch.ts.
+function bind(loaders: Loaders): Bound {
+  const bound: Record<string, (key: string) => unknown> = {};
+  for (const [name, definition] of Object.entries(definitions)) {
+    bound[name] = (key: string) =>
+      loaders.now(definition as LoaderDefinition<string, unknown>, key);
+  }
+  return bound as Bound;
 }
 
 /** The vehicle an extension row (plan, driver or sale order) names: a value once both are here. */
@@ -221,21 +212,3 @@ export function vehicleOfExtension(
     (vehicle) => vehicle!,
   );
 }
-
-// Each kind's fields read its extension row first: it is loaded with the page (order-prefetch.ts).
-const extensionOf =
-  (row: (loaders: ReturnType<typeof bind>, id: string) => unknown) =>
-  (ctx: RequestContext, ids: string[]) =>
-    Promise.all(ids.map((id) => row(insuranceLoaders(ctx), id)));
-registerOrderPrefetch(
-  'PlanOrder',
-  extensionOf((loaders, id) => loaders.planOrder(id)),
-);
-registerOrderPrefetch(
-  'DriverOrder',
-  extensionOf((loaders, id) => loaders.driverOrder(id)),
-);
-registerOrderPrefetch(
-  'SaleOrder',
-  extensionOf((loaders, id) => loaders.saleOrder(id)),
-);

@@ -52,7 +52,7 @@ export function quotationRefusal(
 const dateOf = (value: Date | string | null) => (value == null ? null : new Date(value));
 
 /**
- * At payment (payOrder's afterPaid, or staff recording an offline payment), inside its
+ * Before payment (the kinds' guard, for payOrder or staff recording an offline payment), in its
  * transaction: a plan or sale order's quotation must still be valid (QUOTATION_EXPIRED) and the
  * price must still be what the order says: the quoted prices of its items, and for a plan
  * order its service ratio and the promotion as it is now (PRICE_MISMATCH when a promotion

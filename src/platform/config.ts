@@ -45,7 +45,7 @@ export interface Config {
   requestTimeoutMs: number;
   /** Largest accepted request body (JSON), in bytes. */
   maxBodyBytes: number;
-  /** Query limits: see src/platform/http/query-limits.ts and docs/security-limits.md. */
+  /** Query limits: see src/platform/graphql/query-limits.ts and docs/security-limits.md. */
   maxQueryDepth: number;
   maxQueryAliases: number;
   maxQueryDirectives: number;

@@ -4,32 +4,50 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 /** A value, or a promise of it while its batch is still on its way. */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** Loads the values of a batch of keys, in the keys' order (an Error for a key that failed). */
+export type Batch<K, V> = (
+  keys: readonly K[],
+  em: EntityManager,
+) => Promise<readonly (V | Error)[]>;
+
 /**
- * Per-operation DataLoaders, created lazily by name so each domain can add its own without
- * this file knowing them. A field resolver asks `ctx.loaders.get('x', batchFn)`; every parent
- * in the same tick shares one batch, so a list of N parents costs one query, not N.
+ * A batched load, declared once at module level in its domain's `<domain>.loaders.ts` (or
+ * beside its platform feature) with `defineLoader`. Its name is its identity in each
+ * operation's `Loaders`: a load whose batch depends on arguments (a page window) names them.
+ */
+export interface LoaderDefinition<K, V> {
+  readonly name: string;
+  readonly batch: Batch<K, V>;
+}
+
+export function defineLoader<K, V>(name: string, batch: Batch<K, V>): LoaderDefinition<K, V> {
+  return { name, batch };
+}
+
+/**
+ * Per-operation DataLoaders, created lazily from their definitions, so each domain can add its
+ * own without this file knowing them. A field resolver asks `ctx.loaders.get(definition)`;
+ * every parent in the same tick shares one batch, so a list of N parents costs one query, not N.
  *
  * Each loader also keeps the values its batches brought (`peek`, `now`): a field whose row is
  * already here returns it as a plain value, and graphql-js completes a plain value without the
  * promise, microtasks and async-function frame an awaited load costs, on every field.
  */
 export class Loaders {
-  private readonly byName = new Map<string, DataLoader<unknown, unknown>>();
-  private readonly settled = new Map<string, Map<unknown, unknown>>();
+  private readonly loaders = new Map<
+    string,
+    { loader: DataLoader<unknown, unknown>; values: Map<unknown, unknown> }
+  >();
 
   constructor(readonly em: EntityManager) {}
 
-  get<K, V>(
-    name: string,
-    batch: (keys: readonly K[], em: EntityManager) => Promise<readonly (V | Error)[]>,
-  ): DataLoader<K, V> {
-    let loader = this.byName.get(name) as DataLoader<K, V> | undefined;
-    if (!loader) {
+  private entry<K, V>(definition: LoaderDefinition<K, V>) {
+    let entry = this.loaders.get(definition.name);
+    if (!entry) {
       const values = new Map<unknown, unknown>();
-      this.settled.set(name, values);
-      loader = new DataLoader<K, V>(
+      const loader = new DataLoader<K, V>(
         async (keys) => {
-          const found = await batch(keys, this.em);
+          const found = await definition.batch(keys, this.em);
           for (let i = 0; i < keys.length; i++) {
             if (!(found[i] instanceof Error)) values.set(keys[i], found[i]);
           }
@@ -37,25 +55,25 @@ export class Loaders {
         },
         { cache: true },
       );
-      this.byName.set(name, loader as DataLoader<unknown, unknown>);
+      entry = { loader: loader as DataLoader<unknown, unknown>, values };
+      this.loaders.set(definition.name, entry);
     }
-    return loader;
+    return entry as { loader: DataLoader<K, V>; values: Map<K, V> };
   }
 
-  /** The value a batch of loader `name` already brought for `key`, or undefined. */
-  peek<K, V>(name: string, key: K): V | undefined {
-    return this.settled.get(name)?.get(key) as V | undefined;
+  get<K, V>(definition: LoaderDefinition<K, V>): DataLoader<K, V> {
+    return this.entry(definition).loader;
   }
 
-  /** `get(name, batch).load(key)`, but the value itself when a batch already brought it. */
-  now<K, V>(
-    name: string,
-    batch: (keys: readonly K[], em: EntityManager) => Promise<readonly (V | Error)[]>,
-    key: K,
-  ): MaybePromise<V> {
-    const values = this.settled.get(name);
-    if (values?.has(key)) return values.get(key) as V;
-    return this.get(name, batch).load(key);
+  /** The value a batch of this loader already brought for `key`, or undefined. */
+  peek<K, V>(definition: LoaderDefinition<K, V>, key: K): V | undefined {
+    return this.loaders.get(definition.name)?.values.get(key) as V | undefined;
+  }
+
+  /** `get(definition).load(key)`, but the value itself when a batch already brought it. */
+  now<K, V>(definition: LoaderDefinition<K, V>, key: K): MaybePromise<V> {
+    const { loader, values } = this.entry(definition);
+    return values.has(key) ? values.get(key)! : loader.load(key);
   }
 }
 

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import type { OrderKindDefinition } from './orders/order-kinds.ts';
 
 export interface MigrationEntry {
   name: string;
@@ -18,8 +19,9 @@ export interface ModuleRuntime {
 
 /**
  * One business domain (or the platform itself) as the app wires it: its entities, resolvers,
- * GraphQL types reachable only through interfaces, migrations, demo data and background jobs.
- * `src/modules.ts` lists them; nothing else needs to know a domain exists.
+ * GraphQL types reachable only through interfaces, migrations, order kinds, demo data and
+ * background jobs. `src/modules.ts` lists them; nothing else needs to know a domain exists,
+ * and nothing is registered by importing a file: the app composes what the modules declare.
  */
 export interface DomainModule {
   name: string;
@@ -28,6 +30,8 @@ export interface DomainModule {
   /** Object types that implement an interface and are not otherwise referenced. */
   orphanedTypes?: (new (...args: any[]) => object)[];
   migrations: MigrationEntry[];
+  /** The order kinds the domain adds: their state tables, hooks and prefetches. */
+  orderKinds?: OrderKindDefinition[];
   /** Adds the module's demo data; must be idempotent (safe on every start). */
   seed?(em: EntityManager): Promise<void>;
   /** Starts background work (timers, listeners); returns how to stop it. */

@@ -3,6 +3,7 @@ import type { ModuleRuntime } from '../platform/module.ts';
 import { Order, OrderStatus } from '../platform/orders/order.entity.ts';
 import { transition } from '../platform/orders/order-lifecycle.ts';
 import { shopOrders } from './shop-order.service.ts';
+import { startIntervalJob } from '../platform/interval-job.ts';
 
 /** Orders expired per transaction; the job repeats until a batch comes back short. */
 export const EXPIRY_BATCH = 100;
@@ -55,27 +56,12 @@ export function startExpiryJob(runtime: ModuleRuntime): () => Promise<void> {
   if (!(ttlMs > 0)) return async () => undefined;
   const everyMs = Math.min(30_000, Math.max(50, Math.round(ttlMs / 4)));
   const log = runtime.log.child({ job: 'shop-order-expiry' });
-  let running: Promise<void> | undefined;
-  let stopped = false;
-
-  const sweep = async () => {
-    try {
-      let batch: string[];
-      do {
-        batch = await expireUnpaidOrders(runtime.orm.em.fork());
-        if (batch.length > 0) log.info({ orderIds: batch }, 'unpaid shop orders expired');
-      } while (batch.length === EXPIRY_BATCH && !stopped);
-    } catch (err) {
-      log.error({ err }, 'expiring unpaid shop orders failed; retrying next run');
-    }
-  };
-  const timer = setInterval(() => {
-    if (!running && !stopped) running = sweep().finally(() => (running = undefined));
-  }, everyMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  const failure = 'expiring unpaid shop orders failed; retrying next run';
+  return startIntervalJob(everyMs, log, failure, async (stopped) => {
+    let batch: string[];
+    do {
+      batch = await expireUnpaidOrders(runtime.orm.em.fork());
+      if (batch.length > 0) log.info({ orderIds: batch }, 'unpaid shop orders expired');
+    } while (batch.length === EXPIRY_BATCH && !stopped());
+  });
 }

@@ -4,7 +4,7 @@ import { requireViewer } from '../platform/auth/roles.ts';
 import { BusinessError, ErrorCode, type UserError } from '../platform/errors.ts';
 import { runIdempotent } from '../platform/idempotency/idempotency.service.ts';
 import { readRows } from '../platform/db/read-rows.ts';
-import { Order, OrderKind } from '../platform/orders/order.entity.ts';
+import { Order, OrderKind, OrderStatus } from '../platform/orders/order.entity.ts';
 import type { PayType, TxContext } from '../platform/orders/order-kinds.ts';
 import { createOrder } from '../platform/orders/order-lifecycle.ts';
 import { checkAddress } from './address.rules.ts';
@@ -115,19 +115,14 @@ export class ShopOrderService {
   }
 
   /**
-   * payOrder's hook, after the debit and the move to PAID: refuses an order past its expiry
-   * (the whole payment rolls back), records the pay type and returns the product ids.
+   * The shop kind's guard, before payOrder (or staff) debits and moves an order to PAID:
+   * INVALID_TRANSITION once its unpaid time has run out.
    */
-  async afterPaid(
-    ctx: TxContext,
-    order: Order,
-    payType: PayType,
-  ): Promise<{ productIds: string[] }> {
-    // Plain statements, not em.find + flush: the row is only written and two columns read, and
-    // an expired order throws below, which rolls this update back with the whole payment.
+  async refuseExpiredPayment(ctx: TxContext, order: Order, to: OrderStatus): Promise<void> {
+    if (to !== OrderStatus.PAID) return;
     const [row] = await ctx.em.execute<{ expires_at: Date | string | null }[]>(
-      `update shop_orders set pay_type = ? where order_id = ? returning expires_at`,
-      [payType, order.id],
+      `select expires_at from shop_orders where order_id = ?`,
+      [order.id],
     );
     if (!row) throw new Error(`shop order ${order.id} has no shop_orders row`);
     const expiresAt = row.expires_at == null ? null : new Date(row.expires_at);
@@ -138,6 +133,19 @@ export class ShopOrderService {
         ['orderId'],
       );
     }
+  }
+
+  /** payOrder's hook, after the debit and the move to PAID: records the pay type, returns the product ids. */
+  async afterPaid(
+    ctx: TxContext,
+    order: Order,
+    payType: PayType,
+  ): Promise<{ productIds: string[] }> {
+    // Plain statements, not em.find + flush: one column is written and one read.
+    await ctx.em.execute(`update shop_orders set pay_type = ? where order_id = ?`, [
+      payType,
+      order.id,
+    ]);
     const lines = await ctx.em.execute<{ product_id: string }[]>(
       `select product_id from shop_order_lines where order_id = ? order by line_no`,
       [order.id],

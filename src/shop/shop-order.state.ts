@@ -10,8 +10,14 @@ export const shopOrderStates: OrderStateTable = {
   kind: OrderKind.SHOP,
   initial: S.PENDING_PAYMENT,
   transitions: [
-    { from: S.PENDING_PAYMENT, to: S.PAID, manual: false, by: 'payOrder' },
-    { from: S.PENDING_PAYMENT, to: S.CANCELLED, manual: false, by: 'cancelOrder (stock back)' },
+    { from: S.PENDING_PAYMENT, to: S.PAID, manual: false, trigger: 'payOrder', by: 'payOrder' },
+    {
+      from: S.PENDING_PAYMENT,
+      to: S.CANCELLED,
+      manual: false,
+      trigger: 'cancelOrder',
+      by: 'cancelOrder (stock back)',
+    },
     {
       from: S.PENDING_PAYMENT,
       to: S.EXPIRED,

@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
 import { readRows } from '../platform/db/read-rows.ts';
-import { groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders.ts';
-import { registerOrderPrefetch } from '../platform/orders/order-prefetch.ts';
+import { defineLoader, groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders.ts';
 import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
 import { Product, Shop } from './shop.entity.ts';
 import { reservedUnits } from './stock.ts';
@@ -11,18 +10,46 @@ import { reservedUnits } from './stock.ts';
 // They read plain rows (readRows), not managed entities: cheaper, and only field resolvers use them.
 // A row a batch already brought comes back as a value, not a promise (Loaders.now).
 
-const shopsById = async (ids: readonly string[], em: EntityManager) =>
-  indexByKeys(ids, await readRows(em, Shop, { id: ids }), (s) => s.id);
+const shopsById = defineLoader('shop.shopById', async (ids: readonly string[], em: EntityManager) =>
+  indexByKeys(ids, await readRows(em, Shop, { id: ids }), (s) => s.id),
+);
 
-const shopOrdersByOrder = async (ids: readonly string[], em: EntityManager) => {
-  const rows = await readRows(em, ShopOrderRow, { order: ids });
-  return indexByKeys(ids, rows, (r) => r.order.id).map(
-    (row, i) => row ?? new Error(`order ${ids[i]} has no shop_orders row`),
-  );
-};
+const shopOrdersByOrder = defineLoader(
+  'shop.orderRowByOrder',
+  async (ids: readonly string[], em: EntityManager) => {
+    const rows = await readRows(em, ShopOrderRow, { order: ids });
+    return indexByKeys(ids, rows, (r) => r.order.id).map(
+      (row, i) => row ?? new Error(`order ${ids[i]} has no shop_orders row`),
+    );
+  },
+);
+
+const productsByShop = defineLoader(
+  'shop.productsByShop',
+  async (ids: readonly string[], em: EntityManager) =>
+    groupByKeys(ids, await readRows(em, Product, { shop: ids }, { id: 'asc' }), (p) => p.shop.id),
+);
+
+const reservedByProduct = defineLoader(
+  'shop.reservedByProduct',
+  async (ids: readonly string[], em: EntityManager) => {
+    const held = await reservedUnits(em, ids);
+    return ids.map((id) => held.get(id) ?? 0);
+  },
+);
+
+const linesByOrder = defineLoader(
+  'shop.linesByOrder',
+  async (ids: readonly string[], em: EntityManager) =>
+    groupByKeys(
+      ids,
+      await readRows(em, ShopOrderLine, { orderId: ids }, { orderId: 'asc', lineNo: 'asc' }),
+      (l) => l.orderId,
+    ),
+);
 
 export function loadShop(ctx: RequestContext, id: string): MaybePromise<Shop | null> {
-  return ctx.loaders.now('shopById', shopsById, id);
+  return ctx.loaders.now(shopsById, id);
 }
 
 /** A shop's products in id order; deactivated ones only when asked for. */
@@ -31,42 +58,20 @@ export async function loadProductsOfShop(
   shopId: string,
   includeInactive = false,
 ): Promise<Product[]> {
-  const products = await ctx.loaders
-    .get<string, Product[]>('productsByShop', async (ids, em) =>
-      groupByKeys(ids, await readRows(em, Product, { shop: ids }, { id: 'asc' }), (p) => p.shop.id),
-    )
-    .load(shopId);
+  const products = await ctx.loaders.get(productsByShop).load(shopId);
   return includeInactive ? products : products.filter((p) => p.active);
 }
 
 /** Units of a product that unpaid orders hold, one statement per batch of products. */
 export function loadReservedUnits(ctx: RequestContext, productId: string): Promise<number> {
-  return ctx.loaders
-    .get<string, number>('reservedByProduct', async (ids, em) => {
-      const held = await reservedUnits(em, ids);
-      return ids.map((id) => held.get(id) ?? 0);
-    })
-    .load(productId);
+  return ctx.loaders.get(reservedByProduct).load(productId);
 }
 
 export function loadShopOrderRow(ctx: RequestContext, orderId: string): MaybePromise<ShopOrderRow> {
-  return ctx.loaders.now('shopOrderByOrder', shopOrdersByOrder, orderId);
+  return ctx.loaders.now(shopOrdersByOrder, orderId);
 }
-
-// A shop order's fields read its shop_orders row first: it comes with the page of orders.
-registerOrderPrefetch('ShopOrder', (ctx, ids) =>
-  Promise.all(ids.map((id) => loadShopOrderRow(ctx, id))),
-);
 
 /** An order's lines in line order. */
 export function loadShopOrderLines(ctx: RequestContext, orderId: string): Promise<ShopOrderLine[]> {
-  return ctx.loaders
-    .get<string, ShopOrderLine[]>('shopOrderLinesByOrder', async (ids, em) =>
-      groupByKeys(
-        ids,
-        await readRows(em, ShopOrderLine, { orderId: ids }, { orderId: 'asc', lineNo: 'asc' }),
-        (l) => l.orderId,
-      ),
-    )
-    .load(orderId);
+  return ctx.loaders.get(linesByOrder).load(orderId);
 }

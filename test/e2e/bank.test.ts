@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DepositDocument, MyLedgerDocument, PayOrderDocument } from '../generated/graphql.ts';
 import { OrderFactory } from '../utils/factories.ts';
 import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { balanceOf, ledgerCount } from '../utils/ledger.ts';
 
 let t: TestApp;
 let adminToken: string;
@@ -10,18 +11,6 @@ beforeAll(async () => {
   adminToken = await t.login(demo.admin);
 });
 afterAll(() => t?.close());
-
-async function balanceOf(consumerId: string): Promise<string> {
-  const { rows } = await t.db.query(`select balance from bank_accounts where consumer_id = $1`, [
-    consumerId,
-  ]);
-  return rows[0].balance;
-}
-
-async function ledgerCount(): Promise<number> {
-  const { rows } = await t.db.query(`select count(*)::int as n from bank_transactions`);
-  return rows[0].n;
-}
 
 describe('Decimal money at the edge', () => {
   it.each([
@@ -47,14 +36,14 @@ describe('Decimal money at the edge', () => {
     ['an empty string', ''],
     ['more digits than money has', '1234567890123.00'],
   ])('rejects %s with BAD_USER_INPUT and changes nothing', async (_label, amount) => {
-    const before = await ledgerCount();
+    const before = await ledgerCount(t);
     const res = await t.gql(
       DepositDocument,
       { consumerId: demo.otherConsumer.id, amount: amount as string },
       { token: adminToken },
     );
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(await ledgerCount()).toBe(before);
+    expect(await ledgerCount(t)).toBe(before);
   });
 
   it('rejects a Decimal literal with a third place inline in the query', async () => {
@@ -81,7 +70,7 @@ describe('Decimal money at the edge', () => {
 describe('the ledger', () => {
   it('records a deposit with the balance after it, newest first in me.transactions', async () => {
     const token = await t.login(demo.consumer);
-    const before = await balanceOf(demo.consumer.id);
+    const before = await balanceOf(t, demo.consumer.id);
     await t.gql(
       DepositDocument,
       { consumerId: demo.consumer.id, amount: '0.10' },
@@ -119,7 +108,7 @@ describe('the ledger', () => {
     );
     expect(paid).toHaveLength(12); // 12 × 4000 = 48000 ≤ 50000 < 13 × 4000
     expect(refused).toHaveLength(8);
-    expect(await balanceOf(payer.id)).toBe('2000.00');
+    expect(await balanceOf(t, payer.id)).toBe('2000.00');
     const { rows } = await t.db.query(
       `select sum(amount) as total, min(balance_after) as lowest, count(*)::int as n
          from bank_transactions where consumer_id = $1`,
@@ -151,7 +140,7 @@ describe('idempotency keys', () => {
     const payer = demo.otherConsumer;
     const order = await new OrderFactory(t.app.orm).create(payer.id, { payment: '30.00' });
     const token = await t.login(payer);
-    const before = await balanceOf(payer.id);
+    const before = await balanceOf(t, payer.id);
     const results = await concurrently(10, () =>
       t.gql(
         PayOrderDocument,
@@ -163,7 +152,7 @@ describe('idempotency keys', () => {
     expect(ids.size).toBe(1);
     expect([...ids][0]).toBeTruthy();
     expect(results.every((r) => r.data?.payOrder.errors.length === 0)).toBe(true);
-    expect(Number(before) - Number(await balanceOf(payer.id))).toBeCloseTo(30, 2);
+    expect(Number(before) - Number(await balanceOf(t, payer.id))).toBeCloseTo(30, 2);
     const { rows } = await t.db.query(
       `select count(*)::int as n from bank_transactions where order_id = $1`,
       [order.id],
@@ -182,14 +171,14 @@ describe('idempotency keys', () => {
       { token },
     );
     expect(ok.data?.payOrder.errors).toEqual([]);
-    const before = await balanceOf(payer.id);
+    const before = await balanceOf(t, payer.id);
     const reused = await t.gql(
       PayOrderDocument,
       { orderId: second.id, payType: 'JDPAY', key: 'reused-key' },
       { token },
     );
     expect(reused.data?.payOrder.errors[0].code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect(await balanceOf(payer.id)).toBe(before);
+    expect(await balanceOf(t, payer.id)).toBe(before);
   });
 
   it('lets a key refused for a short balance be retried after a deposit', async () => {

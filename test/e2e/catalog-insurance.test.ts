@@ -24,7 +24,7 @@ import { LiveSocket } from '../utils/live-client.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 import { apiPlan, apiQuotation, apiVehicle, inDays, payloadOf, tag } from './catalog-fixtures.ts';
 import { ids, tomorrow } from './insurance-fixtures.ts';
-import { balanceOf } from './shop-fixtures.ts';
+import { balanceOf } from '../utils/ledger.ts';
 
 let t: TestApp;
 let admin: string;

@@ -12,6 +12,7 @@ import {
 } from '../generated/graphql.ts';
 import { ck101Lot, REED, seedExamplePlan } from '../utils/chip-plans.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { balanceOf } from '../utils/ledger.ts';
 
 let t: TestApp;
 let consumer: string;
@@ -40,13 +41,6 @@ async function order(id: string) {
   const res = await t.gql(ChipOrderDocument, { id }, { token: consumer });
   expect(res.errors).toBeUndefined();
   return res.data!.order as Extract<NonNullable<typeof res.data>['order'], { kpi: unknown }>;
-}
-
-async function balance(): Promise<string> {
-  const { rows } = await t.db.query(`select balance from bank_accounts where consumer_id = $1`, [
-    demo.consumer.id,
-  ]);
-  return rows[0].balance;
 }
 
 describe('who may move the clock', () => {
@@ -94,10 +88,10 @@ describe('orders following the clock', () => {
   });
 
   it('refuses to cancel an order in production, and refunds nothing', async () => {
-    const before = await balance();
+    const before = await balanceOf(t, demo.consumer.id);
     const res = await t.gql(CancelOrderDocument, { orderId: worked }, { token: consumer });
     expect(res.data!.cancelOrder.errors.map((e) => e.code)).toEqual(['INVALID_TRANSITION']);
-    expect(await balance()).toBe(before);
+    expect(await balanceOf(t, demo.consumer.id)).toBe(before);
     expect((await order(worked)).status).toBe('IN_PRODUCTION');
   });
 
@@ -124,11 +118,11 @@ describe('orders following the clock', () => {
   });
 
   it('cancels a PAID order before production: full refund, bookings freed, plants free again', async () => {
-    const before = Number(await balance());
+    const before = Number(await balanceOf(t, demo.consumer.id));
     const res = await t.gql(CancelOrderDocument, { orderId: later }, { token: consumer });
     expect(res.data!.cancelOrder.errors).toEqual([]);
     expect(res.data!.cancelOrder.order!.status).toBe('CANCELLED');
-    expect(Number(await balance())).toBe(before + 7500);
+    expect(Number(await balanceOf(t, demo.consumer.id))).toBe(before + 7500);
     const ledger = await t.db.query(
       `select amount from bank_transactions where order_id = $1 order by id`,
       [later],

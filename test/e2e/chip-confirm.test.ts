@@ -25,6 +25,7 @@ import {
   isCallerCheck,
 } from '../utils/test-app.ts';
 import { waitForLockWaiters } from '../utils/lock-waiters.ts';
+import { balanceOf } from '../utils/ledger.ts';
 
 let t: TestApp;
 let statements: string[] = [];
@@ -40,13 +41,6 @@ afterAll(() => t?.close());
 
 function confirm(input: ChipPlanInput, key: string, account: { id: string } = demo.consumer) {
   return t.gql(ConfirmChipOrderDocument, { input, key }, { token: tokens[account.id] });
-}
-
-async function balance(consumerId: string): Promise<string> {
-  const { rows } = await t.db.query(`select balance from bank_accounts where consumer_id = $1`, [
-    consumerId,
-  ]);
-  return rows[0].balance;
 }
 
 async function counts() {
@@ -97,7 +91,7 @@ describe("confirming the seed's worked example", () => {
       },
     ]);
 
-    expect(await balance(demo.consumer.id)).toBe('140000.00');
+    expect(await balanceOf(t, demo.consumer.id)).toBe('140000.00');
     const ledger = await t.db.query(
       `select amount, balance_after from bank_transactions where order_id = $1`,
       [orderId],
@@ -173,7 +167,7 @@ describe("confirming the seed's worked example", () => {
       ['PLANT_BUSY', 1, 3],
     ]);
     expect(payload.analysis!.kpi!.totalCost).toBe('60000.00');
-    expect(await balance(demo.otherConsumer.id)).toBe('50000.00');
+    expect(await balanceOf(t, demo.otherConsumer.id)).toBe('50000.00');
     expect(await counts()).toEqual(before);
   });
 
@@ -185,7 +179,7 @@ describe("confirming the seed's worked example", () => {
     const other = (await confirm(ck101Lot(9000), 'worked-example')).data!.confirmChipOrder;
     expect(other.errors.map((e) => e.code)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
     expect(other.order).toBeNull();
-    expect(await balance(demo.consumer.id)).toBe(String((140000 - 3000).toFixed(2)));
+    expect(await balanceOf(t, demo.consumer.id)).toBe(String((140000 - 3000).toFixed(2)));
   });
 });
 
@@ -206,7 +200,7 @@ describe('confirmation rules', () => {
     expect(refused.order).toBeNull();
     expect(refused.errors.map((e) => e.code)).toEqual(['INSUFFICIENT_BALANCE']);
     expect(refused.analysis!.feasible).toBe(true);
-    expect(await balance(demo.thirdConsumer.id)).toBe('50000.00');
+    expect(await balanceOf(t, demo.thirdConsumer.id)).toBe('50000.00');
     expect(await counts()).toEqual(before);
 
     await t.gql(
@@ -217,7 +211,7 @@ describe('confirmation rules', () => {
     const paid = (await confirm(plan, 'too-dear', demo.thirdConsumer)).data!.confirmChipOrder;
     expect(paid.errors).toEqual([]);
     expect(paid.order!.payment).toBe('60000.00');
-    expect(await balance(demo.thirdConsumer.id)).toBe('0.00');
+    expect(await balanceOf(t, demo.thirdConsumer.id)).toBe('0.00');
   });
 
   it('refuses two lots whose waits add up beyond a 32-bit integer as BAD_USER_INPUT, charging nothing', async () => {
@@ -232,14 +226,14 @@ describe('confirmation rules', () => {
       expect(alone.data!.analyzeChipOrder.feasible).toBe(true);
     }
     const before = await counts();
-    const balanceBefore = await balance(demo.consumer.id);
+    const balanceBefore = await balanceOf(t, demo.consumer.id);
     const res = await confirm(plan, 'far-apart');
     expect(res.data?.confirmChipOrder ?? null).toBeNull();
     expect(res.errors![0].extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       figure: 'totalWaitTime',
     });
-    expect(await balance(demo.consumer.id)).toBe(balanceBefore);
+    expect(await balanceOf(t, demo.consumer.id)).toBe(balanceBefore);
     expect(await counts()).toEqual(before);
     const keys = await t.db.query(`select 1 from idempotency_keys where key = 'far-apart'`);
     expect(keys.rows).toEqual([]);
@@ -255,7 +249,7 @@ describe('confirmation rules', () => {
     const setDiaz = (status: 'MAINTENANCE' | 'RUNNING') =>
       t.gql(SetPlantStatusDocument, { plantId: diaz.id, status }, { token: tokens[demo.admin.id] });
     const before = await counts();
-    const balanceBefore = await balance(demo.consumer.id);
+    const balanceBefore = await balanceOf(t, demo.consumer.id);
     await setDiaz('MAINTENANCE');
     try {
       const payload = (await confirm(plan, 'maintenance-between')).data!.confirmChipOrder;
@@ -264,7 +258,7 @@ describe('confirmation rules', () => {
       expect(payload.analysis!.violations.map((v) => [v.code, v.lot, v.step, v.plantName])).toEqual(
         [['PLANT_IN_MAINTENANCE', 0, 2, DIAZ]],
       );
-      expect(await balance(demo.consumer.id)).toBe(balanceBefore);
+      expect(await balanceOf(t, demo.consumer.id)).toBe(balanceBefore);
       expect(await counts()).toEqual(before);
     } finally {
       await setDiaz('RUNNING');
@@ -285,7 +279,7 @@ describe('confirmations racing', () => {
   it('books one plant window once when ten confirmations want it at the same moment', async () => {
     const before = await counts();
     const accounts = [demo.consumer, demo.otherConsumer];
-    const balancesBefore = await Promise.all(accounts.map((a) => balance(a.id)));
+    const balancesBefore = await Promise.all(accounts.map((a) => balanceOf(t, a.id)));
     const results = await concurrently(10, (i) =>
       confirm(ck101Lot(50000, 1), `race-${i}`, accounts[i % 2]),
     );
@@ -307,13 +301,13 @@ describe('confirmations racing', () => {
       bookings: before.bookings + 3,
       debits: before.debits + 1,
     });
-    const balancesAfter = await Promise.all(accounts.map((a) => balance(a.id)));
+    const balancesAfter = await Promise.all(accounts.map((a) => balanceOf(t, a.id)));
     const spent = balancesBefore.reduce((s, b, i) => s + Number(b) - Number(balancesAfter[i]), 0);
     expect(spent).toBe(750);
   });
 
   it('lets only one of two confirmations through when together they exceed the balance', async () => {
-    const start = Number(await balance(demo.otherConsumer.id));
+    const start = Number(await balanceOf(t, demo.otherConsumer.id));
     const quantity = Math.floor(start / 750 / 2) + 1; // each affordable, both not
     const cost = quantity * 750;
     const results = await concurrently(2, (i) =>
@@ -322,12 +316,12 @@ describe('confirmations racing', () => {
     const payloads = results.map((r) => r.data!.confirmChipOrder);
     expect(payloads.filter((p) => p.order)).toHaveLength(1);
     expect(payloads.flatMap((p) => p.errors.map((e) => e.code))).toEqual(['INSUFFICIENT_BALANCE']);
-    expect(Number(await balance(demo.otherConsumer.id))).toBe(start - cost);
+    expect(Number(await balanceOf(t, demo.otherConsumer.id))).toBe(start - cost);
   });
 
   it('makes one order and one debit when the same key is sent ten times at once', async () => {
     const before = await counts();
-    const startBalance = Number(await balance(demo.consumer.id));
+    const startBalance = Number(await balanceOf(t, demo.consumer.id));
     const results = await concurrently(10, () => confirm(ck101Lot(80000, 2), 'same-key-10x'));
     const ids = new Set(results.map((r) => r.data!.confirmChipOrder.order?.id));
     expect(ids.size).toBe(1);
@@ -339,7 +333,7 @@ describe('confirmations racing', () => {
       bookings: before.bookings + 3,
       debits: before.debits + 1,
     });
-    expect(Number(await balance(demo.consumer.id))).toBe(startBalance - 1500);
+    expect(Number(await balanceOf(t, demo.consumer.id))).toBe(startBalance - 1500);
   });
 
   it('turns a clash the database catches into PLAN_INFEASIBLE / PLANT_BUSY, not an error', async () => {

@@ -17,13 +17,9 @@ import {
   UNPAID_LIMITS_OFF,
   type TestApp,
 } from '../utils/test-app.ts';
+import { ledgerCount } from '../utils/ledger.ts';
 
 const DEPOSIT = `mutation { deposit(consumerId: "${demo.otherConsumer.id}", amount: "7.00") { id } }`;
-
-async function ledgerCount(app: TestApp): Promise<number> {
-  const { rows } = await app.db.query(`select count(*)::int as n from bank_transactions`);
-  return rows[0].n;
-}
 
 /** Holds the row lock on a consumer's bank account until `release()`. */
 async function lockAccount(app: TestApp, consumerId: string) {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/platform/config.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 import { connectWs } from '../utils/ws-run.ts';
+import { ledgerCount } from '../utils/ledger.ts';
 
 let t: TestApp; // development defaults, no cross-origin callers
 let shop: TestApp; // CORS_ORIGINS=https://shop.example
@@ -21,11 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([t?.close(), shop?.close(), prod?.close(), prodGraphiql?.close()]);
 });
-
-async function ledgerCount(app: TestApp): Promise<number> {
-  const { rows } = await app.db.query(`select count(*)::int as n from bank_transactions`);
-  return rows[0].n;
-}
 
 const DEPOSIT = JSON.stringify({
   query: `mutation { deposit(consumerId: "${demo.otherConsumer.id}", amount: "1.00") { id } }`,

@@ -17,7 +17,7 @@ import {
   checkBeforeValidation,
   checkQueryLimits,
   queryLimits,
-} from '../../src/platform/http/query-limits.ts';
+} from '../../src/platform/graphql/query-limits.ts';
 import { MAX_PAGE_SIZE } from '../../src/platform/pagination.ts';
 import { DepositDocument } from '../generated/graphql.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';

@@ -5,6 +5,7 @@ import { DepositDocument } from '../generated/graphql.ts';
 import { OrderFactory } from '../utils/factories.ts';
 import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 import { connectWs } from '../utils/ws-run.ts';
+import { ledgerCount } from '../utils/ledger.ts';
 
 const DEFAULTS = loadConfig({});
 const CANCEL = `mutation ($id: ID!) { cancelOrder(orderId: $id) { errors { code } } }`;
@@ -31,11 +32,6 @@ afterAll(async () => {
   await tight?.close();
   await burst?.close();
 });
-
-async function ledgerCount(app: TestApp): Promise<number> {
-  const { rows } = await app.db.query(`select count(*)::int as n from bank_transactions`);
-  return rows[0].n;
-}
 
 describe('the per-consumer mutation budget (defaults)', () => {
   it('is 60 mutations at once, refilled at 60 per 10 s', () => {

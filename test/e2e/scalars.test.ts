@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlterNoteDocument, DepositDocument } from '../generated/graphql.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 import { underwritingOrder } from './insurance-fixtures.ts';
+import { ledgerCount } from '../utils/ledger.ts';
 
 // The contract's scalars at the edge, through real arguments: DateTime through alterNote's
 // noteUpdateTime (read back from the saved underwrite), Decimal through deposit's amount.
@@ -79,10 +80,6 @@ describe('DateTime', () => {
 });
 
 describe('Decimal', () => {
-  async function ledgerCount(): Promise<number> {
-    const { rows } = await t.db.query(`select count(*)::int as n from bank_transactions`);
-    return rows[0].n;
-  }
   const deposit = (amount: string | number) =>
     t.gql(
       DepositDocument,
@@ -109,21 +106,21 @@ describe('Decimal', () => {
     ['many trailing zeros', '1.000000'],
     ['a JSON number with a third place', 1.005],
   ])('refuses %s with BAD_USER_INPUT and moves no money', async (_label, amount) => {
-    const before = await ledgerCount();
+    const before = await ledgerCount(t);
     const res = await deposit(amount);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].message).toMatch(/more than two decimal places/);
-    expect(await ledgerCount()).toBe(before);
+    expect(await ledgerCount(t)).toBe(before);
   });
 
   it('refuses a float literal with a trailing-zero third place inline in the query', async () => {
-    const before = await ledgerCount();
+    const before = await ledgerCount(t);
     const res = await t.gql(
       `mutation { deposit(consumerId: "${demo.otherConsumer.id}", amount: 2.500) { id } }`,
       {},
       { token: adminToken },
     );
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(await ledgerCount()).toBe(before);
+    expect(await ledgerCount(t)).toBe(before);
   });
 });

@@ -6,7 +6,8 @@ import {
 } from '../generated/graphql.ts';
 import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 import { waitForLockWaiters } from '../utils/lock-waiters.ts';
-import { ADDRESS, balanceOf, confirmOrder, ledgerOf, makeShop, stockOf } from './shop-fixtures.ts';
+import { ADDRESS, confirmOrder, ledgerOf, makeShop, stockOf } from './shop-fixtures.ts';
+import { balanceOf } from '../utils/ledger.ts';
 
 // Real races: every request goes over HTTP at the same time, each on its own connection.
 

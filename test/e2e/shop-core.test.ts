@@ -14,7 +14,6 @@ import {
 import { accounts } from '../../src/platform/accounts/accounts.service.ts';
 import { demo, startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app.ts';
 import {
-  balanceOf,
   confirmOrder,
   fingerprint,
   ledgerOf,
@@ -22,6 +21,7 @@ import {
   stockOf,
   type TestShop,
 } from './shop-fixtures.ts';
+import { balanceOf } from '../utils/ledger.ts';
 
 // The shared order core (src/platform/orders) exercised through a real payable kind.
 

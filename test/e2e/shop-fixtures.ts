@@ -45,13 +45,6 @@ export async function stockOf(t: TestApp, productId: string): Promise<number> {
   return rows[0].stock;
 }
 
-export async function balanceOf(t: TestApp, consumerId: string): Promise<string> {
-  const { rows } = await t.db.query(`select balance from bank_accounts where consumer_id = $1`, [
-    consumerId,
-  ]);
-  return rows[0].balance;
-}
-
 /** Ledger rows of one order, oldest first. */
 export async function ledgerOf(t: TestApp, orderId: string): Promise<{ amount: string }[]> {
   const { rows } = await t.db.query(

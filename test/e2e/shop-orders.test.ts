@@ -13,7 +13,6 @@ import { expireUnpaidOrders } from '../../src/shop/shop-order.expiry.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 import {
   ADDRESS,
-  balanceOf,
   confirmOrder,
   fingerprint,
   ledgerOf,
@@ -21,6 +20,7 @@ import {
   stockOf,
   type TestShop,
 } from './shop-fixtures.ts';
+import { balanceOf } from '../utils/ledger.ts';
 
 let t: TestApp;
 let token: string;

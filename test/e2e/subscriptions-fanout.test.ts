@@ -3,7 +3,7 @@ import { buildSchema, parse, type ExecutionResult, type OperationDefinitionNode 
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { operationCost } from '../../src/platform/http/query-limits.ts';
+import { operationCost } from '../../src/platform/graphql/query-limits.ts';
 import { UpdateOrderStateDocument } from '../generated/graphql.ts';
 import { OrderFactory } from '../utils/factories.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';

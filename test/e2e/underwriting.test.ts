@@ -30,6 +30,7 @@ import {
   underwritingOrder,
 } from './insurance-fixtures.ts';
 import { concurrently, demo, startTestApp, type TestApp } from '../utils/test-app.ts';
+import { balanceOf } from '../utils/ledger.ts';
 
 let t: TestApp;
 let consumer: string;
@@ -76,12 +77,6 @@ async function ledger(orderId: string) {
     [orderId],
   );
   return rows.map((r) => r.amount);
-}
-async function balance(consumerId: string): Promise<string> {
-  const { rows } = await t.db.query(`select balance from bank_accounts where consumer_id = $1`, [
-    consumerId,
-  ]);
-  return rows[0].balance;
 }
 async function underwriteRow(id: string) {
   const { rows } = await t.db.query(`select * from underwrites where id = $1`, [id]);
@@ -343,7 +338,7 @@ describe('submitUnderwriteResult', () => {
   });
 
   it('FAILED rejects the order 核保未通过 (code 6) and refunds it in full', async () => {
-    const before = await balance(demo.consumer.id);
+    const before = await balanceOf(t, demo.consumer.id);
     const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
     const res = await submit(underwriteId, 'FAILED', secondsAgo(5));
     expect(res.data?.submitUnderwriteResult.underwrite?.order).toMatchObject({
@@ -352,7 +347,7 @@ describe('submitUnderwriteResult', () => {
       statusLabel: '核保未通过',
     });
     expect(await ledger(orderId)).toEqual(['-5500.00', '5500.00']);
-    expect(await balance(demo.consumer.id)).toBe(before);
+    expect(await balanceOf(t, demo.consumer.id)).toBe(before);
   });
 
   it('refuses a result before the inspection is filled, a second result, and consumers', async () => {
@@ -448,7 +443,7 @@ describe('alterUnderwriteResult', () => {
     expect(await underwriteRow(underwriteId)).toEqual(stored);
     expect(await orderStatus(orderId)).toBe('REJECTED');
     expect(await ledger(orderId)).toEqual(['-1140.00', '1140.00']);
-    expect(await balance(demo.thirdConsumer.id)).toBe('100.00');
+    expect(await balanceOf(t, demo.thirdConsumer.id)).toBe('100.00');
     await t.db.query(`update bank_accounts set balance = 50000 where consumer_id = $1`, [
       demo.thirdConsumer.id,
     ]);
@@ -510,7 +505,7 @@ describe('alterUnderwriteResult', () => {
   });
 
   it('moves no money for an order paid offline: FAILED refunds nothing, PASSED again debits nothing', async () => {
-    const before = await balance(demo.consumer.id);
+    const before = await balanceOf(t, demo.consumer.id);
     const placed = await t.gql(
       PlaceAnPlanOrderDocument,
       { input: seedPlanInput() },
@@ -548,7 +543,7 @@ describe('alterUnderwriteResult', () => {
     expect(passed.data?.alterUnderwriteResult.errors).toEqual([]);
     expect(passed.data?.alterUnderwriteResult.underwrite?.order.status).toBe('EFFECTIVE');
     expect(await ledger(orderId)).toEqual([]);
-    expect(await balance(demo.consumer.id)).toBe(before);
+    expect(await balanceOf(t, demo.consumer.id)).toBe(before);
     const results = await t.db.query(
       `select data from order_events where order_id = $1 and type = 'UNDERWRITE_RESULT' order by id`,
       [orderId],

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../context.ts';
 import { tokenRefused } from '../auth/authenticate.ts';
 import { AdminOnly, Anyone, requireSelfOrStaff } from '../auth/roles.ts';
 import { BankTransaction } from '../bank/bank.entity.ts';
-import { bank } from '../bank/bank.service.ts';
+import { balancesByConsumer } from '../bank/bank.service.ts';
 import { forbidden } from '../errors.ts';
 import type { Decimal } from '../money.ts';
 import { OrderConnection } from '../orders/order.types.ts';
@@ -59,7 +59,7 @@ export class AccountsResolver {
     if (ctx.viewer?.id !== consumer.id && ctx.viewer?.role !== Role.ADMIN) {
       throw forbidden('Only the consumer and ADMIN see a balance.');
     }
-    return ctx.loaders.get('balanceByConsumer', bank.balances).load(consumer.id);
+    return ctx.loaders.get(balancesByConsumer).load(consumer.id);
   }
 
   @FieldResolver(() => BankTransactionConnection, {

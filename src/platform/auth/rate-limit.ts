@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { graphQLError } from '../errors.ts';
+import { textArray } from '../db/sql-arrays.ts';
 
 /** An attempt in flight was left behind by a process that died this long ago: it stops counting. */
 const STALE_ATTEMPT_SECONDS = 60;
@@ -15,11 +16,6 @@ export interface LoginKey {
 /** A started attempt; `end` exactly once (failed or not). */
 export interface Attempt {
   end(em: EntityManager, failed: boolean, clear: string[]): Promise<void>;
-}
-
-/** A PostgreSQL array literal (`{"a","b"}`) for `?::text[]`: params bind one value each. */
-function textArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
 
 export const tooManyFailures = (wait: number) =>

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.ts';
 import { Role } from '../accounts/consumer.entity.ts';
 import { graphQLError } from '../errors.ts';
+import { uuidArray } from '../db/sql-arrays.ts';
 import { isUuid } from '../ids.ts';
 import { signToken, type TokenClaims, type TokenFailure, type Viewer } from './token.ts';
 
@@ -72,7 +73,7 @@ export class SessionService {
           `select s.id, c.role, s.revoked_at is not null as revoked
              from auth_sessions s join consumers c on c.id = s.consumer_id
             where s.id = any(?::uuid[])`,
-          [`{${claims.map((c) => c.sessionId).join(',')}}`],
+          [uuidArray(claims.map((c) => c.sessionId))],
         )
       : [];
     const byId = new Map(rows.map((r) => [r.id, r]));

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BusinessError, ErrorCode } from '../errors.ts';
 import { Decimal, toMoneyString, ZERO } from '../money.ts';
 import { BankAccount, BankTransaction } from './bank.entity.ts';
+import { defineLoader } from '../loaders.ts';
 
 /** The largest balance an account can hold: numeric(14, 2). */
 export const MAX_BALANCE = new Decimal('999999999999.99');
@@ -162,3 +163,6 @@ export class BankService {
 }
 
 export const bank = new BankService();
+
+/** A consumer's balance, batched per operation (Consumer.balance). */
+export const balancesByConsumer = defineLoader('balanceByConsumer', bank.balances);

@@ -4,7 +4,9 @@ import { isBigintId } from '../ids.ts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
 import { CatalogChangeRow } from './catalog-change.entity.ts';
 import { CatalogChangeConnection } from './catalog-history.types.ts';
-import type { FieldChanges } from './catalog-write.ts';
+
+/** What changed: each field's value before and after, as the API shows them. */
+export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
 export interface CatalogChangeInput {
   entityType: string;

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../context.ts';
 import { requireViewer } from '../auth/roles.ts';
 import { BusinessError, ErrorCode, userError, type UserError } from '../errors.ts';
 import { Decimal, toMoneyString } from '../money.ts';
-import { catalogHistory } from './catalog-history.service.ts';
+import { catalogHistory, type FieldChanges } from './catalog-history.service.ts';
 
 type Path = (string | number)[];
 
@@ -14,9 +14,6 @@ export interface UniqueField {
   field: Path;
   message: string;
 }
-
-/** What changed: each field's value before and after, as the API shows them. */
-export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
 function shown(value: unknown): unknown {
   if (value instanceof Decimal) return toMoneyString(value);

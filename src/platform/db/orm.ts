@@ -8,6 +8,7 @@ import {
 } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { DomainModule } from '../module.ts';
+import { installOrderKinds } from '../orders/order-kinds.ts';
 import { underStartupLock } from './startup-lock.ts';
 
 export interface OrmOptions {
@@ -79,9 +80,10 @@ class OrmLogger implements Logger {
 export class DatabaseUnavailableError extends Error {}
 
 /**
- * Connects, fails with one clear line when the database cannot be reached, then, holding the
- * start-up lock (several processes may be starting at once), migrates up and runs `prepare`
- * (demo data, the first ADMIN). Closes the connection again when any of it fails.
+ * Makes the modules' order kinds known (installOrderKinds), connects, fails with one clear
+ * line when the database cannot be reached, then, holding the start-up lock (several
+ * processes may be starting at once), migrates up and runs `prepare` (demo data, the first
+ * ADMIN). Closes the connection again when any of it fails.
  */
 export async function openDatabase(
   modules: DomainModule[],
@@ -103,6 +105,8 @@ export async function openDatabase(
     new DatabaseUnavailableError(
       `cannot connect to the database at ${redact(options.url)}: ${reason}`,
     );
+  // The kinds whose rows this database holds are the ones createOrder and transition know.
+  installOrderKinds(modules);
   let orm: MikroORM;
   try {
     orm = await MikroORM.init(ormConfig(modules, options));

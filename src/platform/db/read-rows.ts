@@ -18,8 +18,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * or flush them; a to-one relation is `{ <primary key>: value }` only (no `load()`, no `unwrap()`).
  */
 
-type Where<T> = { [K in keyof T & string]?: unknown };
-type OrderBy<T> = { [K in keyof T & string]?: 'asc' | 'desc' };
+export type Where<T> = { [K in keyof T & string]?: unknown };
+export type OrderBy<T> = { [K in keyof T & string]?: 'asc' | 'desc' };
 
 export interface ReadOptions {
   limit?: number;

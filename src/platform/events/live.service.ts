@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../../context.ts';
 import { isStaff, requireViewer } from '../auth/roles.ts';
 import { badInput, forbidden, graphQLError } from '../errors.ts';
-import { operationCost } from '../http/query-limits.ts';
+import { operationCost } from '../graphql/query-limits.ts';
 import { isUuid } from '../ids.ts';
 import { Order, OrderKind } from '../orders/order.entity.ts';
 import type { OrderEvent } from '../orders/order.types.ts';

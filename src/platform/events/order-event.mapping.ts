@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { groupByKeys } from '../loaders.ts';
+import { defineLoader, groupByKeys } from '../loaders.ts';
+import { uuidArray } from '../db/sql-arrays.ts';
 import type { OrderKind, OrderStatus } from '../orders/order.entity.ts';
 import { OrderEvent } from '../orders/order.types.ts';
 
@@ -85,10 +86,12 @@ export async function loadEventsOfOrders(
   orderIds: readonly string[],
   em: EntityManager,
 ): Promise<OrderEvent[][]> {
-  // MikroORM inlines a bound array as a list of literals: `in (?)` is `in ('a', 'b')`.
   const rows = await em.execute<OrderEventSqlRow[]>(
-    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id in (?) order by order_id, ${CURSOR_ORDER}`,
-    [orderIds as string[]],
+    `select ${ORDER_EVENT_COLUMNS} from order_events where order_id = any(?::uuid[]) order by order_id, ${CURSOR_ORDER}`,
+    [uuidArray(orderIds)],
   );
   return groupByKeys(orderIds, rows.map(toOrderEvent), (e) => e.orderId);
 }
+
+/** An order's events, batched per operation (Order.events and the page prefetch). */
+export const eventsByOrder = defineLoader('eventsByOrder', loadEventsOfOrders);

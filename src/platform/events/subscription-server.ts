@@ -2,12 +2,15 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import type { WebSocketServer } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import type { RequestContext } from '../../context.ts';
 import type { Config } from '../config.ts';
 import { SocketAuthority, UNAUTHORIZED_CLOSE, type SocketAuth } from '../auth/socket-auth.ts';
-import { formatError, logErrorsWith, makeContext } from '../http/server.ts';
-import { operationGuard } from '../http/operation-guard.ts';
+import { makeContext } from '../graphql/context.ts';
+import { formatError, logErrorsWith } from '../graphql/format-error.ts';
+import { operationGuard } from '../graphql/operation-guard.ts';
 import { DeliveryGate, type DeliveryStats } from './live-delivery.ts';
 import type { LiveConnection } from './live-subscription.ts';
 import type { LiveContext } from './live.context.ts';
@@ -40,6 +43,10 @@ export enum CloseCode {
 }
 
 export interface SubscriptionServer {
+  /** The HTTP server's `upgrade` listener: WebSockets on /graphql come in here. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Open WebSockets. */
+  sockets(): number;
   /** The live hub's figures (subscriptions, cursor, reads, reconnects) and the deliveries'. */
   stats(): HubStats & { deliveries: DeliveryStats };
   /**
@@ -51,19 +58,29 @@ export interface SubscriptionServer {
 }
 
 /**
- * graphql-ws on the HTTP server's /graphql path, with this process's OrderEventHub started.
+ * graphql-ws for the HTTP server's /graphql path (its `upgrade` events go to `upgrade`), with
+ * this process's OrderEventHub started.
  * The token comes in the connection_init payload (`{ "authorization": "Bearer …" }`); every
  * socket is acknowledged, one without a usable token as anonymous (../auth/socket-auth.ts).
  * Each operation checks the caller again and gets its own context (its own EntityManager
  * fork) carrying the hub and a way to close its socket.
  */
 export async function startSubscriptionServer(
-  wsServer: WebSocketServer,
   schema: GraphQLSchema,
   orm: MikroORM,
   config: Config,
   log: Logger,
 ): Promise<SubscriptionServer> {
+  // Upgrades are handed over by the HTTP server's `upgrade` event rather than with ws's `server`
+  // option, which would forward the HTTP server's own errors (EADDRINUSE on listen) to
+  // graphql-ws as an "internal error". A message over the HTTP body limit is refused from its
+  // frame header, before it is read or parsed, connection_init included: the socket closes
+  // with 1009 (message too big).
+  const wsServer = new WebSocketServer({
+    noServer: true,
+    path: '/graphql',
+    maxPayload: config.maxBodyBytes,
+  });
   const hub = new OrderEventHub({
     databaseUrl: orm.config.get('clientUrl') as string,
     log,
@@ -106,7 +123,7 @@ export async function startSubscriptionServer(
         ctx.extra.callers = new Map();
         return true;
       },
-      // Same query limits, caller check and mutation budget as over HTTP (../http/operation-guard.ts).
+      // Same query limits, caller check and mutation budget as over HTTP (../graphql/operation-guard.ts).
       async onSubscribe(ctx, id, payload) {
         const auth = ctx.extra.auth!;
         const caller: Pick<RequestContext, 'em' | 'auth' | 'viewer'> = {
@@ -153,6 +170,15 @@ export async function startSubscriptionServer(
     config.subscriptionKeepAliveMs,
   );
   return {
+    upgrade: (req, socket, head) =>
+      wsServer.handleUpgrade(req, socket, head, (ws) => {
+        wsServer.emit('connection', ws, req);
+        // graphql-ws reports any socket error on stderr as an internal one; a frame over the
+        // limit (ws has already sent 1009) is the client's, not worth more than a debug line.
+        ws.removeAllListeners('error');
+        ws.on('error', (err) => log.debug({ err }, 'graphql-ws socket error'));
+      }),
+    sockets: () => wsServer.clients.size,
     stats: () => ({ ...hub.stats(), deliveries: deliveries.stats() }),
     async close(drainMs = 5000) {
       authority.close();
@@ -168,6 +194,7 @@ export async function startSubscriptionServer(
       for (const socket of wsServer.clients) socket.terminate();
       await disposed;
       await hub.close();
+      await new Promise<void>((done) => wsServer.close(() => done()));
     },
   };
 }

@@ -27,8 +27,10 @@ registerEnumType(PayType, {
 export type TxContext = RequestContext & { em: EntityManager };
 
 /**
- * What an order domain tells the shared order machinery about one kind: its state table,
- * its GraphQL type, and hooks that run inside payOrder's / cancelOrder's transaction.
+ * What an order domain tells the shared order machinery about one kind: its state table (which
+ * also says what payOrder and cancelOrder may do: `trigger`), its GraphQL type, a guard that
+ * may veto a move before it happens, and hooks that run inside the operation's transaction
+ * after it.
  */
 export interface OrderKindDefinition {
   kind: OrderKind;
@@ -37,12 +39,19 @@ export interface OrderKindDefinition {
   /** Order-number prefix, e.g. "SH" for shop orders. */
   orderNoPrefix: string;
   table: OrderStateTable;
-  /** True when payOrder pays this kind (a chip order is paid by its confirmation instead). */
-  payable: boolean;
-  /** Statuses cancelOrder accepts; whatever was paid is refunded in full. */
-  cancellableFrom: readonly OrderStatus[];
   /** Statuses in which an order waits for staff, and the step it waits for (the work queue). */
   staffSteps?: readonly { status: OrderStatus; step: string }[];
+  /**
+   * What this kind's GraphQL fields read first, loaded for a page of its orders before their
+   * fields run (order-prefetch.ts): its own row, so that those fields return values.
+   */
+  prefetch?(ctx: RequestContext, orderIds: string[]): Promise<unknown>;
+  /**
+   * Runs before payOrder, cancelOrder or updateOrderState writes anything (debit, refund, the
+   * move itself), once the kind's table allows the move: throws a BusinessError to veto it
+   * (a quotation expired, cover not yet over, ...). Vendure's onTransitionStart.
+   */
+  guard?(ctx: TxContext, order: Order, to: OrderStatus): Promise<void>;
   /** After the debit and the move to PAID: record the pay type, move on to EFFECTIVE, ... */
   afterPaid?(
     ctx: TxContext,
@@ -62,10 +71,17 @@ export interface OrderKindDefinition {
 
 const definitions = new Map<OrderKind, OrderKindDefinition>();
 
-/** Called once per kind by its domain module at start-up. */
-export function defineOrderKind(definition: OrderKindDefinition): OrderKindDefinition {
-  definitions.set(definition.kind, definition);
-  return definition;
+/**
+ * Makes these the order kinds the shared machinery knows (createOrder, transition, payOrder,
+ * the Order type's resolveType, prefetches, work queues): called with the app's modules where
+ * their database is opened (openDatabase), so no import has to happen first.
+ */
+export function installOrderKinds(modules: readonly { orderKinds?: OrderKindDefinition[] }[]) {
+  definitions.clear();
+  for (const definition of modules.flatMap((m) => m.orderKinds ?? [])) {
+    if (definitions.has(definition.kind)) throw new Error(`order kind ${definition.kind} twice`);
+    definitions.set(definition.kind, definition);
+  }
 }
 
 export function orderKind(kind: OrderKind): OrderKindDefinition {

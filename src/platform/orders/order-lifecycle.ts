@@ -4,8 +4,8 @@ import { BusinessError, ErrorCode } from '../errors.ts';
 import type { Decimal } from '../money.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { OrderEventRow } from './order-event.entity.ts';
-import { orderKind } from './order-kinds.ts';
-import { findTransition, STATUS_INFO } from './order-state.ts';
+import { orderKind, type TxContext } from './order-kinds.ts';
+import { findTransition, statusesFor, STATUS_INFO, type Trigger } from './order-state.ts';
 
 export interface EventInput {
   /** Who caused it; null for timers such as the production clock. */
@@ -77,21 +77,53 @@ export function transition(
   input: EventInput & { manual?: boolean },
 ): OrderEventRow {
   const from = order.status;
-  const definition = orderKind(order.kind);
-  const step = findTransition(definition.table, from, to);
-  if (!step || (input.manual && !step.manual)) {
-    throw BusinessError.of(
-      ErrorCode.INVALID_TRANSITION,
-      step
-        ? `A ${order.kind} order moves from ${from} to ${to} only by ${step.by}, not by hand.`
-        : `A ${order.kind} order cannot move from ${from} to ${to}.`,
-    );
-  }
+  const refusal = refusalOf(order, to, input.manual ? 'updateOrderState' : undefined);
+  if (refusal) throw BusinessError.of(ErrorCode.INVALID_TRANSITION, refusal);
   order.status = to;
   order.statusCode = STATUS_INFO[to].code;
   order.statusLabel = STATUS_INFO[to].label;
   order.updatedAt = new Date();
   return appendEvent(em, order, 'STATUS_CHANGED', { ...input, fromStatus: from, toStatus: to });
+}
+
+/** Why the kind's table does not let `via` (or, without it, the kind's own flow) make this move. */
+function refusalOf(
+  order: Order,
+  to: OrderStatus,
+  via: Trigger | 'updateOrderState' | undefined,
+): string | undefined {
+  const { table } = orderKind(order.kind);
+  const from = order.status;
+  const step = findTransition(table, from, to);
+  if (via === 'payOrder' && step?.trigger !== via) {
+    return statusesFor(table, via).length === 0
+      ? `A ${order.kind} order is paid when it is confirmed, not with payOrder.`
+      : `Only an order waiting for payment can be paid; this one is ${from}.`;
+  }
+  if (via === 'cancelOrder' && step?.trigger !== via) {
+    return `A ${order.kind} order cannot be cancelled when ${from}.`;
+  }
+  if (!step) return `A ${order.kind} order cannot move from ${from} to ${to}.`;
+  if (via === 'updateOrderState' && !step.manual) {
+    return `A ${order.kind} order moves from ${from} to ${to} only by ${step.by}, not by hand.`;
+  }
+  return undefined;
+}
+
+/**
+ * Before payOrder, cancelOrder or updateOrderState writes anything (debit, refund, the move):
+ * INVALID_TRANSITION unless the kind's table gives `via` this move, then the kind's guard,
+ * which may veto it. The move itself is then `transition`.
+ */
+export async function startTransition(
+  ctx: TxContext,
+  order: Order,
+  to: OrderStatus,
+  via: Trigger | 'updateOrderState',
+): Promise<void> {
+  const refusal = refusalOf(order, to, via);
+  if (refusal) throw BusinessError.of(ErrorCode.INVALID_TRANSITION, refusal);
+  await orderKind(order.kind).guard?.(ctx, order, to);
 }
 
 /** Loads an order with a row lock held to the end of the transaction (SELECT ... FOR UPDATE). */

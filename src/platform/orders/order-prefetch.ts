@@ -1,10 +1,9 @@
 import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import type { RequestContext } from '../../context.ts';
 import { loadConsumers } from '../accounts/consumer.loader.ts';
-import { loadEventsOfOrders } from '../events/order-event.mapping.ts';
+import { eventsByOrder } from '../events/order-event.mapping.ts';
 import type { Order } from './order.entity.ts';
-import { orderKind } from './order-kinds.ts';
-import type { OrderEvent } from './order.types.ts';
+import { orderKind, type OrderKindDefinition } from './order-kinds.ts';
 
 /*
  * Loads, before the fields of a page of orders (or of one order) run, the rows their fields read
@@ -14,15 +13,6 @@ import type { OrderEvent } from './order.types.ts';
  * so they share one batch instead of one per kind. Only what the operation selects is loaded:
  * `orders { edges { node { id } } }` still costs one statement.
  */
-
-type Prefetch = (ctx: RequestContext, orderIds: string[]) => Promise<unknown>;
-
-const byTypeName = new Map<string, Prefetch>();
-
-/** Called by an order domain for its GraphQL type: what its fields read first for these orders. */
-export function registerOrderPrefetch(typeName: string, prefetch: Prefetch): void {
-  byTypeName.set(typeName, prefetch);
-}
 
 /** Field names and fragment type conditions selected directly on `set`, fragments followed. */
 function selected(
@@ -60,18 +50,18 @@ export async function prefetchOrderFields(
   const { fields, types } = selected(info, set);
   const loads: Promise<unknown>[] = [];
   if (fields.has('events')) {
-    const events = ctx.loaders.get('eventsByOrder', loadEventsOfOrders);
+    const events = ctx.loaders.get(eventsByOrder);
     loads.push(events.loadMany(orders.map((o) => o.id)));
   }
-  const idsByType = new Map<string, string[]>();
+  const idsByKind = new Map<OrderKindDefinition, string[]>();
   for (const order of orders) {
-    const typeName = orderKind(order.kind).typeName;
-    if (!types.has(typeName) || !byTypeName.has(typeName)) continue;
-    const ids = idsByType.get(typeName);
+    const definition = orderKind(order.kind);
+    if (!definition.prefetch || !types.has(definition.typeName)) continue;
+    const ids = idsByKind.get(definition);
     if (ids) ids.push(order.id);
-    else idsByType.set(typeName, [order.id]);
+    else idsByKind.set(definition, [order.id]);
   }
-  for (const [typeName, ids] of idsByType) loads.push(byTypeName.get(typeName)!(ctx, ids));
+  for (const [definition, ids] of idsByKind) loads.push(definition.prefetch!(ctx, ids));
   // A failed load fails its own fields when they ask again, not the whole page.
   await Promise.all(loads.map((load) => load.catch(() => undefined)));
 
@@ -82,7 +72,7 @@ export async function prefetchOrderFields(
   const events = fields.get('events')?.selectionSet;
   if (events && selected(info, events).fields.has('actor')) {
     for (const order of orders) {
-      const list = ctx.loaders.peek<string, OrderEvent[]>('eventsByOrder', order.id) ?? [];
+      const list = ctx.loaders.peek(eventsByOrder, order.id) ?? [];
       for (const event of list) if (event.actorId) consumerIds.add(event.actorId);
     }
   }

@@ -13,12 +13,17 @@ export const STATUS_INFO: Record<OrderStatus, { code: number; label: string }> =
   [OrderStatus.EXPIRED]: { code: 9, label: '已失效' },
 };
 
+/** The shared operations of the order API that move an order, besides updateOrderState. */
+export type Trigger = 'payOrder' | 'cancelOrder';
+
 /** One allowed move of an order kind's state machine. */
 export interface Transition {
   from: OrderStatus;
   to: OrderStatus;
   /** True when staff may take it by hand with `updateOrderState`; false when only its own flow may. */
   manual: boolean;
+  /** The shared operation that takes it; none when only the kind's own flow (or staff) does. */
+  trigger?: Trigger;
   /** What takes it, for the docs' state diagrams and error messages. */
   by: string;
 }
@@ -38,6 +43,11 @@ export function findTransition(
   to: OrderStatus,
 ): Transition | undefined {
   return table.transitions.find((t) => t.from === from && t.to === to);
+}
+
+/** The statuses from which `trigger` (payOrder, cancelOrder) moves an order of this table. */
+export function statusesFor(table: OrderStateTable, trigger: Trigger): OrderStatus[] {
+  return table.transitions.filter((t) => t.trigger === trigger).map((t) => t.from);
 }
 
 /** Mermaid state diagram of a table, as the docs draw it. */

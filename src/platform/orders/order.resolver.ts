@@ -15,7 +15,7 @@ import type { RequestContext } from '../../context.ts';
 import { Consumer } from '../accounts/consumer.entity.ts';
 import { loadConsumer } from '../accounts/consumer.loader.ts';
 import { LoggedIn, Staff } from '../auth/roles.ts';
-import { loadEventsOfOrders } from '../events/order-event.mapping.ts';
+import { eventsByOrder } from '../events/order-event.mapping.ts';
 import { andThen, type MaybePromise } from '../loaders.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { PayType } from './order-kinds.ts';
@@ -133,7 +133,7 @@ export class OrderResolver {
 
   @FieldResolver(() => [OrderEvent])
   events(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<OrderEvent[]> {
-    return ctx.loaders.now('eventsByOrder', loadEventsOfOrders, order.id);
+    return ctx.loaders.now(eventsByOrder, order.id);
   }
 }
 

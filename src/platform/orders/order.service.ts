@@ -6,11 +6,11 @@ import { BusinessError, ErrorCode, forbidden, type UserError } from '../errors.t
 import { runIdempotent } from '../idempotency/idempotency.service.ts';
 import { isBigintId, isUuid } from '../ids.ts';
 import { countRows, readRows } from '../db/read-rows.ts';
-import { indexByKeys } from '../loaders.ts';
+import { defineLoader, indexByKeys } from '../loaders.ts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { orderKind, PayType } from './order-kinds.ts';
-import { appendEvent, lockOrder, transition } from './order-lifecycle.ts';
+import { appendEvent, lockOrder, startTransition, transition } from './order-lifecycle.ts';
 import { isStaff, requireViewer } from '../auth/roles.ts';
 
 export interface OrderListFilter {
@@ -51,10 +51,11 @@ const notFound = () => BusinessError.of(ErrorCode.NOT_FOUND, 'No such order.', [
  * The operations every order kind shares: reading with ownership rules, listing with keyset
  * pagination, and payOrder / cancelOrder / deleteOrder / updateOrderState, each in one
  * transaction that locks the order row first. Kind-specific work runs in the hooks the kind
- * declared with `defineOrderKind`.
+ * declared in its module's `orderKinds`.
  */
-const ordersById = async (ids: readonly string[], em: EntityManager) =>
-  indexByKeys(ids, await readRows(em, Order, { id: ids }), (o) => o.id);
+const ordersById = defineLoader('orderById', async (ids: readonly string[], em: EntityManager) =>
+  indexByKeys(ids, await readRows(em, Order, { id: ids }), (o) => o.id),
+);
 
 export class OrderService {
   /** The order if the caller may see it (owner, OPERATOR, ADMIN); deleted orders are gone for their owner. */
@@ -64,7 +65,7 @@ export class OrderService {
    */
   async ofEvent(ctx: RequestContext, orderId: string): Promise<Order | null> {
     const viewer = requireViewer(ctx);
-    const order = await ctx.loaders.now('orderById', ordersById, orderId);
+    const order = await ctx.loaders.now(ordersById, orderId);
     if (!order || isStaff(viewer)) return order;
     return order.consumer.id === viewer.id && !order.deletedAt ? order : null;
   }
@@ -148,19 +149,7 @@ export class OrderService {
         { orderId, payType },
         async (em) => {
           const order = await this.lockOwnOrder(em, viewer.id, orderId);
-          const definition = orderKind(order.kind);
-          if (!definition.payable) {
-            throw BusinessError.of(
-              ErrorCode.INVALID_TRANSITION,
-              `A ${order.kind} order is paid when it is confirmed, not with payOrder.`,
-            );
-          }
-          if (order.status !== OrderStatus.PENDING_PAYMENT) {
-            throw BusinessError.of(
-              ErrorCode.INVALID_TRANSITION,
-              `Only an order waiting for payment can be paid; this one is ${order.status}.`,
-            );
-          }
+          await startTransition({ ...ctx, em }, order, OrderStatus.PAID, 'payOrder');
           const txn = await bank.debit(
             em,
             viewer.id,
@@ -172,7 +161,8 @@ export class OrderService {
             actorId: viewer.id,
             data: { payType, transactionId: txn.id, amount: txn.amount.neg().toFixed(2) },
           });
-          const extra = (await definition.afterPaid?.({ ...ctx, em }, order, payType)) ?? {};
+          const extra =
+            (await orderKind(order.kind).afterPaid?.({ ...ctx, em }, order, payType)) ?? {};
           await em.flush();
           written = { order, transaction: txn };
           return { orderId: order.id, transactionId: txn.id, productIds: extra.productIds };
@@ -208,14 +198,8 @@ export class OrderService {
       if (!isStaff(viewer) && order.consumer.id !== viewer.id) {
         throw forbidden('This order belongs to another consumer.');
       }
-      const definition = orderKind(order.kind);
       const from = order.status;
-      if (!definition.cancellableFrom.includes(from)) {
-        throw BusinessError.of(
-          ErrorCode.INVALID_TRANSITION,
-          `A ${order.kind} order cannot be cancelled when ${from}.`,
-        );
-      }
+      await startTransition({ ...ctx, em }, order, OrderStatus.CANCELLED, 'cancelOrder');
       const refund = await bank.refundOrder(
         em,
         order.consumer.id,
@@ -228,7 +212,7 @@ export class OrderService {
           ? { refundTransactionId: refund.id, refunded: refund.amount.toFixed(2) }
           : undefined,
       });
-      await definition.afterCancelled?.({ ...ctx, em }, order, from);
+      await orderKind(order.kind).afterCancelled?.({ ...ctx, em }, order, from);
       return order;
     });
   }
@@ -269,6 +253,7 @@ export class OrderService {
       const order = await lockOrder(em, orderId);
       if (!order) throw notFound();
       const from = order.status;
+      await startTransition({ ...ctx, em }, order, status, 'updateOrderState');
       transition(em, order, status, { actorId: viewer.id, manual: true, data: { manual: true } });
       await orderKind(order.kind).afterManualTransition?.({ ...ctx, em }, order, from, status);
       return order;

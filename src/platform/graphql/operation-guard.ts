@@ -22,7 +22,7 @@ import { authenticate } from '../auth/authenticate.ts';
 import { takeFromBucket } from '../auth/rate-limit.ts';
 import type { Viewer } from '../auth/token.ts';
 import { graphQLError, hideSuggestions } from '../errors.ts';
-import { logOperation, sendGraphQLError } from './http-edge.ts';
+import { logOperation, sendGraphQLError } from '../http/http-edge.ts';
 import { badTextInDocument } from './input-text.ts';
 import {
   checkBeforeValidation,
