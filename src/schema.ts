@@ -1,5 +1,11 @@
 import 'reflect-metadata';
-import { GraphQLSchema, isObjectType, printSchema } from 'graphql';
+import {
+  GraphQLSchema,
+  isInterfaceType,
+  isObjectType,
+  printSchema,
+  type GraphQLTypeResolver,
+} from 'graphql';
 import { buildSchema, getMetadataStorage } from 'type-graphql';
 import { authChecker } from './platform/auth/roles.ts';
 import { noTopicsPubSub } from './platform/events/no-topics.pubsub.ts';
@@ -34,6 +40,20 @@ function assertEveryRootFieldAuthorized(schema: GraphQLSchema): void {
   }
 }
 
+/**
+ * type-graphql wraps each interface's `resolveType` in an async function; graphql-jit
+ * (platform/graphql/jit-executor.ts) needs the type's name at once, and a promise per list item
+ * costs graphql-js too. The service's `resolveType` functions answer a name synchronously.
+ */
+function resolveTypesSynchronously(schema: GraphQLSchema): void {
+  for (const meta of getMetadataStorage().interfaceTypes) {
+    const type = schema.getType(meta.name);
+    if (isInterfaceType(type) && meta.resolveType) {
+      type.resolveType = meta.resolveType as GraphQLTypeResolver<unknown, unknown>;
+    }
+  }
+}
+
 /** Builds the executable schema from the modules' resolvers (code-first). */
 export async function createSchema(modules: DomainModule[] = allModules): Promise<GraphQLSchema> {
   const schema = await buildSchema({
@@ -47,6 +67,7 @@ export async function createSchema(modules: DomainModule[] = allModules): Promis
     pubSub: noTopicsPubSub,
   });
   assertEveryRootFieldAuthorized(schema);
+  resolveTypesSynchronously(schema);
   return schema;
 }
 

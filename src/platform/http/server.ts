@@ -17,6 +17,7 @@ import { databaseFailure } from '../db/db-errors.ts';
 import type { SubscriptionServer } from '../events/subscription-server.ts';
 import { makeContext } from '../graphql/context.ts';
 import { formatError, logErrorsWith } from '../graphql/format-error.ts';
+import { jitGateway } from '../graphql/jit-executor.ts';
 import { operationGuard } from '../graphql/operation-guard.ts';
 import { graphiqlLandingPage } from './graphiql.ts';
 import { webConsole } from './console.ts';
@@ -122,7 +123,7 @@ export async function createHttpApp(
 
   const guard = operationGuard(schema, config);
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    gateway: jitGateway(schema),
     introspection: !config.production,
     includeStacktraceInErrorResponses: development,
     csrfPrevention: true,
