@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { Decimal } from '../../src/platform/money.ts';
 import '../../src/modules.ts';
-import { allOrderKinds } from '../../src/platform/orders/order-kinds.ts';
+import { modules } from '../../src/modules.ts';
 import { findTransition, STATUS_INFO } from '../../src/platform/orders/order-state.ts';
 import type { OrderStatus } from '../../src/platform/orders/order.entity.ts';
 
@@ -210,7 +210,8 @@ interface EventRow {
  */
 export async function checkEventPaths(db: Queryable): Promise<string[]> {
   const problems: string[] = [];
-  const tables = new Map(allOrderKinds().map((d) => [d.kind as string, d.table]));
+  const kinds = modules.flatMap((m) => m.orderKinds ?? []);
+  const tables = new Map(kinds.map((d) => [d.kind as string, d.table]));
   const { rows: orders } = await db.query<{
     id: string;
     kind: string;
