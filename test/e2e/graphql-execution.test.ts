@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProofInspectionScheduleDocument } from '../generated/graphql.ts';
+import { ProofInspectionScheduleDocument, ShopProductsDocument } from '../generated/graphql.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 // Reads run compiled by graphql-jit (src/platform/graphql/jit-executor.ts); these are the
@@ -47,5 +47,13 @@ describe('a compiled read', () => {
         extensions: { code: 'BAD_USER_INPUT', field: 'to' },
       },
     ]);
+  });
+
+  it('takes the default of a variable the request leaves out (`$includeInactive: Boolean! = false`)', async () => {
+    const shops = await t.gql(`{ shops { id } }`);
+    const id: string = shops.data.shops[0].id;
+    const res = await t.gql(ShopProductsDocument, { id });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.shop!.products.length).toBeGreaterThan(0);
   });
 });

@@ -8,6 +8,7 @@ import {
   isInputObjectType,
   printSchema,
   typeFromAST,
+  valueFromASTUntyped,
   visit,
   type ExecutionResult,
   type GraphQLSchema,
@@ -49,6 +50,26 @@ function jitRunsAlike(schema: GraphQLSchema, operation: OperationDefinitionNode)
     },
   });
   return !objectLiteral;
+}
+
+/**
+ * The variables with the operation's defaults for those not given: graphql-jit refuses a
+ * non-null variable with a default (`$x: Boolean! = false`) that the request leaves out.
+ * Only scalars and enums reach graphql-jit, so a default's literal is its raw value.
+ */
+function withDefaults(
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): Record<string, unknown> {
+  let filled: Record<string, unknown> | undefined;
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (definition.defaultValue && !(name in variables)) {
+      filled ??= { ...variables };
+      filled[name] = valueFromASTUntyped(definition.defaultValue);
+    }
+  }
+  return filled ?? variables;
 }
 
 /**
@@ -126,7 +147,11 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
             { maxErrors: 50 },
           );
           if (coerced.errors) return { errors: coerced.errors };
-          const result = await query.query(undefined, request.context, variables);
+          const result = await query.query(
+            undefined,
+            request.context,
+            withDefaults(request.operation, variables),
+          );
           return result.errors ? { ...result, errors: result.errors.map(upstreamError) } : result;
         },
       };
