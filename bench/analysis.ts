@@ -4,6 +4,7 @@
 // time per analysis, how it grows per ×10 lots and what one more lot costs. Baseline: the reads
 // a judgement needs (catalog and overlapping bookings, the same SQL as
 // src/chip/chip-plan.repository.ts) straight through `pg`. Writes bench/analysis.svg.
+import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bookingWindows } from '../src/chip/chip-plan.repository.ts';
