@@ -9,7 +9,7 @@ import {
   type TimedOperation,
 } from './chip-plan.model.ts';
 import { intArray } from '../platform/db/sql-arrays.ts';
-import { json, tick } from './chip.sql.ts';
+import { json, tick, type BookingSqlRow } from './chip.sql.ts';
 import type { PlantStatus } from './plant.entity.ts';
 
 /**
@@ -139,17 +139,7 @@ export async function loadOverlappingBookings(
 ): Promise<Map<number, ExistingBooking[]>> {
   const byPlant = new Map<number, ExistingBooking[]>();
   if (windows.length === 0) return byPlant;
-  const rows = await em.execute<
-    {
-      id: string;
-      plant_id: number;
-      order_id: string;
-      lot: number;
-      step: number;
-      start_tick: string;
-      end_tick: string;
-    }[]
-  >(
+  const rows = await em.execute<(BookingSqlRow & { id: string })[]>(
     // LATERAL ... OFFSET 0 keeps one index probe per window: flattened into a join, the
     // planner (which guesses 100 rows for the recordset) prefers a hash join over every row.
     `select b.id, b.plant_id, b.order_id, b.lot, b.step, b.start_tick, b.end_tick

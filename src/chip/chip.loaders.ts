@@ -4,7 +4,7 @@ import { Decimal } from '../platform/money.ts';
 import type { ScheduledLot } from './chip-plan.model.ts';
 import { ChipOperationType, PlantBookingType, PlantCapabilityType } from './chip.types.ts';
 import { intArray, uuidArray } from '../platform/db/sql-arrays.ts';
-import { PLANT_COLUMNS, tick, toPlant, type PlantSqlRow } from './chip.sql.ts';
+import { PLANT_COLUMNS, tick, toPlant, type BookingSqlRow, type PlantSqlRow } from './chip.sql.ts';
 
 /*
  * Batched loads for the chip field resolvers: every parent asked for in the same tick shares
@@ -221,16 +221,7 @@ export async function loadBookingRows(
   to: number | null,
   limit: number,
 ): Promise<PlantBookingType[]> {
-  const rows = await em.execute<
-    {
-      plant_id: number;
-      order_id: string;
-      lot: number;
-      step: number;
-      start_tick: string;
-      end_tick: string;
-    }[]
-  >(
+  const rows = await em.execute<BookingSqlRow[]>(
     `select b.plant_id, b.order_id, b.lot, b.step, b.start_tick, b.end_tick
        from unnest(?::int[]) as p (id)
        cross join lateral (

@@ -11,6 +11,16 @@ export function tick(value: string | number): number {
   return Number(value);
 }
 
+/** A chip_bookings row as the raw reads select it (ticks are bigint, so strings). */
+export interface BookingSqlRow {
+  plant_id: number;
+  order_id: string;
+  lot: number;
+  step: number;
+  start_tick: string;
+  end_tick: string;
+}
+
 export interface PlantSqlRow {
   id: number;
   name: string;
