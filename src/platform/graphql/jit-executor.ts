@@ -10,6 +10,7 @@ import {
   typeFromAST,
   valueFromASTUntyped,
   visit,
+  type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -35,15 +36,22 @@ type Gateway = ApolloServerOptionsWithGateway<object>['gateway'];
 /** Compiled operations kept, least recently used dropped first. */
 const COMPILED_LIMIT = 500;
 
-/** A query graphql-jit runs as graphql-js would: no input object reaches it. */
-function jitRunsAlike(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+/**
+ * A query graphql-jit runs as graphql-js would: no input object reaches it. The whole document
+ * is searched for object literals, since fragments are definitions beside the operation.
+ */
+function jitRunsAlike(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): boolean {
   if (operation.operation !== 'query') return false;
   for (const definition of operation.variableDefinitions ?? []) {
     const type = typeFromAST(schema, definition.type);
     if (!type || isInputObjectType(getNamedType(type))) return false;
   }
   let objectLiteral = false;
-  visit(operation, {
+  visit(document, {
     ObjectValue() {
       objectLiteral = true;
       return BREAK;
@@ -121,7 +129,7 @@ export function jitGateway(schema: GraphQLSchema): Gateway {
           const variables = request.request.variables ?? {};
           const operationName = request.operationName ?? undefined;
           const query = compiledFor(`${request.queryHash}:${operationName ?? ''}`, () =>
-            jitRunsAlike(schema, request.operation)
+            jitRunsAlike(schema, request.document, request.operation)
               ? compileQuery(schema, request.document, operationName, {
                   // Apollo serialises the response; stack captures cost CPU on every error.
                   disablingCapturingStackErrors: true,
