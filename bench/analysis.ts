@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bookingWindows } from '../src/chip/chip-plan.repository.ts';
-import type { TimedOperation } from '../src/chip/chip-plan.model.ts';
+import type { TimedOperation } from '../src/chip/chip-plan.types.ts';
 import { Decimal } from '../src/platform/money.ts';
 import {
   deadline,

@@ -32,7 +32,7 @@ const insuranceTerms = (x: string) =>
   `'summary', ${x}.summary::text, 'startAt', ${iso(`${x}.start_at`)}, 'stopAt', ${iso(`${x}.stop_at`)}`;
 
 /**
- * A chip order's terms, KPIs and lots (src/chip/chip-plan.kpi.ts computeKpi): each lot's cost,
+ * A chip order's terms, KPIs and lots (src/chip/chip-plan-kpi.rules.ts computeKpi): each lot's cost,
  * start, finish and waits between its steps; each plant's busy time (the union of its
  * operations) and share of the plan's span, in the order the plan first uses the plants.
  */

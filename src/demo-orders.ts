@@ -21,7 +21,7 @@ import { Product, Shop } from './shop/shop.entity.ts';
 import type { ConfirmShopOrderInput } from './shop/shop.input.ts';
 import { shopOrders } from './shop/shop-order.service.ts';
 
-/** Whose orders they are: seed 000's demo consumer, the README's first account. */
+/** Whose orders they are: the demo consumer, the README's first account. */
 const OWNER = DEMO_ACCOUNTS[0].id;
 const secondCar = INSURANCE.vehicles[1].id;
 const secondCarQuotation = INSURANCE.quotations[2].id;
@@ -40,7 +40,7 @@ export async function placeDemoOrders(orm: MikroORM): Promise<void> {
       orm,
       loadConfig({ ...process.env, NODE_ENV: 'test' }),
       pino({ level: 'silent' }),
-      // The consumer as the seed acts for them: no token and no login session behind it.
+      // The consumer as the demo data acts for them: no token and no login session behind it.
       { auth: {}, viewer: { id: OWNER, role: Role.CONSUMER, sessionId: 'demo-data' } },
       'demo-data',
     );

@@ -37,7 +37,7 @@ const CHIP_SELECT = `select c.id, c.name, count(o.id) as step_count
   from chips c left join chip_operations o on o.chip_id = c.id`;
 
 /**
- * The factory and order pages (seed 000): plants with their capabilities, bookings and
+ * The factory and order pages: plants with their capabilities, bookings and
  * utilization, chips with their operation steps and the plants able to do each. Every
  * per-parent field goes through a request-scoped DataLoader: a page costs a handful of queries
  * however many plants or chips it shows.
@@ -106,10 +106,10 @@ export class ChipCatalogService {
     return ctx.loaders.get(operationsByChip).load(chipId);
   }
 
-  /** Plants able to perform a step, in the seed's order. */
+  /** Plants able to perform a step, in the catalog's order (`position`). */
   plantsForStep(ctx: RequestContext, chipId: number, step: number): Promise<PlantType[]> {
     return ctx.loaders.get(plantsByStep).load(`${chipId}:${step}`);
   }
 }
 
-export const catalog = new ChipCatalogService();
+export const chipCatalog = new ChipCatalogService();

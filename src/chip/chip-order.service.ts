@@ -3,9 +3,9 @@ import { andThen, type MaybePromise } from '../platform/loaders.ts';
 import type { Order, OrderStatus } from '../platform/orders/order.entity.ts';
 import type { TxContext } from '../platform/orders/order-kinds.ts';
 import { appendEvent } from '../platform/orders/order-lifecycle.ts';
-import { catalog } from './chip-catalog.service.ts';
-import { computeKpi } from './chip-plan.kpi.ts';
-import type { ScheduledLot } from './chip-plan.model.ts';
+import { chipCatalog } from './chip-catalog.service.ts';
+import { computeKpi } from './chip-plan-kpi.rules.ts';
+import type { ScheduledLot } from './chip-plan.types.ts';
 import { deleteBookings } from './chip-plan.repository.ts';
 import { ChipPlanAnalysis, type ChipPlanKpi } from './chip-plan.types.ts';
 import { scheduleByOrder, termsByOrder, type ChipOrderTerms } from './chip.loaders.ts';
@@ -64,7 +64,7 @@ export class ChipOrderService {
       Promise.all(ids.map((id) => this.schedule(ctx, id))),
     ]);
     const plantIds = new Set(lots.flat().flatMap((lot) => lot.operations.map((op) => op.plantId)));
-    await Promise.all([...plantIds].map((id) => catalog.loadPlant(ctx, id)));
+    await Promise.all([...plantIds].map((id) => chipCatalog.loadPlant(ctx, id)));
   }
 
   /** cancelOrder's hook, inside its transaction after the refund and the move to CANCELLED. */

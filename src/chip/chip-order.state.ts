@@ -2,7 +2,7 @@ import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity.ts'
 import type { OrderStateTable } from '../platform/orders/order-state.ts';
 
 /**
- * Chip order lifecycle (seed 000). The second confirmation debits the plan's cost and books
+ * Chip order lifecycle. The second confirmation debits the plan's cost and books
  * the plants, so an order is born PAID. The production clock moves it to IN_PRODUCTION at
  * its first start and COMPLETED past its last end; before production it may be cancelled
  * with a full refund and its bookings freed.

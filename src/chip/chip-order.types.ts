@@ -7,7 +7,7 @@ import { DecimalScalar } from '../platform/scalars.ts';
 import { ChipPlanAnalysis, ChipPlanKpi, LotSchedule } from './chip-plan.types.ts';
 
 /**
- * A chip order (seed 000). Its runtime value is the core Order entity; budget, expectedTime,
+ * A chip order. Its runtime value is the core Order entity; budget, expectedTime,
  * kpi and lots are resolved from the chip tables by ChipOrderResolver, batched per request.
  */
 @ObjectType('ChipOrder', { implements: OrderInterface })

@@ -7,7 +7,7 @@ import {
   type PlanCatalog,
   type ScheduledLot,
   type TimedOperation,
-} from './chip-plan.model.ts';
+} from './chip-plan.types.ts';
 import { intArray } from '../platform/db/sql-arrays.ts';
 import { json, tick, type BookingSqlRow } from './chip.sql.ts';
 import type { PlantStatus } from './plant.entity.ts';

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql'
 import type { RequestContext } from '../context.ts';
 import { LoggedIn } from '../platform/auth/roles.ts';
 import { andThen, type MaybePromise } from '../platform/loaders.ts';
-import { catalog } from './chip-catalog.service.ts';
+import { chipCatalog } from './chip-catalog.service.ts';
 import { ChipOrderPayload } from './chip-order.types.ts';
 import { ChipPlanInput } from './chip-plan.input.ts';
 import { chipPlans } from './chip-plan.service.ts';
@@ -43,7 +43,7 @@ export class ChipPlanResolver {
  * chip orders loaded it already (order-prefetch.ts).
  */
 const plantOf = (ctx: RequestContext, id: number): MaybePromise<PlantType> =>
-  andThen(catalog.loadPlant(ctx, id), (plant) => plant!);
+  andThen(chipCatalog.loadPlant(ctx, id), (plant) => plant!);
 
 @Resolver(() => ScheduledOperation)
 export class ScheduledOperationResolver {

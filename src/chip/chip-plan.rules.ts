@@ -7,13 +7,13 @@ import {
   type PlanCatalog,
   type PlanLot,
   type TimedOperation,
-} from './chip-plan.model.ts';
-import { operationCost, operationDuration } from './chip-plan.kpi.ts';
+} from './chip-plan.types.ts';
+import { operationCost, operationDuration } from './chip-plan-kpi.rules.ts';
 import { PlanViolation, PlanViolationCode as V } from './chip-plan.types.ts';
 import { PlantStatus } from './plant.entity.ts';
 
 /**
- * The rules a chip plan must follow (seed 000's "check 策略是否合理"). Each judge returns every
+ * The rules a chip plan must follow (the first confirmation's "is the plan reasonable", 策略是否合理). Each judge returns every
  * violation it finds, not the first: the client shows them all. They are pure functions of the
  * plan, the catalog, the clock and the bookings, so analysis and confirmation judge alike.
  *

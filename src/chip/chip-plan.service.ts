@@ -11,8 +11,8 @@ import type { ChipOrderPayload } from './chip-order.types.ts';
 import { chipOrders } from './chip-order.service.ts';
 import type { ChipPlanInput } from './chip-plan.input.ts';
 import { MAX_LOTS, MAX_STEPS, MAX_TICK } from './chip-plan.input.ts';
-import { computeKpi, kpiOutOfRange } from './chip-plan.kpi.ts';
-import type { Plan, ScheduledLot } from './chip-plan.model.ts';
+import { computeKpi, kpiOutOfRange } from './chip-plan-kpi.rules.ts';
+import type { Plan, ScheduledLot } from './chip-plan.types.ts';
 import {
   bookingWindows,
   insertSchedule,
@@ -56,10 +56,10 @@ interface Judged {
 }
 
 /**
- * Chip plans (seed 000): `analyze` is the first confirmation (judge, KPIs, nothing saved);
+ * Chip plans: `analyze` is the first confirmation (judge, KPIs, nothing saved);
  * `confirm` the second (judge again against the bookings as they are, debit, book, all in
  * one transaction, at most once per idempotency key). The rules live in chip-plan.rules.ts,
- * the KPIs in chip-plan.kpi.ts; this service reads what they need and writes what they allow.
+ * the KPIs in chip-plan-kpi.rules.ts; this service reads what they need and writes what they allow.
  */
 export class ChipPlanService {
   async analyze(ctx: RequestContext, input: ChipPlanInput): Promise<ChipPlanAnalysis> {

@@ -1,7 +1,7 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Decimal, MoneyType } from '../platform/money.ts';
 
-/** A chip that can be ordered, e.g. DM878 (seed 000). */
+/** A chip that can be ordered, e.g. DM878. */
 @Entity({ tableName: 'chips' })
 export class Chip {
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -29,7 +29,7 @@ export class ChipOperationStep {
 
 /**
  * A plant able to perform one step of one chip: processing n chips there lasts
- * ceil(n * unitTime) ticks and costs n * unitCost. `position` keeps the seed's plant order.
+ * ceil(n * unitTime) ticks and costs n * unitCost. `position` keeps the order plants are listed in.
  */
 @Entity({ tableName: 'chip_capabilities' })
 export class Capability {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineLoader, groupByKeys, indexByKeys } from '../platform/loaders.ts';
 import { Decimal } from '../platform/money.ts';
-import type { ScheduledLot } from './chip-plan.model.ts';
+import type { ScheduledLot } from './chip-plan.types.ts';
 import { ChipOperationType, PlantBookingType, PlantCapabilityType } from './chip.types.ts';
 import { intArray, uuidArray } from '../platform/db/sql-arrays.ts';
 import { PLANT_COLUMNS, tick, toPlant, type BookingSqlRow, type PlantSqlRow } from './chip.sql.ts';
@@ -194,7 +194,7 @@ export const operationsByChip = defineLoader(
   },
 );
 
-/** Plants able to perform a step, keyed `chipId:step`, in the seed's order. */
+/** Plants able to perform a step, keyed `chipId:step`, in the catalog's order (`position`). */
 export const plantsByStep = defineLoader(
   'chip.plantsByStep',
   async (keys: readonly string[], em: EntityManager) => {

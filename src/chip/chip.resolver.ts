@@ -1,16 +1,16 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context.ts';
 import { Anyone } from '../platform/auth/roles.ts';
-import { catalog } from './chip-catalog.service.ts';
+import { chipCatalog } from './chip-catalog.service.ts';
 import { ChipOperationType, ChipType, PlantType } from './chip.types.ts';
 
-/** The order page (seed 000): chips and, per operation step, the plants able to do it. */
+/** The order page: chips and, per operation step, the plants able to do it. */
 @Resolver(() => ChipType)
 export class ChipResolver {
   @Anyone()
   @Query(() => [ChipType])
   chips(@Ctx() ctx: RequestContext): Promise<ChipType[]> {
-    return catalog.chips(ctx);
+    return chipCatalog.chips(ctx);
   }
 
   @Anyone()
@@ -23,12 +23,12 @@ export class ChipResolver {
     @Arg('name', () => String) name: string,
     @Ctx() ctx: RequestContext,
   ): Promise<ChipType | null> {
-    return catalog.chip(ctx, name);
+    return chipCatalog.chip(ctx, name);
   }
 
   @FieldResolver(() => [ChipOperationType])
   operations(@Root() chip: ChipType, @Ctx() ctx: RequestContext): Promise<ChipOperationType[]> {
-    return catalog.operations(ctx, chip.id);
+    return chipCatalog.operations(ctx, chip.id);
   }
 }
 
@@ -38,6 +38,6 @@ export class ChipOperationResolver {
     description: "Plants able to perform this step, in the catalogue's order.",
   })
   plants(@Root() operation: ChipOperationType, @Ctx() ctx: RequestContext): Promise<PlantType[]> {
-    return catalog.plantsForStep(ctx, operation.chipId, operation.step);
+    return chipCatalog.plantsForStep(ctx, operation.chipId, operation.step);
   }
 }

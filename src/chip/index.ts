@@ -2,7 +2,7 @@ import type { DomainModule } from '../platform/module.ts';
 import type { OrderKindDefinition } from '../platform/orders/order-kinds.ts';
 import { Capability, Chip, ChipOperationStep } from './chip.entity.ts';
 import { ChipOperationResolver, ChipResolver } from './chip.resolver.ts';
-import { seedChips } from './chip.demo-data.ts';
+import { seedChips } from './chip.seed.ts';
 import { chipOrderStates } from './chip-order.state.ts';
 import {
   ChipBookingRow,
@@ -18,7 +18,7 @@ import {
   PlantLoadResolver,
   ScheduledOperationResolver,
 } from './chip-plan.resolver.ts';
-import { ChipSuggestResolver } from './chip-plan.suggest.resolver.ts';
+import { ChipSuggestResolver } from './suggest/suggest.resolver.ts';
 import { Migration20261122010000_chip } from './migrations/Migration20261122010000_chip.ts';
 import { Migration20261130010000_chip_bookings_by_start } from './migrations/Migration20261130010000_chip_bookings_by_start.ts';
 import { Plant } from './plant.entity.ts';
@@ -38,7 +38,7 @@ const chipOrderKind: OrderKindDefinition = {
   prefetch: (ctx, ids) => chipOrders.prefetch(ctx, ids),
 };
 
-/** Chip manufacturing orders (seed 000). */
+/** Chip manufacturing orders. */
 export const chipModule: DomainModule = {
   name: 'chip',
   entities: [

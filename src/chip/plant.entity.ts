@@ -8,7 +8,7 @@ export enum PlantStatus {
 }
 registerEnumType(PlantStatus, { name: 'PlantStatus' });
 
-/** A plant of the factory page (seed 000). A plant in MAINTENANCE takes no new plan. */
+/** A plant of the factory. A plant in MAINTENANCE takes no new plan. */
 @Entity({ tableName: 'chip_plants' })
 export class Plant {
   @PrimaryKey({ type: 'integer', autoincrement: true })

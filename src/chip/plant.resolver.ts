@@ -13,18 +13,18 @@ import {
 import type { RequestContext } from '../context.ts';
 import { AdminOnly, LoggedIn } from '../platform/auth/roles.ts';
 import type { MaybePromise } from '../platform/loaders.ts';
-import { catalog } from './chip-catalog.service.ts';
+import { chipCatalog } from './chip-catalog.service.ts';
 import { factoryCatalog } from './factory-catalog.service.ts';
 import { PlantBookingType, PlantCapabilityType, PlantType } from './chip.types.ts';
 import { PlantStatus } from './plant.entity.ts';
 
-/** The factory page (seed 000): plants, their state, capabilities and calendar. */
+/** The factory page: plants, their state, capabilities and calendar. */
 @Resolver(() => PlantType)
 export class PlantResolver {
   @LoggedIn()
   @Query(() => [PlantType], { description: 'Every plant with its status (the factory page).' })
   plants(@Ctx() ctx: RequestContext): Promise<PlantType[]> {
-    return catalog.plants(ctx);
+    return chipCatalog.plants(ctx);
   }
 
   @LoggedIn()
@@ -33,7 +33,7 @@ export class PlantResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: RequestContext,
   ): MaybePromise<PlantType | null> {
-    return catalog.plant(ctx, id);
+    return chipCatalog.plant(ctx, id);
   }
 
   @AdminOnly()
@@ -50,12 +50,12 @@ export class PlantResolver {
     description: "Share of the next 100 ticks of this plant's calendar that is booked, 0..1.",
   })
   utilization(@Root() plant: PlantType, @Ctx() ctx: RequestContext): Promise<number> {
-    return catalog.utilization(ctx, plant.id);
+    return chipCatalog.utilization(ctx, plant.id);
   }
 
   @FieldResolver(() => [PlantCapabilityType])
   capabilities(@Root() plant: PlantType, @Ctx() ctx: RequestContext) {
-    return catalog.capabilities(ctx, plant.id);
+    return chipCatalog.capabilities(ctx, plant.id);
   }
 
   @FieldResolver(() => [PlantBookingType], {
@@ -69,7 +69,7 @@ export class PlantResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number,
     @Ctx() ctx: RequestContext,
   ): Promise<PlantBookingType[]> {
-    return catalog.bookings(ctx, plant.id, { from: from ?? null, to: to ?? null, first });
+    return chipCatalog.bookings(ctx, plant.id, { from: from ?? null, to: to ?? null, first });
   }
 }
 
@@ -77,6 +77,6 @@ export class PlantResolver {
 export class PlantBookingResolver {
   @FieldResolver(() => PlantType)
   async plant(@Root() booking: PlantBookingType, @Ctx() ctx: RequestContext): Promise<PlantType> {
-    return (await catalog.loadPlant(ctx, booking.plantId))!;
+    return (await chipCatalog.loadPlant(ctx, booking.plantId))!;
   }
 }

@@ -1,14 +1,15 @@
 import type { DomainModule } from '../platform/module.ts';
 import { type Order, OrderStatus } from '../platform/orders/order.entity.ts';
 import type { OrderKindDefinition, TxContext } from '../platform/orders/order-kinds.ts';
-import { CatalogResolver, ConsumerInsuranceResolver } from './catalog.resolver.ts';
+import { CatalogResolver, ConsumerInsuranceResolver } from './insurance-catalog.resolver.ts';
 import {
   DriverOrderExt,
   InsuranceOrderItem,
   PlanOrderExt,
   SaleOrderExt,
 } from './insurance-order.entity.ts';
-import { guardInsuranceMove, startExpiryClock, takeEffect } from './insurance-order.lifecycle.ts';
+import { startExpiryJob } from './insurance-order-expiry.job.ts';
+import { guardInsuranceMove, takeEffect } from './insurance-order-lifecycle.service.ts';
 import { InsuranceOrderResolver, OrderItemResolver } from './insurance-order.resolver.ts';
 import { insuranceLoaders } from './insurance.loaders.ts';
 import { DriverOrderResolver, SaleOrderResolver } from './driver-sale-order.resolver.ts';
@@ -31,12 +32,9 @@ import { Photo, Problem, Underwrite } from './underwriting/underwrite.entity.ts'
 import { UnderwriteResolver } from './underwriting/underwrite.resolver.ts';
 import { UnderwriteQueueResolver } from './underwriting/underwrite-queue.resolver.ts';
 import { Driver, Vehicle } from './vehicle.entity.ts';
-import {
-  InsurancePlanResolver,
-  QuotationResolver,
-  QuotedItemResolver,
-  VehicleResolver,
-} from './vehicle.resolver.ts';
+import { InsurancePlanResolver } from './plan.resolver.ts';
+import { QuotationResolver, QuotedItemResolver } from './quotation.resolver.ts';
+import { VehicleResolver } from './vehicle.resolver.ts';
 
 const guard = (ctx: TxContext, order: Order, to: OrderStatus) =>
   guardInsuranceMove(ctx.em, order, to);
@@ -79,7 +77,7 @@ const saleOrderKind: OrderKindDefinition = {
   prefetch: (ctx, ids) => Promise.all(ids.map((id) => insuranceLoaders(ctx).saleOrder(id))),
 };
 
-/** Vehicle insurance orders and underwriting (seed 001). */
+/** Vehicle insurance orders and underwriting. */
 export const insuranceModule: DomainModule = {
   name: 'insurance',
   entities: [
@@ -125,5 +123,5 @@ export const insuranceModule: DomainModule = {
     },
   ],
   seed: seedInsurance,
-  start: ({ orm, config, log }) => startExpiryClock(orm, log, config.insuranceExpirySweepMs),
+  start: ({ orm, config, log }) => startExpiryJob(orm, log, config.insuranceExpirySweepMs),
 };

@@ -4,7 +4,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Decimal, MoneyType } from '../platform/money.ts';
 import { DecimalScalar } from '../platform/scalars.ts';
 
-/** What a plan order adds to its `orders` row (the seed's plan_order_ext). */
+/** What a plan order adds to its `orders` row (plan_order_ext). */
 @Entity({ tableName: 'plan_order_ext' })
 export class PlanOrderExt {
   @PrimaryKey({ type: 'uuid' })
@@ -49,7 +49,7 @@ export class PlanOrderExt {
   updatedAt: Date = new Date();
 }
 
-/** What a driver order adds (the seed's driver_order_ext); its drivers are in driver_order_drivers. */
+/** What a driver order adds (driver_order_ext); its drivers are in driver_order_drivers. */
 @Entity({ tableName: 'driver_order_ext' })
 export class DriverOrderExt {
   @PrimaryKey({ type: 'uuid' })
@@ -74,7 +74,7 @@ export class DriverOrderExt {
   updatedAt: Date = new Date();
 }
 
-/** What a sale order adds (the seed's sale_order_ext). */
+/** What a sale order adds (sale_order_ext). */
 @Entity({ tableName: 'sale_order_ext' })
 export class SaleOrderExt {
   @PrimaryKey({ type: 'uuid' })
@@ -103,7 +103,7 @@ export class SaleOrderExt {
 }
 
 /**
- * The seed's order_items. Its parent is a plan of a plan order (orderId + planId) or a sale
+ * An insurance order's items (order_items). Its parent is a plan of a plan order (orderId + planId) or a sale
  * order (orderId, planId null); the price is the quotation's, copied when the order is placed.
  */
 @Entity({ tableName: 'insurance_order_items' })

@@ -13,7 +13,7 @@ import { insuranceOrders } from './insurance-order.service.ts';
 import { insuranceLoaders } from './insurance.loaders.ts';
 import { InsurancePlanItem } from './plan.entity.ts';
 
-/** Placing insurance orders (seed 001); paying, cancelling and listing are the core's. */
+/** Placing insurance orders; paying, cancelling and listing are the core's. */
 @Resolver()
 export class InsuranceOrderResolver {
   @LoggedIn()

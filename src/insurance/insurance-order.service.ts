@@ -12,7 +12,7 @@ import {
   parseServiceRatio,
   planPayment,
   planPaymentFormula,
-} from './insurance-order.calculator.ts';
+} from './insurance-pricing.rules.ts';
 import {
   checkItems,
   expectAmount,
@@ -35,7 +35,7 @@ import type {
 } from './insurance-order.input.ts';
 import { InsurancePlan, Promotion } from './plan.entity.ts';
 import { Driver } from './vehicle.entity.ts';
-import { catalog } from './catalog.service.ts';
+import { insuranceCatalog } from './insurance-catalog.service.ts';
 
 export interface PlacementResult {
   order?: Order;
@@ -45,7 +45,7 @@ export interface PlacementResult {
 const DAY_MS = 24 * 3600 * 1000;
 
 /**
- * Placing the three insurance kinds (seed 001 placeAnPlanOrder / placeAnDriverOrder /
+ * Placing the three insurance kinds (placeAnPlanOrder / placeAnDriverOrder /
  * placeAnSaleOrder). Each checks the whole input against the caller's vehicle, the catalog
  * and the quotation, recomputes the money, and saves the order in PENDING_PAYMENT only when
  * every figure is the server's; otherwise it answers every finding and saves nothing.
@@ -222,7 +222,7 @@ export class InsuranceOrderService {
         ).map((d) => [d.id, d]),
       );
       const current = new Set(
-        (await catalog.effectiveDrivers(em, [vehicle.id]))[0].map((d) => d.id),
+        (await insuranceCatalog.effectiveDrivers(em, [vehicle.id]))[0].map((d) => d.id),
       );
       const seen = new Set<string>();
       ids.forEach((id, i) => {
@@ -242,7 +242,7 @@ export class InsuranceOrderService {
         }
       });
       if (found.any) return;
-      const fee = await catalog.driverFee(em);
+      const fee = await insuranceCatalog.driverFee(em);
       const summary = fee.times(ids.length);
       expectAmount(
         found,
@@ -360,7 +360,7 @@ export class InsuranceOrderService {
     return order;
   }
 
-  /** The seed's order_items: parent is the plan (plan orders) or the sale order itself. */
+  /** Its order_items: parent is the plan (plan orders) or the sale order itself. */
   private addItems(
     em: EntityManager,
     orderId: string,

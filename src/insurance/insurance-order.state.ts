@@ -2,7 +2,7 @@ import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity.ts'
 import type { OrderStateTable, Transition } from '../platform/orders/order-state.ts';
 
 // Moves every insurance kind shares: payment (staff may record an offline payment by hand,
-// as the seed's updateOrderState example does with 已支付), cancellation before payment, expiry
+// as staff do with updateOrderState and 已支付), cancellation before payment, expiry
 // (by hand only once stopAt has passed: the kinds' guard, refuseEarlyExpiry).
 const paymentAndCancellation: Transition[] = [
   {
@@ -28,7 +28,7 @@ const paymentAndCancellation: Transition[] = [
 ];
 
 /**
- * Plan order lifecycle (seed 001): paid, then underwritten. createUnderwrite moves a PAID
+ * Plan order lifecycle: paid, then underwritten. createUnderwrite moves a PAID
  * order to UNDERWRITING; a PASSED result makes it EFFECTIVE (one year from expectAt), FAILED
  * makes it REJECTED with a full refund; alterUnderwriteResult may flip it back and forth, the
  * money following (refund, or a new debit).
@@ -63,7 +63,7 @@ export const planOrderStates: OrderStateTable = {
 };
 
 /**
- * Driver order lifecycle (seed 001): effective for a year as soon as it is paid (by payOrder
+ * Driver order lifecycle: effective for a year as soon as it is paid (by payOrder
  * or an offline payment recorded with updateOrderState), so PAID is only passed through; its
  * drivers then appear in vehicle.drivers / driversOfVehicle until it expires.
  */
@@ -77,7 +77,7 @@ export const driverOrderStates: OrderStateTable = {
   deletableFrom: [S.CANCELLED, S.EXPIRED],
 };
 
-/** Sale order lifecycle (seed 001): effective for a year as soon as it is paid, like a driver order. */
+/** Sale order lifecycle: effective for a year as soon as it is paid, like a driver order. */
 export const saleOrderStates: OrderStateTable = {
   ...driverOrderStates,
   kind: OrderKind.SALE,

@@ -130,7 +130,7 @@ async function driversOfOrders(orderIds: readonly string[], em: EntityManager) {
 }
 
 /**
- * Drivers of effective driver orders of each vehicle (seed 001 getDriverOrders), each once,
+ * Drivers of effective driver orders of each vehicle (what getDriverOrders answers), each once,
  * in the order they were first added.
  */
 export async function effectiveDriversOfVehicles(vehicleIds: readonly string[], em: EntityManager) {

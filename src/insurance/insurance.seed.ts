@@ -6,9 +6,9 @@ import { vehicleRegistry } from './vehicle-registry.service.ts';
 
 /*
  * Demo data for insurance (idempotent: fixed ids, "on conflict do nothing"). The first
- * vehicle's quotation makes the seed's placeAnPlanOrder example work as written: two plans of
+ * vehicle's quotation makes docs/insurance.md's placeAnPlanOrder example work as written: two plans of
  * two items each at 1000 + 2000, summary 6000; its consumer has the four drivers of the
- * seed's placeAnDriverOrder example (4 × 50.00 = 200.00).
+ * placeAnDriverOrder example there (4 × 50.00 = 200.00).
  */
 
 const id = (group: number, n: number) =>

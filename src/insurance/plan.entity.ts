@@ -57,7 +57,7 @@ export class InsurancePlanItem {
   version: number = 1;
 }
 
-/** The quoted prices of plan items for one vehicle (the seed's quotations table). */
+/** The quoted prices of plan items for one vehicle (quotations). */
 @Entity({ tableName: 'quotations' })
 @ObjectType('Quotation', {
   description:

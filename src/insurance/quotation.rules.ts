@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { BusinessError, ErrorCode, userError, type UserError } from '../platform/errors.ts';
 import { Order, OrderKind } from '../platform/orders/order.entity.ts';
 import { Decimal, toMoneyString } from '../platform/money.ts';
-import { planPayment, planPaymentFormula } from './insurance-order.calculator.ts';
+import { planPayment, planPaymentFormula } from './insurance-pricing.rules.ts';
 
 export interface Validity {
   validFrom: Date;

@@ -7,7 +7,7 @@ import { isUuid } from '../platform/ids.ts';
 import { InputChecks } from '../platform/input.rules.ts';
 import { toMoneyString } from '../platform/money.ts';
 import { noticeToOrders } from '../platform/orders/order-notices.ts';
-import { ORDER_LIMITS } from './insurance-order.calculator.ts';
+import { ORDER_LIMITS } from './insurance-pricing.rules.ts';
 import type { QuotationPayload } from './insurance-catalog.types.ts';
 import { InsurancePlanItem, Quotation, QuotedItem } from './plan.entity.ts';
 import { Vehicle } from './vehicle.entity.ts';

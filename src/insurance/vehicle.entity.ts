@@ -19,7 +19,7 @@ export class Vehicle {
   @Property({ type: 'string' })
   plateNumber!: string;
 
-  /** The vehicle's value; a plan order must name it (the seed's v_value). */
+  /** The vehicle's value; a plan order must name it (v_value). */
   @Field(() => DecimalScalar)
   @Property({ type: MoneyType })
   value!: Decimal;

@@ -16,7 +16,7 @@ export interface CheckedAddress {
 }
 
 /**
- * Checks seed 002's addressInfo: recipient and address non-empty and of sane length, and a
+ * Checks an addressInfo: recipient and address non-empty and of sane length, and a
  * telephone number that looks like one. Returns the trimmed address, or INVALID_INPUT errors
  * whose `field` is `path` plus the field's name.
  */

@@ -4,7 +4,7 @@ import type { OrderKindDefinition } from '../platform/orders/order-kinds.ts';
 import { loadShopOrderRow } from './shop.loaders.ts';
 import { Migration20261122030000_shop } from './migrations/Migration20261122030000_shop.ts';
 import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
-import { startExpiryJob } from './shop-order.expiry.ts';
+import { startExpiryJob } from './shop-order-expiry.job.ts';
 import { ShopOrderResolver } from './shop-order.resolver.ts';
 import { shopOrders } from './shop-order.service.ts';
 import { shopOrderStates } from './shop-order.state.ts';
@@ -23,7 +23,7 @@ const shopOrderKind: OrderKindDefinition = {
   staffSteps: [{ status: OrderStatus.PAID, step: 'deliver it (updateOrderState COMPLETED)' }],
   // An order whose unpaid time ran out can no longer be paid, even before the timer expires it.
   guard: (ctx, order, to) => shopOrders.refuseExpiredPayment(ctx, order, to),
-  // Records the pay type; the product ids go back to the payer (seed 002).
+  // Records the pay type; the product ids go back to the payer.
   afterPaid: (ctx, order, payType) => shopOrders.afterPaid(ctx, order, payType),
   // isCanceled, and the reserved stock goes back on the shelf.
   afterCancelled: (ctx, order) => shopOrders.afterCancelled(ctx, order),
@@ -31,7 +31,7 @@ const shopOrderKind: OrderKindDefinition = {
   prefetch: (ctx, ids) => Promise.all(ids.map((id) => loadShopOrderRow(ctx, id))),
 };
 
-/** Shop orders (seed 002): shops, products, cart quotes, confirmation, expiry of unpaid orders. */
+/** Shop orders: shops, products, cart quotes, confirmation, expiry of unpaid orders. */
 export const shopModule: DomainModule = {
   name: 'shop',
   entities: [Shop, Product, ShopOrderRow, ShopOrderLine],

@@ -22,7 +22,7 @@ import type {
   UpdateShopInput,
 } from './shop-catalog.input.ts';
 import type { ProductPayload, ShopPayload } from './shop-catalog.types.ts';
-import { reservedUnits } from './stock.ts';
+import { reservedUnits } from './stock.repository.ts';
 
 /** Sizes the tables' CHECKs also hold; stock stays well inside an int column. */
 export const SHOP_CATALOG_LIMITS = { shopName: 100, productName: 200, stock: 1_000_000_000 };

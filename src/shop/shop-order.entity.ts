@@ -40,7 +40,7 @@ export class ShopOrderRow {
   @Property({ type: 'boolean' })
   isCanceled: boolean = false;
 
-  /** Number of items (the seed's total count). */
+  /** Number of items (totalCount). */
   @Property({ type: 'integer' })
   totalAmount!: number;
 

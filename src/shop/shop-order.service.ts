@@ -11,7 +11,7 @@ import { checkAddress } from './address.rules.ts';
 import { checkCart, checkPayment, priceLines } from './cart.rules.ts';
 import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
 import type { ConfirmShopOrderInput } from './shop.input.ts';
-import { releaseStock, reserveStock } from './stock.ts';
+import { releaseStock, reserveStock } from './stock.repository.ts';
 import { lockUnpaidHoldings, refuseOverLimits, unpaidLimits } from './unpaid-limits.rules.ts';
 
 /**

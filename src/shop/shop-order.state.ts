@@ -2,7 +2,7 @@ import { OrderKind, OrderStatus as S } from '../platform/orders/order.entity.ts'
 import type { OrderStateTable } from '../platform/orders/order-state.ts';
 
 /**
- * Shop order lifecycle (seed 002). Confirmation creates it PENDING_PAYMENT with stock reserved;
+ * Shop order lifecycle. Confirmation creates it PENDING_PAYMENT with stock reserved;
  * payOrder pays it; cancelOrder or the unpaid-order timer ends it and gives the stock back;
  * staff mark a paid order COMPLETED once delivered.
  */

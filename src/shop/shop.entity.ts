@@ -4,7 +4,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Decimal, MoneyType } from '../platform/money.ts';
 import { DecimalScalar } from '../platform/scalars.ts';
 
-/** A shop with a Chinese and an English name (seed 002's shopCnName and shop names). */
+/** A shop with a Chinese and an English name (shopCnName and shopEnName). */
 @Entity({ tableName: 'shops' })
 @ObjectType('Shop')
 export class Shop {

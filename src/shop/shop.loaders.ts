@@ -4,7 +4,7 @@ import { readRows } from '../platform/db/read-rows.ts';
 import { defineLoader, groupByKeys, indexByKeys, type MaybePromise } from '../platform/loaders.ts';
 import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
 import { Product, Shop } from './shop.entity.ts';
-import { reservedUnits } from './stock.ts';
+import { reservedUnits } from './stock.repository.ts';
 
 // Each loader costs one query per batch of parents: a list of N orders or shops is not N queries.
 // They read plain rows (readRows), not managed entities: cheaper, and only field resolvers use them.

@@ -7,7 +7,7 @@ import { loadProductsOfShop } from './shop.loaders.ts';
 import { shopCatalog } from './shop.service.ts';
 import { CartQuote } from './shop.types.ts';
 
-/** Shops, their products and seed 002's cart submission. */
+/** Shops, their products and the cart quote. */
 @Resolver(() => Shop)
 export class ShopResolver {
   @Anyone()

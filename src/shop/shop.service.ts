@@ -7,7 +7,7 @@ import { Shop } from './shop.entity.ts';
 import type { CartInput } from './shop.input.ts';
 import type { CartQuote } from './shop.types.ts';
 
-/** The catalogue and seed 002's cart submission (processCode 1). Nothing here writes. */
+/** The catalogue and the cart quote (processCode 1). Nothing here writes. */
 export class ShopService {
   /** Every shop, in id order. */
   shops(ctx: RequestContext): Promise<Shop[]> {

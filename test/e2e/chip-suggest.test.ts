@@ -11,7 +11,7 @@ import {
   type ChipPlanInput,
   type ChipSuggestInput,
 } from '../generated/graphql.ts';
-import { SuggestObjective } from '../../src/chip/chip-plan.suggest.problem.ts';
+import { SuggestObjective } from '../../src/chip/suggest/suggest-problem.rules.ts';
 import { bruteForce, instances } from '../utils/chip-suggest-arbitraries.ts';
 import { createChip, setCalendar } from '../utils/suggest-fixtures.ts';
 import { demo, isCallerCheck, startTestApp, type TestApp } from '../utils/test-app.ts';

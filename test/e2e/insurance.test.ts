@@ -14,7 +14,7 @@ import {
   UpdateOrderStateDocument,
   VehicleByIdDocument,
 } from '../generated/graphql.ts';
-import { expireDueOrders } from '../../src/insurance/insurance-order.lifecycle.ts';
+import { expireDueOrders } from '../../src/insurance/insurance-order-expiry.job.ts';
 import { seedInsurance } from '../../src/insurance/insurance.seed.ts';
 import {
   countRows,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as D from '../generated/graphql.ts';
 import { DEMO_INSURANCE } from '../../src/insurance/insurance.seed.ts';
-import { EXT_TABLE } from '../../src/insurance/insurance-order.lifecycle.ts';
+import { EXT_TABLE } from '../../src/insurance/insurance-order-lifecycle.service.ts';
 import type { OrderKind } from '../../src/platform/orders/order.entity.ts';
 import { checkInvariants } from '../utils/proof-invariants.ts';
 import { demo, startTestApp, type GraphQLResponse, type TestApp } from '../utils/test-app.ts';

@@ -5,7 +5,7 @@ import {
   ShopOrderDetailDocument,
   ShopOrderEventsDocument,
 } from '../generated/graphql.ts';
-import { expireUnpaidOrders } from '../../src/shop/shop-order.expiry.ts';
+import { expireUnpaidOrders } from '../../src/shop/shop-order-expiry.job.ts';
 import { expiryOf } from '../../src/shop/shop-order.service.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 import { confirmOrder, fingerprint, ledgerOf, makeShop, stockOf } from './shop-fixtures.ts';

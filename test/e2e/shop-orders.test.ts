@@ -9,7 +9,7 @@ import {
   ShopOrderListDocument,
   UpdateProductDocument,
 } from '../generated/graphql.ts';
-import { expireUnpaidOrders } from '../../src/shop/shop-order.expiry.ts';
+import { expireUnpaidOrders } from '../../src/shop/shop-order-expiry.job.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 import {
   ADDRESS,

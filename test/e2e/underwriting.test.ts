@@ -15,7 +15,7 @@ import {
   UpdateOrderStateDocument,
   UploadPhotosDocument,
 } from '../generated/graphql.ts';
-import { expireDueOrders } from '../../src/insurance/insurance-order.lifecycle.ts';
+import { expireDueOrders } from '../../src/insurance/insurance-order-expiry.job.ts';
 import {
   countRows,
   endPeriod,

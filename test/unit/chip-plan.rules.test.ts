@@ -7,7 +7,7 @@ import {
   type Plan,
   type PlanCatalog,
   type PlanLot,
-} from '../../src/chip/chip-plan.model.ts';
+} from '../../src/chip/chip-plan.types.ts';
 import {
   judgeClashes,
   judgeLots,

@@ -1,13 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runToEnd, suggestPlans, SuggestObstacleCode } from '../../src/chip/chip-plan.suggest.ts';
+import {
+  runToEnd,
+  suggestPlans,
+  SuggestObstacleCode,
+} from '../../src/chip/suggest/suggest.rules.ts';
 import {
   buildProblem,
   catalogOf,
   judgeSuggestion,
   planOf,
-} from '../../src/chip/chip-plan.suggest.plans.ts';
-import { SuggestObjective } from '../../src/chip/chip-plan.suggest.problem.ts';
+} from '../../src/chip/suggest/suggest-plans.rules.ts';
+import { SuggestObjective } from '../../src/chip/suggest/suggest-problem.rules.ts';
 import { bruteForce, type Instance, instances } from '../utils/chip-suggest-arbitraries.ts';
 
 /** Runs the suggester with no time limit, so small instances are searched to the end. */

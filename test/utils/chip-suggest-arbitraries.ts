@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { Decimal } from '../../src/platform/money.ts';
-import type { ExistingBooking } from '../../src/chip/chip-plan.model.ts';
-import type { ChipOptions, SuggestRequest } from '../../src/chip/chip-plan.suggest.plans.ts';
-import { SuggestObjective } from '../../src/chip/chip-plan.suggest.problem.ts';
+import type { ExistingBooking } from '../../src/chip/chip-plan.types.ts';
+import type { ChipOptions, SuggestRequest } from '../../src/chip/suggest/suggest-plans.rules.ts';
+import { SuggestObjective } from '../../src/chip/suggest/suggest-problem.rules.ts';
 import { PlantStatus } from '../../src/chip/plant.entity.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Chip manufacturing (seed 000): plants, chips and their operation steps, which plant can do
+ * Chip manufacturing: plants, chips and their operation steps, which plant can do
  * which step (capabilities), the production clock, chip orders with their lots and scheduled
  * operations, and plant bookings. Ticks are bigint so no quantity can overflow them; the
  * exclusion constraint on bookings is what makes double-booking a plant impossible, whatever
@@ -30,7 +30,7 @@ export class Migration20261122010000_chip extends Migration {
       name text not null check (length(name) between 1 and 200),
       unique (chip_id, step)
     );`);
-    // Which plant can do which step of which chip; position keeps the seed's listing order.
+    // Which plant can do which step of which chip; position keeps the listing order.
     this.addSql(`create table chip_capabilities (
       id serial primary key,
       chip_id int not null,

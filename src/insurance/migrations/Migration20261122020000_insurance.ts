@@ -1,12 +1,12 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Vehicle insurance (seed 001): the catalog (vehicles, drivers, plans and their items,
+ * Vehicle insurance: the catalog (vehicles, drivers, plans and their items,
  * quotations, promotions, the driver fee), the plan / driver / sale order extensions of the
  * orders core, order items, and underwriting with its photos and problems. Constraints carry
  * the rules the database can hold on its own: an order item's plan item belongs to its plan
  * and is priced by the order's quotation, a quotation belongs to the order's vehicle, photo
- * addresses are http(s), and the seed's size limits are CHECKs.
+ * addresses are http(s), and the size limits are CHECKs.
  */
 export class Migration20261122020000_insurance extends Migration {
   override async up(): Promise<void> {
@@ -77,7 +77,7 @@ export class Migration20261122020000_insurance extends Migration {
     );`);
     this.addSql(`create index promotions_active_idx on promotions (created_at, id) where active;`);
 
-    // One row: the fee per driver a driver order adds (50.00 makes the seed's 4 drivers = 200).
+    // One row: the fee per driver a driver order adds (50.00: 4 drivers cost 200).
     this.addSql(`create table insurance_settings (
       id boolean primary key default true check (id),
       driver_fee numeric(14, 2) not null check (driver_fee > 0)
@@ -149,7 +149,7 @@ export class Migration20261122020000_insurance extends Migration {
       `create index sale_order_ext_stop_idx on sale_order_ext (stop_at) where stop_at is not null;`,
     );
 
-    // The seed's order_items: its parent ("pid") is a plan of a plan order (order_id + plan_id)
+    // order_items: its parent ("pid") is a plan of a plan order (order_id + plan_id)
     // or a sale order (order_id, plan_id null).
     this.addSql(`create table insurance_order_items (
       id uuid primary key default gen_random_uuid(),

@@ -6,8 +6,8 @@ import { toMoneyString } from '../../platform/money.ts';
 import { type Order, OrderStatus } from '../../platform/orders/order.entity.ts';
 import { transition } from '../../platform/orders/order-lifecycle.ts';
 import { PlanOrderExt } from '../insurance-order.entity.ts';
-import { setPeriod } from '../insurance-order.lifecycle.ts';
-import { lockUnderwrite, recordEvent, underwriteWrite } from './underwrite.access.ts';
+import { setPeriod } from '../insurance-order-lifecycle.service.ts';
+import { lockUnderwrite, recordEvent, underwriteWrite } from './underwrite.repository.ts';
 import { type Underwrite, UnderwriteResult } from './underwrite.entity.ts';
 import { checkClientTime, checkNotStale } from './underwrite.rules.ts';
 

@@ -3,7 +3,7 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../../platform/scalars.ts';
 
-/** The seed's certificate_state: how much of the consumer's papers were handed in. */
+/** Certificate state: how much of the consumer's papers were handed in. */
 export enum CertificateState {
   NONE = 0,
   PARTIAL = 1,
@@ -18,7 +18,7 @@ registerEnumType(CertificateState, {
   },
 });
 
-/** The seed's underwrite_result, stored as the enum's name (通过 / 未通过). */
+/** The underwriting result, stored as the enum's name (通过 / 未通过). */
 export enum UnderwriteResult {
   PASSED = 'PASSED',
   FAILED = 'FAILED',
@@ -29,7 +29,7 @@ registerEnumType(UnderwriteResult, {
 });
 
 /**
- * The underwriting of one plan order (the seed's underwrite table): the booked inspection,
+ * The underwriting of one plan order (underwrites): the booked inspection,
  * what the operator found on site, and the result. Each client-editable field carries the
  * client's time of its last write (*UpdateTime); an older write is refused as STALE_UPDATE.
  */

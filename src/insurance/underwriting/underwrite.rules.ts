@@ -3,14 +3,14 @@ import type { Findings } from '../insurance-order.checks.ts';
 
 /** Documented limits of underwriting input; past them the write is INVALID_INPUT. */
 export const UNDERWRITE_LIMITS = {
-  /** validatePlace and realPlace (the seed's char(256)). */
+  /** validatePlace and realPlace (at most 256 characters). */
   placeLength: 256,
   noteLength: 2000,
-  /** Problem type (the seed's char(32)) and description. */
+  /** Problem type (at most 32 characters) and description. */
   problemTypeLength: 32,
   problemDescriptionLength: 2000,
   problemsPerFill: 20,
-  /** Photo address (the seed's char(1024)). */
+  /** Photo address (at most 1024 characters). */
   urlLength: 1024,
   photosPerCall: 20,
   photosPerUnderwrite: 50,

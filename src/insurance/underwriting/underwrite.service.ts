@@ -7,7 +7,7 @@ import { Order, OrderKind, OrderStatus } from '../../platform/orders/order.entit
 import { lockOrder, transition } from '../../platform/orders/order-lifecycle.ts';
 import type { Findings } from '../insurance-order.checks.ts';
 import { PlanOrderExt } from '../insurance-order.entity.ts';
-import { lockUnderwrite, recordEvent, underwriteWrite } from './underwrite.access.ts';
+import { lockUnderwrite, recordEvent, underwriteWrite } from './underwrite.repository.ts';
 import { Photo, Problem, Underwrite } from './underwrite.entity.ts';
 import type { CreateUnderwriteInput, FillUnderwriteInput } from './underwrite.input.ts';
 import {
@@ -20,7 +20,7 @@ import {
 import type { UnderwritePayload } from './underwrite.types.ts';
 
 /**
- * Underwriting of plan orders (seed 001): booking the inspection, the operator's findings on
+ * Underwriting of plan orders: booking the inspection, the operator's findings on
  * site, photos, notes and places. Results and their money are in underwrite-result.service.ts.
  * Every write locks the plan order's row first and writes an order event with its change.
  */

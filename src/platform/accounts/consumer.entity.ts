@@ -13,7 +13,7 @@ registerEnumType(Role, { name: 'Role' });
 @Entity({ tableName: 'consumers' })
 @ObjectType('Consumer')
 export class Consumer {
-  /** Numeric like seed 000's consumer_id (89638599); a string at the edge. */
+  /** Numeric (e.g. 89638599, the demo consumer); a string at the edge. */
   @Field(() => ID)
   @PrimaryKey({ type: new BigIntType('string') })
   id!: string;

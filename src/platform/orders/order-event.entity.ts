@@ -3,7 +3,7 @@ import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decora
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 
 /**
- * Everything that happened to an order (the seed's order_events), and the outbox that live
+ * Everything that happened to an order (order_events), and the outbox that live
  * subscriptions read. `txId` is the writing transaction's id (pg_current_xact_id()): readers
  * only take rows of transactions older than every transaction still running, so a row that
  * commits late can never appear behind a cursor a reader already passed.

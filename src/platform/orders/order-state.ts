@@ -1,6 +1,6 @@
 import { OrderKind, OrderStatus } from './order.entity.ts';
 
-/** Status code and Chinese label of each status (the insurance seed's state-code and state). */
+/** Status code and Chinese label of each status (the `code` and `label` clients show). */
 export const STATUS_INFO: Record<OrderStatus, { code: number; label: string }> = {
   [OrderStatus.PENDING_PAYMENT]: { code: 1, label: '待支付' },
   [OrderStatus.PAID]: { code: 2, label: '已支付' },

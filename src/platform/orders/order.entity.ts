@@ -31,7 +31,7 @@ registerEnumType(OrderStatus, {
 });
 
 /**
- * One row per order of any kind (the insurance seed's `orders` table, generalised).
+ * One row per order of any kind (the kinds' own rows hang off it).
  * Kind-specific data lives in tables beside it keyed by the same id. `status` changes
  * only through `OrderStateMachine.transition`, which writes the order event with it.
  */

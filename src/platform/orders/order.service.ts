@@ -246,7 +246,7 @@ export class OrderService {
         };
   }
 
-  /** Staff moves an order along a transition its kind marks as manual (seed 001 updateOrderState). */
+  /** Staff moves an order along a transition its kind marks as manual (updateOrderState). */
   async updateState(ctx: RequestContext, orderId: string, status: OrderStatus) {
     const viewer = requireViewer(ctx);
     return this.inTransaction(ctx, async (em) => {

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Shops, their products, and the shop kind's rows beside `orders` (seed 002): the order's
+ * Shops, their products, and the shop kind's rows beside `orders`: the order's
  * shop, address snapshot, pay type and cancellation flag, and its lines with the names and
  * prices as they were when the order was confirmed.
  */

@@ -3,7 +3,7 @@ import type { RequestContext } from '../context.ts';
 import { Consumer } from '../platform/accounts/consumer.entity.ts';
 import { Anyone, LoggedIn, requireSelfOrStaff } from '../platform/auth/roles.ts';
 import { DecimalScalar } from '../platform/scalars.ts';
-import { catalog } from './catalog.service.ts';
+import { insuranceCatalog } from './insurance-catalog.service.ts';
 import { insuranceLoaders } from './insurance.loaders.ts';
 import { InsurancePlan, Promotion } from './plan.entity.ts';
 import { Driver, Vehicle } from './vehicle.entity.ts';
@@ -14,7 +14,7 @@ export class CatalogResolver {
   @LoggedIn()
   @Query(() => Vehicle, { nullable: true })
   vehicle(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-    return catalog.visibleVehicle(ctx, id);
+    return insuranceCatalog.visibleVehicle(ctx, id);
   }
 
   @LoggedIn()
@@ -22,13 +22,13 @@ export class CatalogResolver {
     description: 'Drivers added to a vehicle by its effective driver orders.',
   })
   driversOfVehicle(@Arg('vehicleId', () => ID) vehicleId: string, @Ctx() ctx: RequestContext) {
-    return catalog.driversOfVehicle(ctx, vehicleId);
+    return insuranceCatalog.driversOfVehicle(ctx, vehicleId);
   }
 
   @Anyone()
   @Query(() => [InsurancePlan])
   insurancePlans(@Ctx() ctx: RequestContext) {
-    return catalog.plans(ctx);
+    return insuranceCatalog.plans(ctx);
   }
 
   @Anyone()
@@ -37,13 +37,13 @@ export class CatalogResolver {
     @Arg('includeInactive', () => Boolean, { defaultValue: false }) includeInactive: boolean,
     @Ctx() ctx: RequestContext,
   ) {
-    return catalog.promotions(ctx, includeInactive);
+    return insuranceCatalog.promotions(ctx, includeInactive);
   }
 
   @Anyone()
   @Query(() => DecimalScalar, { description: 'Fee for each driver added by a driver order.' })
   driverFee(@Ctx() ctx: RequestContext) {
-    return catalog.driverFee(ctx.em);
+    return insuranceCatalog.driverFee(ctx.em);
   }
 }
 

@@ -1,9 +1,9 @@
 import { Arg, Ctx, Extensions, Int, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../context.ts';
-import { LoggedIn } from '../platform/auth/roles.ts';
-import { ChipSuggestInput } from './chip-plan.suggest.input.ts';
-import { chipSuggestions, SUGGEST_QUERY_COST } from './chip-plan.suggest.service.ts';
-import { ChipPlanSuggestions } from './chip-plan.suggest.types.ts';
+import type { RequestContext } from '../../context.ts';
+import { LoggedIn } from '../../platform/auth/roles.ts';
+import { ChipSuggestInput } from './suggest.input.ts';
+import { chipSuggestions, SUGGEST_QUERY_COST } from './suggest.service.ts';
+import { ChipPlanSuggestions } from './suggest.types.ts';
 
 /** Issue 18: the best feasible plans for a chip and a quantity, before the consumer builds one. */
 @Resolver()

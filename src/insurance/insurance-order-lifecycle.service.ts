@@ -1,13 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from 'pino';
 import { Order, OrderKind, OrderStatus } from '../platform/orders/order.entity.ts';
-import { lockOrder, transition } from '../platform/orders/order-lifecycle.ts';
+import { transition } from '../platform/orders/order-lifecycle.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
 import { effectiveDriversOfVehicles } from './insurance.loaders.ts';
-import { oneYearAfter } from './insurance-order.calculator.ts';
+import { oneYearAfter } from './insurance-pricing.rules.ts';
 import { recheckQuotedPrice } from './quotation.rules.ts';
-import { startIntervalJob } from '../platform/interval-job.ts';
 
 /** Where each insurance kind keeps its period (start_at, stop_at); other kinds have none. */
 export const EXT_TABLE: Partial<Record<OrderKind, string>> = {
@@ -31,7 +28,7 @@ export async function setPeriod(
 }
 
 /** The order's stopAt as stored now, or null when it has no period (yet, or by its kind). */
-async function stopAtOf(em: EntityManager, order: Order): Promise<Date | null> {
+export async function stopAtOf(em: EntityManager, order: Order): Promise<Date | null> {
   const table = EXT_TABLE[order.kind];
   if (!table) return null;
   const [row] = await em.execute<{ stop_at: Date | null }[]>(
@@ -119,48 +116,4 @@ async function refuseEarlyExpiry(
       ['status'],
     );
   }
-}
-
-/**
- * Moves every EFFECTIVE insurance order whose stopAt has passed (by `now`) to EXPIRED, each in
- * its own transaction under its row lock, with the clock (null) as actor. Returns how many.
- */
-export async function expireDueOrders(em: EntityManager, now: Date = new Date()): Promise<number> {
-  const due = await em.execute<{ order_id: string }[]>(
-    `select x.order_id from (
-        select order_id, stop_at from plan_order_ext
-        union all select order_id, stop_at from driver_order_ext
-        union all select order_id, stop_at from sale_order_ext
-      ) x join orders o on o.id = x.order_id
-      where o.status = 'EFFECTIVE' and x.stop_at <= ? order by x.stop_at limit 500`,
-    [now],
-  );
-  let expired = 0;
-  for (const { order_id } of due) {
-    await em.fork().transactional(async (tx) => {
-      const order = await lockOrder(tx, order_id);
-      if (!order || order.status !== OrderStatus.EFFECTIVE) return;
-      const stopAt = await stopAtOf(tx, order);
-      // A result altered meanwhile may have moved the period on.
-      if (!stopAt || stopAt > now) return;
-      transition(tx, order, OrderStatus.EXPIRED, {
-        actorId: null,
-        data: { stopAt: stopAt.toISOString() },
-      });
-      await tx.flush();
-      expired++;
-    });
-  }
-  return expired;
-}
-
-/**
- * The expiry clock: every `intervalMs` it expires what is due. Returns how to stop it (waits
- * for a sweep in flight).
- */
-export function startExpiryClock(orm: MikroORM, log: Logger, intervalMs: number) {
-  return startIntervalJob(intervalMs, log, 'insurance expiry sweep failed', async () => {
-    const n = await expireDueOrders(orm.em.fork());
-    if (n > 0) log.info({ expired: n }, 'insurance orders expired');
-  });
 }

@@ -1,34 +1,34 @@
-import type { RequestContext } from '../context.ts';
-import { requireViewer } from '../platform/auth/roles.ts';
-import { badInput } from '../platform/errors.ts';
-import { Decimal } from '../platform/money.ts';
-import { MAX_LOTS, MAX_TICK } from './chip-plan.input.ts';
-import type { Plan } from './chip-plan.model.ts';
-import type { ChipSuggestInput } from './chip-plan.suggest.input.ts';
-import { loadOverlappingBookings } from './chip-plan.repository.ts';
-import { loadChipOptions } from './chip-plan.suggest.repository.ts';
-import { runSliced } from './chip-plan.suggest.runner.ts';
+import type { RequestContext } from '../../context.ts';
+import { requireViewer } from '../../platform/auth/roles.ts';
+import { badInput } from '../../platform/errors.ts';
+import { Decimal } from '../../platform/money.ts';
+import { MAX_LOTS, MAX_TICK } from '../chip-plan.input.ts';
+import type { Plan } from '../chip-plan.types.ts';
+import type { ChipSuggestInput } from './suggest.input.ts';
+import { loadOverlappingBookings } from '../chip-plan.repository.ts';
+import { loadChipOptions } from './suggest.repository.ts';
+import { runSliced } from '../../platform/sliced-work.ts';
 import {
   buildProblem,
   catalogOf,
   judgeSuggestion,
   planOf,
   type SuggestRequest,
-} from './chip-plan.suggest.plans.ts';
-import { MAX_BUDGET_CENTS, SuggestObjective } from './chip-plan.suggest.problem.ts';
+} from './suggest-plans.rules.ts';
+import { MAX_BUDGET_CENTS, SuggestObjective } from './suggest-problem.rules.ts';
 import {
   type Obstacle,
   type SuggestOutcome,
   SuggestObstacleCode as O,
   suggestPlans,
-} from './chip-plan.suggest.ts';
+} from './suggest.rules.ts';
 import {
   ChipPlanSuggestions,
   ChipPlanType,
   ChipSuggestObstacle,
   SuggestedChipPlan,
-} from './chip-plan.suggest.types.ts';
-import { productionClock } from './production-clock.service.ts';
+} from './suggest.types.ts';
+import { productionClock } from '../production-clock.service.ts';
 
 /** The largest budget a ChipPlanInput can carry (12 integer digits). */
 const MAX_BUDGET = new Decimal(MAX_BUDGET_CENTS).div(100).toFixed(2);
@@ -47,7 +47,7 @@ export const SUGGEST_QUERY_COST = 50_000;
 
 /**
  * Plan suggestions (issue 18). `suggest` reads the clock, the chip's capable plants and their
- * bookings up to the expected time, runs the suggester (chip-plan.suggest.ts) a slice per
+ * bookings up to the expected time, runs the suggester (suggest.rules.ts) a slice per
  * event-loop turn within the time budget, and judges every plan it found with the analysis
  * rules before returning it, with its KPIs. Saves nothing; a plan may stop being feasible when
  * someone books first, which confirmChipOrder then says.

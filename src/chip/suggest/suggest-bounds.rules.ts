@@ -1,5 +1,5 @@
-import { earliestFit, type IntervalList, PlantCapacity } from './chip-plan.suggest.calendar.ts';
-import type { LotTable, Split, SuggestProblem } from './chip-plan.suggest.problem.ts';
+import { earliestFit, type IntervalList, PlantCapacity } from './suggest-calendar.rules.ts';
+import type { LotTable, Split, SuggestProblem } from './suggest-problem.rules.ts';
 
 /**
  * One lot's schedules and the lower bounds the suggester proves its plans against. A lot alone

@@ -5,7 +5,7 @@ import {
   parseServiceRatio,
   planPayment,
   planPaymentFormula,
-} from '../../src/insurance/insurance-order.calculator.ts';
+} from '../../src/insurance/insurance-pricing.rules.ts';
 
 describe('parseServiceRatio', () => {
   it.each([

@@ -1,6 +1,6 @@
-import type { Decimal } from '../platform/money.ts';
-import { operationCost, operationDuration } from './chip-plan.kpi.ts';
-import { type Interval, IntervalList } from './chip-plan.suggest.calendar.ts';
+import type { Decimal } from '../../platform/money.ts';
+import { operationCost, operationDuration } from '../chip-plan-kpi.rules.ts';
+import { type Interval, IntervalList } from './suggest-calendar.rules.ts';
 
 /**
  * What the plan suggester works on, once the service has read it: plain numbers and decimals,

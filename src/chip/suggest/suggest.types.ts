@@ -1,9 +1,9 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { Decimal } from '../platform/money.ts';
-import { DecimalScalar } from '../platform/scalars.ts';
-import { ChipPlanKpi } from './chip-plan.types.ts';
-import { SuggestObjective } from './chip-plan.suggest.problem.ts';
-import { SuggestObstacleCode } from './chip-plan.suggest.ts';
+import type { Decimal } from '../../platform/money.ts';
+import { DecimalScalar } from '../../platform/scalars.ts';
+import { ChipPlanKpi } from '../chip-plan.types.ts';
+import { SuggestObjective } from './suggest-problem.rules.ts';
+import { SuggestObstacleCode } from './suggest.rules.ts';
 
 registerEnumType(SuggestObstacleCode, {
   name: 'ChipSuggestObstacleCode',

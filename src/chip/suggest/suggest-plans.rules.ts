@@ -1,6 +1,6 @@
-import { Decimal } from '../platform/money.ts';
-import { MAX_TICK } from './chip-plan.input.ts';
-import { computeKpi, kpiOutOfRange } from './chip-plan.kpi.ts';
+import { Decimal } from '../../platform/money.ts';
+import { MAX_TICK } from '../chip-plan.input.ts';
+import { computeKpi, kpiOutOfRange } from '../chip-plan-kpi.rules.ts';
 import {
   capabilityKey,
   type CatalogChip,
@@ -9,21 +9,21 @@ import {
   type Plan,
   type PlanCatalog,
   type ScheduledLot,
-} from './chip-plan.model.ts';
+} from '../chip-plan.types.ts';
 import {
   judgeClashes,
   judgeLots,
   judgeTotals,
   plantTakesNewWork,
   sortViolations,
-} from './chip-plan.rules.ts';
-import type { ChipPlanKpi, PlanViolation } from './chip-plan.types.ts';
+} from '../chip-plan.rules.ts';
+import type { ChipPlanKpi, PlanViolation } from '../chip-plan.types.ts';
 import {
   type FoundPlan,
   MAX_BUDGET_CENTS,
   type SuggestObjective,
   type SuggestProblem,
-} from './chip-plan.suggest.problem.ts';
+} from './suggest-problem.rules.ts';
 
 /**
  * Between the catalog and the suggester: the problem built from what the service read, and

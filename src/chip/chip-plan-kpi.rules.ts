@@ -1,6 +1,6 @@
 import { Decimal, sum } from '../platform/money.ts';
 import { MAX_TICK } from './chip-plan.input.ts';
-import type { ScheduledLot, TimedOperation } from './chip-plan.model.ts';
+import type { ScheduledLot, TimedOperation } from './chip-plan.types.ts';
 import { ChipPlanKpi, LotSchedule, PlantLoad, ScheduledOperation } from './chip-plan.types.ts';
 
 /**
@@ -39,7 +39,7 @@ function busyTime(intervals: { start: number; end: number }[]): number {
 }
 
 /**
- * The plan's KPIs (the seed's "analysis"): total cost against the budget, finish against the
+ * The plan's KPIs (the first confirmation's analysis): total cost against the budget, finish against the
  * expected time, each lot's schedule and waiting, and each plant's load over the plan's span.
  * Works the same for a plan being analysed and for a stored order's schedule. Every lot must
  * have at least one operation.

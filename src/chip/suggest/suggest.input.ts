@@ -1,9 +1,9 @@
 import { ArrayMaxSize, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import type { Decimal } from '../platform/money.ts';
-import { DecimalScalar } from '../platform/scalars.ts';
-import { MAX_LOTS } from './chip-plan.input.ts';
-import { SuggestObjective } from './chip-plan.suggest.problem.ts';
+import type { Decimal } from '../../platform/money.ts';
+import { DecimalScalar } from '../../platform/scalars.ts';
+import { MAX_LOTS } from '../chip-plan.input.ts';
+import { SuggestObjective } from './suggest-problem.rules.ts';
 
 registerEnumType(SuggestObjective, {
   name: 'ChipSuggestObjective',

@@ -56,4 +56,4 @@ export class CatalogService {
   }
 }
 
-export const catalog = new CatalogService();
+export const insuranceCatalog = new CatalogService();

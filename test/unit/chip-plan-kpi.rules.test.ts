@@ -7,8 +7,8 @@ import {
   lotWaitTime,
   operationCost,
   operationDuration,
-} from '../../src/chip/chip-plan.kpi.ts';
-import type { ScheduledLot, TimedOperation } from '../../src/chip/chip-plan.model.ts';
+} from '../../src/chip/chip-plan-kpi.rules.ts';
+import type { ScheduledLot, TimedOperation } from '../../src/chip/chip-plan.types.ts';
 
 const op = (step: number, plantId: number, start: number, end: number, cost: string) =>
   ({

@@ -5,12 +5,12 @@ import { PlantStatus } from './plant.entity.ts';
 import { plantCapabilities } from './plant-capability.service.ts';
 
 /**
- * Demo factory for seed 000. DM878's five operations list exactly the seed's plants in the
- * seed's order. CK101's three steps are done by the plants of the seed's analysis example,
- * with unit times and costs that make that example feasible at tick 0 (docs/chip.md works it
- * through): lot 1 (50 chips) leaves "Reed, Spence and Harris" at tick 20, just as lot 2 (30
- * chips) starts there, and so on. NB666 has four steps, so the seed's second example (two
- * plants, three start times) is visibly short of both.
+ * The demo factory. DM878's five operations list the plants in a fixed order. CK101's three
+ * steps are done by the plants of docs/chip.md's analysis example, with unit times and costs
+ * that make that example feasible at tick 0 (docs/chip.md works it through): lot 1 (50 chips)
+ * leaves "Reed, Spence and Harris" at tick 20, just as lot 2 (30 chips) starts there, and so
+ * on. NB666 has four steps, so that page's second example (two plants, three start times) is
+ * visibly short of both.
  */
 
 interface CapabilitySeed {

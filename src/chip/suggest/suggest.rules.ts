@@ -1,11 +1,11 @@
-import { Decimal } from '../platform/money.ts';
-import type { IntervalList } from './chip-plan.suggest.calendar.ts';
+import { Decimal } from '../../platform/money.ts';
+import type { IntervalList } from './suggest-calendar.rules.ts';
 import {
   aloneReadyTimes,
   capacityCostBound,
   finishLowerBound,
   lotFrontier,
-} from './chip-plan.suggest.bounds.ts';
+} from './suggest-bounds.rules.ts';
 import {
   calendarsOf,
   type FoundPlan,
@@ -16,13 +16,13 @@ import {
   SuggestObjective,
   type SuggestProblem,
   TopPlans,
-} from './chip-plan.suggest.problem.ts';
+} from './suggest-problem.rules.ts';
 import {
   exhaustiveSearch,
   greedyPlan,
   improvePlan,
   type SearchProgress,
-} from './chip-plan.suggest.search.ts';
+} from './suggest-search.rules.ts';
 
 /**
  * The plan suggester (issue 18): up to k feasible plans for one chip and a quantity, best first

@@ -1,5 +1,5 @@
-import { earliestFit, IntervalList } from './chip-plan.suggest.calendar.ts';
-import { type Label, lotFrontier, stepsOf } from './chip-plan.suggest.bounds.ts';
+import { earliestFit, IntervalList } from './suggest-calendar.rules.ts';
+import { type Label, lotFrontier, stepsOf } from './suggest-bounds.rules.ts';
 import {
   compareScores,
   type FoundPlan,
@@ -10,7 +10,7 @@ import {
   SuggestObjective,
   type SuggestProblem,
   type TopPlans,
-} from './chip-plan.suggest.problem.ts';
+} from './suggest-problem.rules.ts';
 
 /**
  * The three ways the suggester builds plans. All are generators that yield now and then, so a

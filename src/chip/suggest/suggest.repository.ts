@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Decimal } from '../platform/money.ts';
-import type { ChipOptions } from './chip-plan.suggest.plans.ts';
-import type { PlantStatus } from './plant.entity.ts';
+import { Decimal } from '../../platform/money.ts';
+import type { ChipOptions } from './suggest-plans.rules.ts';
+import type { PlantStatus } from '../plant.entity.ts';
 
 /**
  * What a suggestion reads beside the clock: the chip with every plant able to do one of its
