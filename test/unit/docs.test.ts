@@ -117,6 +117,16 @@ describe('links between the documents', () => {
     }
     expect(broken).toEqual([]);
   });
+
+  it.each(['README.md', 'BENCHMARKS.md', ...DOCS])(
+    '%s names only source files that exist (a file moved or renamed leaves no stale path)',
+    (path) => {
+      const named = [
+        ...read(path).matchAll(/\b((?:src|web\/src|test|bench|scripts)\/[\w./-]+\.tsx?)\b/g),
+      ];
+      expect(named.map((m) => m[1]).filter((file) => !existsSync(file))).toEqual([]);
+    },
+  );
 });
 
 describe('the GraphQL examples of the documents', () => {
