@@ -56,4 +56,24 @@ describe('a compiled read', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data!.shop!.products.length).toBeGreaterThan(0);
   });
+
+  it("runs an object literal inside a fragment as graphql-js does: a variable left out leaves the input field's default", async () => {
+    const token = await t.login(demo.consumer);
+    const suggest = (objective: string) => `
+      query Suggest${objective.startsWith('$') ? '($objective: ChipSuggestObjective)' : ''} { ...Suggest }
+      fragment Suggest on Query {
+        suggestChipPlans(count: 1, input: { chipName: "CK101", quantity: 10, maxLots: 1, objective: ${objective} }) {
+          objective
+          plans { score }
+        }
+      }`;
+    // graphql-jit would pass null for the missing $objective (graphql-jit#91) and fail the
+    // non-null field; graphql-js leaves it out, so the default CHEAPEST applies.
+    const leftOut = await t.gql(suggest('$objective'), {}, { token });
+    const explicit = await t.gql(suggest('CHEAPEST'), {}, { token });
+    expect(leftOut.errors).toBeUndefined();
+    expect(leftOut.data.suggestChipPlans.objective).toBe('CHEAPEST');
+    expect(leftOut.data.suggestChipPlans.plans.length).toBe(1);
+    expect(leftOut.data).toEqual(explicit.data);
+  });
 });
