@@ -279,5 +279,8 @@ describe('the order on each event', () => {
         extensions: { code: 'FORBIDDEN' },
       });
     }
-  });
+    // Two rounds of sockets, subscriptions and deliveries, each wait bounded by `until`: on a
+    // loaded 2-core machine they took longer than the default 30 s together (a time-out, not a
+    // wrong answer), so this test gets the sum of its waits.
+  }, 90_000);
 });
