@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import { ErrorCode, userError, type UserError, type FieldPath } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
 import { Decimal, toMoneyString } from '../platform/money.ts';
 import type { PlanItemPriceInput } from './insurance-order.input.ts';
@@ -8,13 +8,11 @@ import { InsurancePlanItem, Quotation, QuotedItem } from './plan.entity.ts';
 import { quotationRefusal } from './quotation.rules.ts';
 import { Vehicle } from './vehicle.entity.ts';
 
-type Path = (string | number)[];
-
 /** Collects everything wrong with an order's input, so the client hears it all at once. */
 export class Findings {
   readonly errors: UserError[] = [];
 
-  add(code: ErrorCode, message: string, field: Path): void {
+  add(code: ErrorCode, message: string, field: FieldPath): void {
     this.errors.push(userError(code, message, field));
   }
 
@@ -97,7 +95,7 @@ export interface PricedItem {
  */
 export function checkItems(
   items: PlanItemPriceInput[],
-  path: Path,
+  path: FieldPath,
   catalog: Map<string, InsurancePlanItem>,
   quoted: Map<string, Decimal>,
   seen: Set<string>,
@@ -153,7 +151,7 @@ export function expectAmount(
   given: Decimal,
   expected: Decimal,
   what: string,
-  field: Path,
+  field: FieldPath,
 ): void {
   if (!given.eq(expected)) {
     found.add(

@@ -36,6 +36,9 @@ registerEnumType(ErrorCode, {
   },
 });
 
+/** Where in the input a problem is: `['input', 'lots', 0, 'quantity']` (numbers are list indexes). */
+export type FieldPath = (string | number)[];
+
 @ObjectType()
 export class UserError {
   @Field(() => ErrorCode)
@@ -48,15 +51,11 @@ export class UserError {
     nullable: true,
     description: 'Path to the offending input field, e.g. ["input", "lots", "0", "quantity"].',
   })
-  field?: (string | number)[] | null;
+  field?: FieldPath | null;
 }
 
 /** The one way to make an expected business outcome: it goes into a payload's `errors`. */
-export function userError(
-  code: ErrorCode,
-  message: string,
-  field?: (string | number)[],
-): UserError {
+export function userError(code: ErrorCode, message: string, field?: FieldPath): UserError {
   return Object.assign(new UserError(), { code, message, field: field?.map(String) ?? null });
 }
 
@@ -70,7 +69,7 @@ export class BusinessError extends Error {
     super(errors.map((e) => e.message).join('; '));
   }
 
-  static of(code: ErrorCode, message: string, field?: (string | number)[]): BusinessError {
+  static of(code: ErrorCode, message: string, field?: FieldPath): BusinessError {
     return new BusinessError([userError(code, message, field)]);
   }
 }

@@ -1,7 +1,5 @@
-import { BusinessError, ErrorCode, userError, type UserError } from './errors.ts';
+import { BusinessError, ErrorCode, userError, type UserError, type FieldPath } from './errors.ts';
 import { Decimal, toMoneyString } from './money.ts';
-
-type Path = (string | number)[];
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -17,7 +15,7 @@ export function checkText(
   value: string,
   max: number,
   label: string,
-  field: Path,
+  field: FieldPath,
   errors: UserError[],
 ): string {
   const text = value.trim();
@@ -40,26 +38,31 @@ export function checkText(
 export class InputChecks {
   readonly errors: UserError[] = [];
 
-  add(code: ErrorCode, message: string, field: Path): void {
+  add(code: ErrorCode, message: string, field: FieldPath): void {
     this.errors.push(userError(code, message, field));
   }
 
-  text(value: string, max: number, label: string, field: Path): string {
+  text(value: string, max: number, label: string, field: FieldPath): string {
     return checkText(value, max, label, field, this.errors);
   }
 
   /** An update input's text field: checked when given, undefined ("leave it") when not. */
-  optionalText(value: string | null | undefined, max: number, label: string, field: Path) {
+  optionalText(value: string | null | undefined, max: number, label: string, field: FieldPath) {
     return value == null ? undefined : this.text(value, max, label, field);
   }
 
   /** An update input's money field: checked when given, undefined when not. */
-  optionalMoney(value: Decimal | null | undefined, label: string, field: Path, positive = false) {
+  optionalMoney(
+    value: Decimal | null | undefined,
+    label: string,
+    field: FieldPath,
+    positive = false,
+  ) {
     return value == null ? undefined : this.money(value, label, field, positive);
   }
 
   /** A price or amount: at least 0 (more than 0 when `positive`) and within numeric(14, 2). */
-  money(value: Decimal, label: string, field: Path, positive = false): Decimal {
+  money(value: Decimal, label: string, field: FieldPath, positive = false): Decimal {
     if (positive ? value.lte(0) : value.isNeg()) {
       this.add(
         ErrorCode.INVALID_INPUT,
@@ -73,7 +76,7 @@ export class InputChecks {
   }
 
   /** An integer from `min` to `max`. */
-  int(value: number, min: number, max: number, label: string, field: Path): number {
+  int(value: number, min: number, max: number, label: string, field: FieldPath): number {
     if (!Number.isInteger(value) || value < min || value > max) {
       this.add(ErrorCode.INVALID_INPUT, `${label} must be ${min} to ${max}, not ${value}.`, field);
     }
@@ -81,7 +84,7 @@ export class InputChecks {
   }
 
   /** A list of 1 to `max` entries. */
-  list(values: readonly unknown[], max: number, label: string, field: Path): boolean {
+  list(values: readonly unknown[], max: number, label: string, field: FieldPath): boolean {
     if (values.length >= 1 && values.length <= max) return true;
     this.add(
       ErrorCode.INVALID_INPUT,

@@ -1,4 +1,4 @@
-import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import { ErrorCode, userError, type UserError, type FieldPath } from '../platform/errors.ts';
 import { checkText } from '../platform/input.rules.ts';
 import type { AddressInput } from './shop.input.ts';
 
@@ -22,7 +22,7 @@ export interface CheckedAddress {
  */
 export function checkAddress(
   input: AddressInput,
-  path: (string | number)[],
+  path: FieldPath,
 ): { address: CheckedAddress; errors: UserError[] } {
   const errors: UserError[] = [];
   const recipient = checkText(

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import { ErrorCode, userError, type UserError, type FieldPath } from '../platform/errors.ts';
 import { readRows } from '../platform/db/read-rows.ts';
 import { isBigintId } from '../platform/ids.ts';
 import { MAX_MONEY } from '../platform/input.rules.ts';
@@ -35,7 +35,7 @@ export interface CheckedCart {
 export async function checkCart(
   em: EntityManager,
   input: CartInput,
-  path: (string | number)[],
+  path: FieldPath,
 ): Promise<CheckedCart> {
   const errors: UserError[] = [];
   const products = new Map<string, Product>();
@@ -124,7 +124,7 @@ export function priceLines(
 }
 
 /** INVALID_INPUT when the payment does not fit the money columns. */
-export function checkPayment(payment: Decimal, path: (string | number)[]): UserError[] {
+export function checkPayment(payment: Decimal, path: FieldPath): UserError[] {
   return payment.gt(MAX_MONEY)
     ? [
         userError(

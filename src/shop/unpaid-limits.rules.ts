@@ -1,6 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../platform/config.ts';
-import { BusinessError, ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import {
+  BusinessError,
+  ErrorCode,
+  userError,
+  type UserError,
+  type FieldPath,
+} from '../platform/errors.ts';
 import { Decimal, toMoneyString } from '../platform/money.ts';
 import type { ShopOrderLimits } from './shop-catalog.types.ts';
 
@@ -74,7 +80,7 @@ export function refuseOverLimits(
   held: UnpaidHoldings | undefined,
   order: { units: number; value: Decimal },
   limits: UnpaidLimits,
-  field: (string | number)[],
+  field: FieldPath,
 ): void {
   if (!held) return;
   const errors: UserError[] = [];

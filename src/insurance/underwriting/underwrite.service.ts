@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context.ts';
 import { isStaff, requireViewer } from '../../platform/auth/roles.ts';
-import { ErrorCode, forbidden } from '../../platform/errors.ts';
+import { ErrorCode, forbidden, type FieldPath } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { Order, OrderKind, OrderStatus } from '../../platform/orders/order.entity.ts';
 import { lockOrder, transition } from '../../platform/orders/order-lifecycle.ts';
@@ -286,7 +286,7 @@ export class UnderwriteService {
     found: Findings,
     underwriteId: string,
     adding: number,
-    field: (string | number)[],
+    field: FieldPath,
   ): Promise<void> {
     const kept = await em.count(Photo, { underwriteId, deleted: false });
     if (kept + adding > UNDERWRITE_LIMITS.photosPerUnderwrite) {

@@ -4,7 +4,7 @@ import { checkPassword, hashNewPassword } from '../auth/password-check.ts';
 import { requireViewer } from '../auth/roles.ts';
 import { sessions } from '../auth/session.service.ts';
 import { bank } from '../bank/bank.service.ts';
-import { ErrorCode, userError, type UserError } from '../errors.ts';
+import { ErrorCode, userError, type UserError, type FieldPath } from '../errors.ts';
 import { isBigintId } from '../ids.ts';
 import { sessionPayload, type LoginResult } from './accounts.service.ts';
 import { Consumer, Role } from './consumer.entity.ts';
@@ -12,7 +12,7 @@ import { Consumer, Role } from './consumer.entity.ts';
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 200;
 
-function passwordProblem(password: string, field: (string | number)[]): UserError | undefined {
+function passwordProblem(password: string, field: FieldPath): UserError | undefined {
   if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
     return userError(
       ErrorCode.INVALID_INPUT,

@@ -2,16 +2,14 @@ import { LockMode, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context.ts';
 import { requireViewer } from '../auth/roles.ts';
-import { BusinessError, ErrorCode, userError, type UserError } from '../errors.ts';
+import { BusinessError, ErrorCode, userError, type UserError, type FieldPath } from '../errors.ts';
 import { Decimal, toMoneyString } from '../money.ts';
 import { catalogHistory, type FieldChanges } from './catalog-history.service.ts';
-
-type Path = (string | number)[];
 
 /** A unique constraint a catalogue write may run into, and the input field that names it. */
 export interface UniqueField {
   constraint: string;
-  field: Path;
+  field: FieldPath;
   message: string;
 }
 
@@ -89,7 +87,7 @@ export async function lockById<T extends object>(
   entity: EntityClass<T>,
   id: string,
   validId: (id: string) => boolean,
-  notFound: { message: string; field: Path },
+  notFound: { message: string; field: FieldPath },
 ): Promise<T> {
   const row = validId(id)
     ? await em.findOne(entity, id as never, { lockMode: LockMode.PESSIMISTIC_WRITE })
