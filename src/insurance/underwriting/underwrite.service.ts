@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context.ts';
-import { isStaff, requireViewer } from '../../platform/auth/roles.ts';
-import { ErrorCode, forbidden, type FieldPath } from '../../platform/errors.ts';
+import { isStaff, requireOwnerOrStaff, requireViewer } from '../../platform/auth/roles.ts';
+import { ErrorCode, type FieldPath } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { Order, OrderKind, OrderStatus } from '../../platform/orders/order.entity.ts';
 import { lockOrder, transition } from '../../platform/orders/order-lifecycle.ts';
@@ -31,11 +31,8 @@ export class UnderwriteService {
     if (!isUuid(orderId)) return null;
     const order = await ctx.em.findOne(Order, orderId);
     if (!order) return null;
-    if (!isStaff(viewer)) {
-      if (order.consumer.id !== viewer.id)
-        throw forbidden('This order belongs to another consumer.');
-      if (order.deletedAt) return null;
-    }
+    requireOwnerOrStaff(viewer, order.consumer.id, 'order');
+    if (order.deletedAt && !isStaff(viewer)) return null;
     return ctx.em.findOne(Underwrite, { orderId, deleted: false });
   }
 
@@ -49,9 +46,7 @@ export class UnderwriteService {
       if (!order || (!isStaff(viewer) && order.deletedAt)) {
         return found.add(ErrorCode.NOT_FOUND, 'No order has this id.', ['input', 'orderId']);
       }
-      if (!isStaff(viewer) && order.consumer.id !== viewer.id) {
-        throw forbidden('This order belongs to another consumer.');
-      }
+      requireOwnerOrStaff(viewer, order.consumer.id, 'order');
       if (order.kind !== OrderKind.PLAN) {
         return found.add(ErrorCode.INVALID_INPUT, 'Only plan orders are underwritten.', [
           'input',
