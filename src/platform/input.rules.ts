@@ -8,32 +8,9 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export const MAX_MONEY = new Decimal('999999999999.99');
 
 /**
- * Trims `value` and records INVALID_INPUT at `field` when it is empty, longer than `max`
- * characters (counted as code points) or holds control characters. Returns the trimmed text.
- */
-export function checkText(
-  value: string,
-  max: number,
-  label: string,
-  field: FieldPath,
-  errors: UserError[],
-): string {
-  const text = value.trim();
-  const length = [...text].length;
-  if (length === 0) errors.push(userError(ErrorCode.INVALID_INPUT, `${label} is empty.`, field));
-  else if (length > max) {
-    errors.push(
-      userError(ErrorCode.INVALID_INPUT, `${label} is longer than ${max} characters.`, field),
-    );
-  } else if (CONTROL.test(text)) {
-    errors.push(userError(ErrorCode.INVALID_INPUT, `${label} has control characters.`, field));
-  }
-  return text;
-}
-
-/**
- * Everything wrong with one input, collected so the client hears it all at once; `throwIfAny`
- * turns the findings into a BusinessError (the transaction rolls back, nothing is saved).
+ * The one collector of what is wrong with an input (every domain's rules write into it), so
+ * the client hears everything at once; `throwIfAny` turns the findings into a BusinessError
+ * (the transaction rolls back, nothing is saved). The helpers record INVALID_INPUT at `field`.
  */
 export class InputChecks {
   readonly errors: UserError[] = [];
@@ -42,8 +19,34 @@ export class InputChecks {
     this.errors.push(userError(code, message, field));
   }
 
+  /** Findings made elsewhere (a quotation's refusal, another check's list). */
+  push(...errors: UserError[]): void {
+    this.errors.push(...errors);
+  }
+
+  get any(): boolean {
+    return this.errors.length > 0;
+  }
+
+  /** True when something other than `code` was found (prices cannot be judged on a bad order). */
+  anyBut(code: ErrorCode): boolean {
+    return this.errors.some((e) => e.code !== code);
+  }
+
+  /**
+   * Trims `value` and records INVALID_INPUT when it is empty, longer than `max` characters
+   * (counted as code points) or holds control characters. Returns the trimmed text.
+   */
   text(value: string, max: number, label: string, field: FieldPath): string {
-    return checkText(value, max, label, field, this.errors);
+    const text = value.trim();
+    const length = [...text].length;
+    if (length === 0) this.add(ErrorCode.INVALID_INPUT, `${label} is empty.`, field);
+    else if (length > max) {
+      this.add(ErrorCode.INVALID_INPUT, `${label} is longer than ${max} characters.`, field);
+    } else if (CONTROL.test(text)) {
+      this.add(ErrorCode.INVALID_INPUT, `${label} has control characters.`, field);
+    }
+    return text;
   }
 
   /** An update input's text field: checked when given, undefined ("leave it") when not. */
@@ -95,6 +98,6 @@ export class InputChecks {
   }
 
   throwIfAny(): void {
-    if (this.errors.length > 0) throw new BusinessError(this.errors);
+    if (this.any) throw new BusinessError(this.errors);
   }
 }

@@ -7,7 +7,7 @@ import { isUuid } from '../../platform/ids.ts';
 import type { Order } from '../../platform/orders/order.entity.ts';
 import { appendEvent, lockOrder } from '../../platform/orders/order-lifecycle.ts';
 import { orders } from '../../platform/orders/order.service.ts';
-import { Findings } from '../insurance-order.checks.ts';
+import { InputChecks } from '../../platform/input.rules.ts';
 import { Underwrite } from './underwrite.entity.ts';
 import type { UnderwritePayload } from './underwrite.types.ts';
 
@@ -43,11 +43,11 @@ export async function lockUnderwrite(
  */
 export async function underwriteWrite(
   ctx: RequestContext,
-  work: (tx: { em: EntityManager; viewer: Viewer; found: Findings }) => Promise<string | void>,
+  work: (tx: { em: EntityManager; viewer: Viewer; found: InputChecks }) => Promise<string | void>,
 ): Promise<UnderwritePayload> {
   const viewer = requireViewer(ctx);
   const outcome = await orders.inTransaction(ctx, async (em) => {
-    const found = new Findings();
+    const found = new InputChecks();
     const id = await work({ em, viewer, found });
     if (found.any || !id) throw new BusinessError(found.errors);
     return id;

@@ -5,7 +5,7 @@ import { ErrorCode, type FieldPath } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { Order, OrderKind, OrderStatus } from '../../platform/orders/order.entity.ts';
 import { lockOrder, transition } from '../../platform/orders/order-lifecycle.ts';
-import type { Findings } from '../insurance-order.checks.ts';
+import type { InputChecks } from '../../platform/input.rules.ts';
 import { PlanOrderExt } from '../insurance-order.entity.ts';
 import { lockUnderwrite, recordEvent, underwriteWrite } from './underwrite.access.ts';
 import { Photo, Problem, Underwrite } from './underwrite.entity.ts';
@@ -247,7 +247,7 @@ export class UnderwriteService {
     });
   }
 
-  private checkProblems(found: Findings, input: FillUnderwriteInput): void {
+  private checkProblems(found: InputChecks, input: FillUnderwriteInput): void {
     const L = UNDERWRITE_LIMITS;
     if (input.problems.length > L.problemsPerFill) {
       found.add(ErrorCode.INVALID_INPUT, `At most ${L.problemsPerFill} problems.`, [
@@ -278,7 +278,7 @@ export class UnderwriteService {
 
   private async checkPhotoRoom(
     em: EntityManager,
-    found: Findings,
+    found: InputChecks,
     underwriteId: string,
     adding: number,
     field: FieldPath,
