@@ -58,6 +58,17 @@ export function expectAmount(
   }
 }
 
+/** Driver and sale orders: the summary is `summary` (`how` says why) and the payment is the summary. */
+function expectTotals(
+  checks: InputChecks,
+  input: { summary: Decimal; payment: Decimal },
+  summary: Decimal,
+  how: string,
+): void {
+  expectAmount(checks, input.summary, summary, `summary (${how})`, ['input', 'summary']);
+  expectAmount(checks, input.payment, summary, 'payment (the summary)', ['input', 'payment']);
+}
+
 /** True when something other than a price is wrong: then the prices cannot be judged. */
 const structural = (checks: InputChecks) => checks.anyBut(ErrorCode.PRICE_MISMATCH);
 
@@ -235,16 +246,18 @@ export function judgePlanOrder(
   return checks.any ? undefined : { priced, ratio, summary, payment };
 }
 
+/** 1 to `max` entries, else INVALID_INPUT `message` at `field`. False: stop. */
+function sized(count: number, max: number, message: string, field: FieldPath, checks: InputChecks) {
+  if (count >= 1 && count <= max) return true;
+  checks.add(ErrorCode.INVALID_INPUT, message, field);
+  return false;
+}
+
 /** Before the drivers are read: 1 to 10 of them. False: stop. */
 export function checkDriverOrderSize(input: PlaceAnDriverOrderInput, checks: InputChecks): boolean {
-  const count = input.driverIds.length;
-  if (count >= 1 && count <= ORDER_LIMITS.driversPerOrder) return true;
-  checks.add(
-    ErrorCode.INVALID_INPUT,
-    `A driver order adds 1 to ${ORDER_LIMITS.driversPerOrder} drivers.`,
-    ['input', 'driverIds'],
-  );
-  return false;
+  const max = ORDER_LIMITS.driversPerOrder;
+  const message = `A driver order adds 1 to ${max} drivers.`;
+  return sized(input.driverIds.length, max, message, ['input', 'driverIds'], checks);
 }
 
 /**
@@ -285,27 +298,15 @@ export function judgeDriverOrder(
 ): Decimal | undefined {
   const count = input.driverIds.length;
   const summary = fee.times(count);
-  expectAmount(
-    checks,
-    input.summary,
-    summary,
-    `summary (${count} drivers × ${toMoneyString(fee)})`,
-    ['input', 'summary'],
-  );
-  expectAmount(checks, input.payment, summary, 'payment (the summary)', ['input', 'payment']);
+  expectTotals(checks, input, summary, `${count} drivers × ${toMoneyString(fee)}`);
   return checks.any ? undefined : summary;
 }
 
 /** Before the catalogue is read: 1 to 100 items. False: stop. */
 export function checkSaleOrderSize(input: PlaceAnSaleOrderInput, checks: InputChecks): boolean {
-  const count = input.items.length;
-  if (count >= 1 && count <= ORDER_LIMITS.itemsPerOrder) return true;
-  checks.add(
-    ErrorCode.INVALID_INPUT,
-    `A sale order holds 1 to ${ORDER_LIMITS.itemsPerOrder} items.`,
-    ['input', 'items'],
-  );
-  return false;
+  const max = ORDER_LIMITS.itemsPerOrder;
+  const message = `A sale order holds 1 to ${max} items.`;
+  return sized(input.items.length, max, message, ['input', 'items'], checks);
 }
 
 /**
@@ -321,10 +322,6 @@ export function judgeSaleOrder(
   const priced = checkItems(input.items, ['input', 'items'], items, quoted, new Set(), checks);
   if (structural(checks)) return undefined;
   const summary = sum(priced.map((p) => p.price));
-  expectAmount(checks, input.summary, summary, 'summary (the sum of the quoted item prices)', [
-    'input',
-    'summary',
-  ]);
-  expectAmount(checks, input.payment, summary, 'payment (the summary)', ['input', 'payment']);
+  expectTotals(checks, input, summary, 'the sum of the quoted item prices');
   return checks.any ? undefined : { priced, summary };
 }
