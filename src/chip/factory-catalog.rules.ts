@@ -1,11 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BusinessError, ErrorCode } from '../platform/errors.ts';
+import { BusinessError, ErrorCode, type FieldPath } from '../platform/errors.ts';
 import { isIntId } from '../platform/ids.ts';
 import type { InputChecks } from '../platform/input.rules.ts';
 import { Decimal } from '../platform/money.ts';
 import { PLANT_COLUMNS, type PlantSqlRow } from './chip.sql.ts';
-
-type Path = (string | number)[];
 
 /** The plant's row, locked FOR UPDATE (a confirmation booking on it holds it FOR SHARE). */
 export async function lockPlant(em: EntityManager, id: number): Promise<PlantSqlRow | undefined> {
@@ -20,7 +18,7 @@ export async function lockPlant(em: EntityManager, id: number): Promise<PlantSql
 export async function livePlant(
   em: EntityManager,
   plantId: string,
-  field: Path = ['input', 'plantId'],
+  field: FieldPath = ['input', 'plantId'],
 ): Promise<PlantSqlRow> {
   const plant = isIntId(plantId) ? await lockPlant(em, Number(plantId)) : undefined;
   if (!plant) throw BusinessError.of(ErrorCode.NOT_FOUND, 'No plant has this id.', field);
@@ -55,7 +53,7 @@ export async function chipWithStep(
 }
 
 /** A unit time from a Float's shortest form ("0.42"): more than 0, at most 1000, four places. */
-export function unitTimeOf(value: number, checks: InputChecks, field: Path): Decimal {
+export function unitTimeOf(value: number, checks: InputChecks, field: FieldPath): Decimal {
   const time = Number.isFinite(value) ? new Decimal(String(value)) : new Decimal(0);
   if (time.lte(0) || time.gt(1000) || time.decimalPlaces() > 4) {
     checks.add(

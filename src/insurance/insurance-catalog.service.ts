@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
-import { isStaff, requireViewer } from '../platform/auth/roles.ts';
-import { forbidden } from '../platform/errors.ts';
+import { requireOwnerOrStaff, requireViewer } from '../platform/auth/roles.ts';
 import { isUuid } from '../platform/ids.ts';
 import { Decimal } from '../platform/money.ts';
 import { effectiveDriversOfVehicles } from './insurance.loaders.ts';
@@ -19,9 +18,7 @@ export class CatalogService {
     if (!isUuid(vehicleId)) return null;
     const vehicle = await ctx.em.findOne(Vehicle, vehicleId);
     if (!vehicle) return null;
-    if (!isStaff(viewer) && vehicle.ownerId !== viewer.id) {
-      throw forbidden('This vehicle belongs to another consumer.');
-    }
+    requireOwnerOrStaff(viewer, vehicle.ownerId, 'vehicle');
     return vehicle;
   }
 

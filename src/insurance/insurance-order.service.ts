@@ -1,27 +1,24 @@
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
 import { requireViewer } from '../platform/auth/roles.ts';
 import { BusinessError, ErrorCode, type UserError } from '../platform/errors.ts';
 import { isUuid } from '../platform/ids.ts';
-import { Decimal, sum, toMoneyString } from '../platform/money.ts';
+import { InputChecks } from '../platform/input.rules.ts';
+import { Decimal, toMoneyString } from '../platform/money.ts';
 import { Order, OrderKind } from '../platform/orders/order.entity.ts';
 import { createOrder } from '../platform/orders/order-lifecycle.ts';
 import { orders } from '../platform/orders/order.service.ts';
 import {
-  ORDER_LIMITS,
-  parseServiceRatio,
-  planPayment,
-  planPaymentFormula,
-} from './insurance-pricing.rules.ts';
-import {
-  checkItems,
-  expectAmount,
-  Findings,
-  ownVehicle,
-  planItemsById,
-  quotationOf,
+  checkDriverOrderSize,
+  checkDrivers,
+  checkPlanOrderSize,
+  checkSaleOrderSize,
+  judgeDriverOrder,
+  judgePlanOrder,
+  judgeSaleOrder,
   type PricedItem,
-} from './insurance-order.checks.ts';
+} from './insurance-order.rules.ts';
 import {
   DriverOrderExt,
   InsuranceOrderItem,
@@ -33,8 +30,15 @@ import type {
   PlaceAnPlanOrderInput,
   PlaceAnSaleOrderInput,
 } from './insurance-order.input.ts';
-import { InsurancePlan, Promotion } from './plan.entity.ts';
-import { Driver } from './vehicle.entity.ts';
+import {
+  InsurancePlan,
+  InsurancePlanItem,
+  Promotion,
+  Quotation,
+  QuotedItem,
+} from './plan.entity.ts';
+import { quotationRefusal } from './quotation.rules.ts';
+import { Driver, Vehicle } from './vehicle.entity.ts';
 import { insuranceCatalog } from './insurance-catalog.service.ts';
 
 export interface PlacementResult {
@@ -42,140 +46,102 @@ export interface PlacementResult {
   errors: UserError[];
 }
 
-const DAY_MS = 24 * 3600 * 1000;
+/**
+ * The caller's vehicle. An unknown vehicle and another consumer's look the same (NOT_FOUND),
+ * so nobody learns which vehicles exist.
+ */
+async function ownVehicle(
+  em: EntityManager,
+  consumerId: string,
+  vehicleId: string,
+  checks: InputChecks,
+): Promise<Vehicle | undefined> {
+  // FOR SHARE: staff cannot hand the vehicle to another owner (or revalue it) under the order.
+  const vehicle = isUuid(vehicleId)
+    ? await em.findOne(Vehicle, vehicleId, { lockMode: LockMode.PESSIMISTIC_READ })
+    : null;
+  if (vehicle && vehicle.ownerId === consumerId) return vehicle;
+  checks.add(ErrorCode.NOT_FOUND, 'You have no vehicle with this id.', ['input', 'vehicleId']);
+  return undefined;
+}
+
+/** A quotation of this vehicle with its prices by plan item id; NOT_FOUND or its refusal. */
+async function quotationOf(
+  em: EntityManager,
+  vehicle: Vehicle,
+  quotationId: string,
+  checks: InputChecks,
+): Promise<Map<string, Decimal> | undefined> {
+  const quotation = isUuid(quotationId)
+    ? await em.findOne(Quotation, { id: quotationId, vehicleId: vehicle.id })
+    : null;
+  if (!quotation) {
+    checks.add(
+      ErrorCode.NOT_FOUND,
+      `Vehicle ${vehicle.plateNumber} has no quotation with this id.`,
+      ['input', 'quotationId'],
+    );
+    return undefined;
+  }
+  const refusal = quotationRefusal(quotation, new Date(), ['input', 'quotationId']);
+  if (refusal) {
+    checks.push(refusal);
+    return undefined;
+  }
+  const quoted = await em.find(QuotedItem, { quotationId: quotation.id });
+  return new Map(quoted.map((q) => [q.planItemId, q.price]));
+}
+
+/** Plan items by id, for the ids that can be ids at all. */
+async function planItemsById(
+  em: EntityManager,
+  ids: string[],
+): Promise<Map<string, InsurancePlanItem>> {
+  const wanted = [...new Set(ids.filter(isUuid))];
+  const rows = wanted.length ? await em.find(InsurancePlanItem, { id: { $in: wanted } }) : [];
+  return new Map(rows.map((r) => [r.id, r]));
+}
 
 /**
  * Placing the three insurance kinds (placeAnPlanOrder / placeAnDriverOrder /
- * placeAnSaleOrder). Each checks the whole input against the caller's vehicle, the catalog
- * and the quotation, recomputes the money, and saves the order in PENDING_PAYMENT only when
- * every figure is the server's; otherwise it answers every finding and saves nothing.
+ * placeAnSaleOrder). Each reads the caller's vehicle, the quotation and the catalogue entries
+ * the input names, lets insurance-order.rules.ts judge the whole input and recompute the
+ * money, and saves the order in PENDING_PAYMENT only when every figure is the server's;
+ * otherwise it answers every finding and saves nothing.
  */
 export class InsuranceOrderService {
   placePlanOrder(ctx: RequestContext, input: PlaceAnPlanOrderInput): Promise<PlacementResult> {
     const viewer = requireViewer(ctx);
-    return this.place(ctx, async (em, found) => {
-      const vehicle = await ownVehicle(em, viewer.id, input.vehicleId, found);
+    return this.place(ctx, async (em, checks) => {
+      const vehicle = await ownVehicle(em, viewer.id, input.vehicleId, checks);
       if (!vehicle) return;
-      const quoted = await quotationOf(em, vehicle, input.quotationId, found);
-      if (!quoted) return;
-      if (input.plans.length === 0) {
-        found.add(ErrorCode.INVALID_INPUT, 'Choose at least one plan.', ['input', 'plans']);
-        return;
-      }
-      const itemCount = input.plans.reduce((n, p) => n + p.items.length, 0);
-      if (
-        input.plans.length > ORDER_LIMITS.plansPerOrder ||
-        itemCount > ORDER_LIMITS.itemsPerOrder
-      ) {
-        found.add(
-          ErrorCode.INVALID_INPUT,
-          `An order holds at most ${ORDER_LIMITS.plansPerOrder} plans and ${ORDER_LIMITS.itemsPerOrder} items.`,
-          ['input', 'plans'],
-        );
-        return;
-      }
+      const quoted = await quotationOf(em, vehicle, input.quotationId, checks);
+      if (!quoted || !checkPlanOrderSize(input, checks)) return;
       const planIds = input.plans.map((p) => p.planId).filter(isUuid);
-      const plans = new Map(
-        (planIds.length ? await em.find(InsurancePlan, { id: { $in: planIds } }) : []).map((p) => [
-          p.id,
-          p,
-        ]),
-      );
-      const catalogItems = await planItemsById(
+      const plans = planIds.length ? await em.find(InsurancePlan, { id: { $in: planIds } }) : [];
+      const items = await planItemsById(
         em,
         input.plans.flatMap((p) => p.items.map((i) => i.planItemId)),
       );
-      const seenPlans = new Set<string>();
-      const seenItems = new Set<string>();
-      const priced: PricedItem[] = [];
-      input.plans.forEach((selection, i) => {
-        const at = ['input', 'plans', i];
-        const plan = plans.get(selection.planId);
-        if (!plan) return found.add(ErrorCode.NOT_FOUND, 'No plan has this id.', [...at, 'planId']);
-        if (seenPlans.has(plan.id)) {
-          return found.add(ErrorCode.INVALID_INPUT, `Plan "${plan.name}" is listed twice.`, [
-            ...at,
-            'planId',
-          ]);
-        }
-        seenPlans.add(plan.id);
-        if (selection.items.length === 0) {
-          return found.add(ErrorCode.INVALID_INPUT, `Plan "${plan.name}" has no items chosen.`, [
-            ...at,
-            'items',
-          ]);
-        }
-        priced.push(
-          ...checkItems(
-            selection.items,
-            [...at, 'items'],
-            catalogItems,
-            quoted,
-            seenItems,
-            found,
-            plan.id,
-          ),
-        );
-      });
-
-      const ratio = parseServiceRatio(input.serviceRatio);
-      if (!ratio) {
-        found.add(
-          ErrorCode.INVALID_INPUT,
-          'serviceRatio must be a number from 0 to 1 with at most four decimal places.',
-          ['input', 'serviceRatio'],
-        );
-      }
-      let promotion: Promotion | null = null;
-      if (input.promotionId) {
-        promotion = isUuid(input.promotionId)
+      const promotion =
+        input.promotionId && isUuid(input.promotionId)
           ? await em.findOne(Promotion, { id: input.promotionId, active: true })
           : null;
-        if (!promotion) {
-          found.add(ErrorCode.NOT_FOUND, 'No running promotion has this id.', [
-            'input',
-            'promotionId',
-          ]);
-        }
-      }
-      const now = Date.now();
-      const expectAt = input.expectAt.getTime();
-      if (expectAt < now - DAY_MS || expectAt > now + 366 * DAY_MS) {
-        found.add(ErrorCode.INVALID_INPUT, 'expectAt must be from today up to a year ahead.', [
-          'input',
-          'expectAt',
-        ]);
-      }
-      expectAmount(found, input.vehicleValue, vehicle.value, "The vehicle's value", [
-        'input',
-        'vehicleValue',
-      ]);
-      if (found.structural || !ratio) return;
+      const decision = judgePlanOrder(
+        input,
+        {
+          plans: new Map(plans.map((p) => [p.id, p])),
+          items,
+          quoted,
+          promotion,
+          vehicleValue: vehicle.value,
+          now: Date.now(),
+        },
+        checks,
+      );
+      if (!decision) return;
 
-      const summary = sum(priced.map((p) => p.price));
-      expectAmount(found, input.summary, summary, 'summary (the sum of the quoted item prices)', [
-        'input',
-        'summary',
-      ]);
-      const payment = planPayment(summary, ratio, promotion?.price);
-      const formula = planPaymentFormula(summary, ratio, promotion?.price);
-      if (payment.lte(0)) {
-        found.add(
-          ErrorCode.INVALID_INPUT,
-          `The promotion leaves nothing to pay (${formula} = ${toMoneyString(payment)}).`,
-          ['input', 'promotionId'],
-        );
-        return;
-      }
-      if (!input.payment.eq(payment)) {
-        found.add(
-          ErrorCode.PRICE_MISMATCH,
-          `payment should be ${toMoneyString(payment)} = ${formula}, not ${toMoneyString(input.payment)}.`,
-          ['input', 'payment'],
-        );
-      }
-      if (found.any) return;
-
+      const { priced, ratio, summary, payment } = decision;
       const order = await this.newOrder(em, OrderKind.PLAN, viewer.id, payment, {
         vehicleId: vehicle.id,
         quotationId: input.quotationId,
@@ -202,57 +168,22 @@ export class InsuranceOrderService {
 
   placeDriverOrder(ctx: RequestContext, input: PlaceAnDriverOrderInput): Promise<PlacementResult> {
     const viewer = requireViewer(ctx);
-    return this.place(ctx, async (em, found) => {
-      const vehicle = await ownVehicle(em, viewer.id, input.vehicleId, found);
-      if (!vehicle) return;
+    return this.place(ctx, async (em, checks) => {
+      const vehicle = await ownVehicle(em, viewer.id, input.vehicleId, checks);
+      if (!vehicle || !checkDriverOrderSize(input, checks)) return;
       const ids = input.driverIds;
-      if (ids.length === 0 || ids.length > ORDER_LIMITS.driversPerOrder) {
-        found.add(
-          ErrorCode.INVALID_INPUT,
-          `A driver order adds 1 to ${ORDER_LIMITS.driversPerOrder} drivers.`,
-          ['input', 'driverIds'],
-        );
-        return;
-      }
       const wanted = [...new Set(ids.filter(isUuid))];
-      const drivers = new Map(
-        (wanted.length
-          ? await em.find(Driver, { id: { $in: wanted }, ownerId: viewer.id })
-          : []
-        ).map((d) => [d.id, d]),
-      );
+      const drivers = wanted.length
+        ? await em.find(Driver, { id: { $in: wanted }, ownerId: viewer.id })
+        : [];
       const current = new Set(
         (await insuranceCatalog.effectiveDrivers(em, [vehicle.id]))[0].map((d) => d.id),
       );
-      const seen = new Set<string>();
-      ids.forEach((id, i) => {
-        const driver = drivers.get(id);
-        const at = ['input', 'driverIds', i];
-        if (!driver) return found.add(ErrorCode.NOT_FOUND, 'You have no driver with this id.', at);
-        if (seen.has(id)) {
-          return found.add(ErrorCode.INVALID_INPUT, `${driver.name} is listed twice.`, at);
-        }
-        seen.add(id);
-        if (current.has(id)) {
-          found.add(
-            ErrorCode.INVALID_INPUT,
-            `${driver.name} already drives ${vehicle.plateNumber} under an effective driver order.`,
-            at,
-          );
-        }
-      });
-      if (found.any) return;
-      const fee = await insuranceCatalog.driverFee(em);
-      const summary = fee.times(ids.length);
-      expectAmount(
-        found,
-        input.summary,
-        summary,
-        `summary (${ids.length} drivers × ${toMoneyString(fee)})`,
-        ['input', 'summary'],
-      );
-      expectAmount(found, input.payment, summary, 'payment (the summary)', ['input', 'payment']);
-      if (found.any) return;
+      const byId = new Map(drivers.map((d) => [d.id, d]));
+      checkDrivers(input, byId, current, vehicle.plateNumber, checks);
+      if (checks.any) return;
+      const summary = judgeDriverOrder(input, await insuranceCatalog.driverFee(em), checks);
+      if (!summary) return;
 
       const order = await this.newOrder(em, OrderKind.DRIVER, viewer.id, summary, {
         vehicleId: vehicle.id,
@@ -279,40 +210,19 @@ export class InsuranceOrderService {
 
   placeSaleOrder(ctx: RequestContext, input: PlaceAnSaleOrderInput): Promise<PlacementResult> {
     const viewer = requireViewer(ctx);
-    return this.place(ctx, async (em, found) => {
-      const vehicle = await ownVehicle(em, viewer.id, input.vehicleId, found);
+    return this.place(ctx, async (em, checks) => {
+      const vehicle = await ownVehicle(em, viewer.id, input.vehicleId, checks);
       if (!vehicle) return;
-      const quoted = await quotationOf(em, vehicle, input.quotationId, found);
-      if (!quoted) return;
-      if (input.items.length === 0 || input.items.length > ORDER_LIMITS.itemsPerOrder) {
-        found.add(
-          ErrorCode.INVALID_INPUT,
-          `A sale order holds 1 to ${ORDER_LIMITS.itemsPerOrder} items.`,
-          ['input', 'items'],
-        );
-        return;
-      }
-      const catalogItems = await planItemsById(
+      const quoted = await quotationOf(em, vehicle, input.quotationId, checks);
+      if (!quoted || !checkSaleOrderSize(input, checks)) return;
+      const items = await planItemsById(
         em,
         input.items.map((i) => i.planItemId),
       );
-      const priced = checkItems(
-        input.items,
-        ['input', 'items'],
-        catalogItems,
-        quoted,
-        new Set(),
-        found,
-      );
-      if (found.structural) return;
-      const summary = sum(priced.map((p) => p.price));
-      expectAmount(found, input.summary, summary, 'summary (the sum of the quoted item prices)', [
-        'input',
-        'summary',
-      ]);
-      expectAmount(found, input.payment, summary, 'payment (the summary)', ['input', 'payment']);
-      if (found.any) return;
+      const decision = judgeSaleOrder(input, items, quoted, checks);
+      if (!decision) return;
 
+      const { priced, summary } = decision;
       const order = await this.newOrder(em, OrderKind.SALE, viewer.id, summary, {
         vehicleId: vehicle.id,
         quotationId: input.quotationId,
@@ -335,12 +245,12 @@ export class InsuranceOrderService {
   /** Runs a placement in one transaction; findings roll it back and become the payload's errors. */
   private async place(
     ctx: RequestContext,
-    work: (em: EntityManager, found: Findings) => Promise<Order | undefined>,
+    work: (em: EntityManager, checks: InputChecks) => Promise<Order | undefined>,
   ): Promise<PlacementResult> {
     const outcome = await orders.inTransaction(ctx, async (em) => {
-      const found = new Findings();
-      const order = await work(em, found);
-      if (found.any || !order) throw new BusinessError(found.errors);
+      const checks = new InputChecks();
+      const order = await work(em, checks);
+      if (checks.any || !order) throw new BusinessError(checks.errors);
       return order.id;
     });
     if (!outcome.order) return { errors: outcome.errors };

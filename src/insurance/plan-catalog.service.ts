@@ -1,12 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
-import { catalogHistory } from '../platform/catalog/catalog-history.service.ts';
 import {
-  applyEdit,
   catalogPayload,
-  checkVersion,
-  created,
-  lockById,
+  editAtVersion,
+  recordCreated,
   type UniqueField,
 } from '../platform/catalog/catalog-write.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
@@ -47,14 +44,13 @@ export interface FixedIds {
   itemIds?: string[];
 }
 
-const lock = <T extends object>(
-  em: EntityManager,
-  entity: new () => T,
-  id: string,
-  what: string,
-  field: string,
-) =>
-  lockById(em, entity, id, isUuid, { message: `No ${what} has this id.`, field: ['input', field] });
+/** The row to edit: NOT_FOUND at `input.<field>` for an id no `what` has. */
+const target = (id: string, what: string, field: string, expectedVersion: number) => ({
+  id,
+  validId: isUuid,
+  notFound: { message: `No ${what} has this id.`, field: ['input', field] },
+  expectedVersion,
+});
 
 /**
  * ADMIN's changes to the insurance catalogue: plans, their items and list prices, promotions.
@@ -161,13 +157,11 @@ export class PlanCatalogEditor {
       createdAt: new Date(),
       version: 1,
     });
-    catalogHistory.record(em, {
-      entityType: 'INSURANCE_PLAN',
-      entityId: plan.id,
-      actorId,
-      action: 'CREATED',
-      changes: created({ name, position: plan.position }),
-    });
+    recordCreated(
+      em,
+      { entityType: 'INSURANCE_PLAN', entityId: plan.id, actorId },
+      { name, position: plan.position },
+    );
     await em.flush();
     for (const [position, item] of items.entries()) {
       this.newItem(em, actorId, plan.id, item, position, ids.itemIds?.[position]);
@@ -180,20 +174,21 @@ export class PlanCatalogEditor {
     actorId: string | null,
     input: UpdateInsurancePlanInput,
   ): Promise<InsurancePlan> {
-    const plan = await lock(em, InsurancePlan, input.planId, 'plan', 'planId');
-    checkVersion(`Plan "${plan.name}"`, plan.version, input.expectedVersion);
-    const checks = new InputChecks();
     const { name: maxName, position: maxPosition } = PLAN_CATALOG_LIMITS;
-    const patch = {
-      name: checks.optionalText(input.name, maxName, 'The name', ['input', 'name']),
-      position:
-        input.position == null
-          ? undefined
-          : checks.int(input.position, 0, maxPosition, 'The position', ['input', 'position']),
-    };
-    checks.throwIfAny();
-    applyEdit(em, { entityType: 'INSURANCE_PLAN', entityId: plan.id, actorId }, plan, patch);
-    return plan;
+    const { row } = await editAtVersion(em, actorId, {
+      entity: InsurancePlan,
+      entityType: 'INSURANCE_PLAN',
+      ...target(input.planId, 'plan', 'planId', input.expectedVersion),
+      named: (plan) => `Plan "${plan.name}"`,
+      patch: (checks) => ({
+        name: checks.optionalText(input.name, maxName, 'The name', ['input', 'name']),
+        position:
+          input.position == null
+            ? undefined
+            : checks.int(input.position, 0, maxPosition, 'The position', ['input', 'position']),
+      }),
+    });
+    return row;
   }
 
   /** One more item of a plan, listed after its others. */
@@ -222,19 +217,20 @@ export class PlanCatalogEditor {
     actorId: string | null,
     input: UpdateInsurancePlanItemInput,
   ): Promise<InsurancePlanItem> {
-    const item = await lock(em, InsurancePlanItem, input.planItemId, 'plan item', 'planItemId');
-    checkVersion(`Item "${item.name}"`, item.version, input.expectedVersion);
-    const checks = new InputChecks();
-    const patch = {
-      name: checks.optionalText(input.name, PLAN_CATALOG_LIMITS.name, 'The name', [
-        'input',
-        'name',
-      ]),
-      price: checks.optionalMoney(input.price, 'The price', ['input', 'price']),
-    };
-    checks.throwIfAny();
-    applyEdit(em, { entityType: 'INSURANCE_PLAN_ITEM', entityId: item.id, actorId }, item, patch);
-    return item;
+    const { row } = await editAtVersion(em, actorId, {
+      entity: InsurancePlanItem,
+      entityType: 'INSURANCE_PLAN_ITEM',
+      ...target(input.planItemId, 'plan item', 'planItemId', input.expectedVersion),
+      named: (item) => `Item "${item.name}"`,
+      patch: (checks) => ({
+        name: checks.optionalText(input.name, PLAN_CATALOG_LIMITS.name, 'The name', [
+          'input',
+          'name',
+        ]),
+        price: checks.optionalMoney(input.price, 'The price', ['input', 'price']),
+      }),
+    });
+    return row;
   }
 
   async addPromotion(
@@ -255,13 +251,11 @@ export class PlanCatalogEditor {
       createdAt: new Date(),
       version: 1,
     });
-    catalogHistory.record(em, {
-      entityType: 'PROMOTION',
-      entityId: promotion.id,
-      actorId,
-      action: 'CREATED',
-      changes: created({ name, price }),
-    });
+    recordCreated(
+      em,
+      { entityType: 'PROMOTION', entityId: promotion.id, actorId },
+      { name, price },
+    );
     return promotion;
   }
 
@@ -275,24 +269,20 @@ export class PlanCatalogEditor {
     actorId: string | null,
     input: UpdatePromotionInput,
   ): Promise<Promotion> {
-    const promotion = await lock(em, Promotion, input.promotionId, 'promotion', 'promotionId');
-    checkVersion(`Promotion "${promotion.name}"`, promotion.version, input.expectedVersion);
-    const checks = new InputChecks();
-    const patch = {
-      name: checks.optionalText(input.name, PLAN_CATALOG_LIMITS.name, 'The name', [
-        'input',
-        'name',
-      ]),
-      price: checks.optionalMoney(input.price, 'The price', ['input', 'price'], true),
-      active: input.active ?? undefined,
-    };
-    checks.throwIfAny();
-    const changes = applyEdit(
-      em,
-      { entityType: 'PROMOTION', entityId: promotion.id, actorId },
-      promotion,
-      patch,
-    );
+    const { row: promotion, changes } = await editAtVersion(em, actorId, {
+      entity: Promotion,
+      entityType: 'PROMOTION',
+      ...target(input.promotionId, 'promotion', 'promotionId', input.expectedVersion),
+      named: (row) => `Promotion "${row.name}"`,
+      patch: (checks) => ({
+        name: checks.optionalText(input.name, PLAN_CATALOG_LIMITS.name, 'The name', [
+          'input',
+          'name',
+        ]),
+        price: checks.optionalMoney(input.price, 'The price', ['input', 'price'], true),
+        active: input.active ?? undefined,
+      }),
+    });
     if (changes.price || changes.active) {
       const pending = await em.execute<{ order_id: string }[]>(
         `select x.order_id from plan_order_ext x join orders o on o.id = x.order_id
@@ -319,13 +309,11 @@ export class PlanCatalogEditor {
     id: string = crypto.randomUUID(),
   ): InsurancePlanItem {
     const row = em.create(InsurancePlanItem, { id, planId, ...item, position, version: 1 });
-    catalogHistory.record(em, {
-      entityType: 'INSURANCE_PLAN_ITEM',
-      entityId: id,
-      actorId,
-      action: 'CREATED',
-      changes: created({ planId, ...item, position }),
-    });
+    recordCreated(
+      em,
+      { entityType: 'INSURANCE_PLAN_ITEM', entityId: id, actorId },
+      { planId, ...item, position },
+    );
     return row;
   }
 }

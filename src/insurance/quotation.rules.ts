@@ -1,5 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BusinessError, ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import {
+  BusinessError,
+  ErrorCode,
+  userError,
+  type UserError,
+  type FieldPath,
+} from '../platform/errors.ts';
 import { Order, OrderKind } from '../platform/orders/order.entity.ts';
 import { Decimal, toMoneyString } from '../platform/money.ts';
 import { planPayment, planPaymentFormula } from './insurance-pricing.rules.ts';
@@ -20,11 +26,7 @@ export function isValidAt(q: Validity, now: Date): boolean {
  * or past its window (QUOTATION_EXPIRED), or not valid yet (INVALID_INPUT). Undefined while
  * it is valid.
  */
-export function quotationRefusal(
-  q: Validity,
-  now: Date,
-  field: (string | number)[],
-): UserError | undefined {
+export function quotationRefusal(q: Validity, now: Date, field: FieldPath): UserError | undefined {
   if (q.withdrawnAt) {
     return userError(
       ErrorCode.QUOTATION_EXPIRED,

@@ -1,13 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
 import { Role } from '../platform/accounts/consumer.entity.ts';
-import { catalogHistory } from '../platform/catalog/catalog-history.service.ts';
 import {
-  applyEdit,
   catalogPayload,
-  checkVersion,
-  created,
-  lockById,
+  editAtVersion,
+  recordCreated,
   type UniqueField,
 } from '../platform/catalog/catalog-write.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
@@ -98,13 +95,11 @@ export class VehicleRegistry {
       createdAt: new Date(),
       version: 1,
     });
-    catalogHistory.record(em, {
-      entityType: 'VEHICLE',
-      entityId: id,
-      actorId,
-      action: 'CREATED',
-      changes: created({ ownerId: input.ownerId, plateNumber, value }),
-    });
+    recordCreated(
+      em,
+      { entityType: 'VEHICLE', entityId: id, actorId },
+      { ownerId: input.ownerId, plateNumber, value },
+    );
     return vehicle;
   }
 
@@ -113,29 +108,31 @@ export class VehicleRegistry {
     actorId: string | null,
     input: UpdateVehicleInput,
   ): Promise<Vehicle> {
-    const vehicle = await lockById(em, Vehicle, input.vehicleId, isUuid, {
-      message: 'No vehicle has this id.',
-      field: ['input', 'vehicleId'],
+    const { row } = await editAtVersion(em, actorId, {
+      entity: Vehicle,
+      entityType: 'VEHICLE',
+      id: input.vehicleId,
+      validId: isUuid,
+      notFound: { message: 'No vehicle has this id.', field: ['input', 'vehicleId'] },
+      expectedVersion: input.expectedVersion,
+      named: (vehicle) => `Vehicle ${vehicle.plateNumber}`,
+      patch: (checks) => ({
+        plateNumber: checks.optionalText(
+          input.plateNumber,
+          REGISTRY_LIMITS.plateNumber,
+          'The plate',
+          ['input', 'plateNumber'],
+        ),
+        value: checks.optionalMoney(input.value, 'The value', ['input', 'value'], true),
+        ownerId: input.ownerId ?? undefined,
+      }),
+      guard: async (vehicle, patch) => {
+        if (!patch.ownerId || patch.ownerId === vehicle.ownerId) return;
+        await requireConsumer(em, patch.ownerId, ['input', 'ownerId']);
+        await this.refuseLiveOrders(em, vehicle);
+      },
     });
-    checkVersion(`Vehicle ${vehicle.plateNumber}`, vehicle.version, input.expectedVersion);
-    const checks = new InputChecks();
-    const patch = {
-      plateNumber: checks.optionalText(
-        input.plateNumber,
-        REGISTRY_LIMITS.plateNumber,
-        'The plate',
-        ['input', 'plateNumber'],
-      ),
-      value: checks.optionalMoney(input.value, 'The value', ['input', 'value'], true),
-      ownerId: input.ownerId ?? undefined,
-    };
-    checks.throwIfAny();
-    if (patch.ownerId && patch.ownerId !== vehicle.ownerId) {
-      await requireConsumer(em, patch.ownerId, ['input', 'ownerId']);
-      await this.refuseLiveOrders(em, vehicle);
-    }
-    applyEdit(em, { entityType: 'VEHICLE', entityId: vehicle.id, actorId }, vehicle, patch);
-    return vehicle;
+    return row;
   }
 
   async addDriver(
@@ -162,13 +159,11 @@ export class VehicleRegistry {
       createdAt: new Date(),
       version: 1,
     });
-    catalogHistory.record(em, {
-      entityType: 'DRIVER',
-      entityId: id,
-      actorId,
-      action: 'CREATED',
-      changes: created({ ownerId: input.ownerId, name, licenseNo }),
-    });
+    recordCreated(
+      em,
+      { entityType: 'DRIVER', entityId: id, actorId },
+      { ownerId: input.ownerId, name, licenseNo },
+    );
     return driver;
   }
 
@@ -177,27 +172,28 @@ export class VehicleRegistry {
     actorId: string | null,
     input: UpdateDriverInput,
   ): Promise<Driver> {
-    const driver = await lockById(em, Driver, input.driverId, isUuid, {
-      message: 'No driver has this id.',
-      field: ['input', 'driverId'],
+    const { row } = await editAtVersion(em, actorId, {
+      entity: Driver,
+      entityType: 'DRIVER',
+      id: input.driverId,
+      validId: isUuid,
+      notFound: { message: 'No driver has this id.', field: ['input', 'driverId'] },
+      expectedVersion: input.expectedVersion,
+      named: (driver) => `Driver ${driver.name}`,
+      patch: (checks) => ({
+        name: checks.optionalText(input.name, REGISTRY_LIMITS.driverName, 'The name', [
+          'input',
+          'name',
+        ]),
+        licenseNo: checks.optionalText(
+          input.licenseNo,
+          REGISTRY_LIMITS.licenseNo,
+          'The licence number',
+          ['input', 'licenseNo'],
+        ),
+      }),
     });
-    checkVersion(`Driver ${driver.name}`, driver.version, input.expectedVersion);
-    const checks = new InputChecks();
-    const patch = {
-      name: checks.optionalText(input.name, REGISTRY_LIMITS.driverName, 'The name', [
-        'input',
-        'name',
-      ]),
-      licenseNo: checks.optionalText(
-        input.licenseNo,
-        REGISTRY_LIMITS.licenseNo,
-        'The licence number',
-        ['input', 'licenseNo'],
-      ),
-    };
-    checks.throwIfAny();
-    applyEdit(em, { entityType: 'DRIVER', entityId: driver.id, actorId }, driver, patch);
-    return driver;
+    return row;
   }
 
   /** IN_USE while an order of the vehicle still depends on its owner. */

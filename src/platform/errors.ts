@@ -1,6 +1,20 @@
 import { GraphQLError } from 'graphql';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 
+/**
+ * The error policy of all three businesses (docs/errors.md#which-kind-one-policy-for-the-three-businesses):
+ * - GraphQL error BAD_USER_INPUT (`badInput`, `extensions.field`): what a client's code gets
+ *   wrong, refused before any read: a value not of the schema's type, the API's own request
+ *   limits (`first` 1..100, cursors, idempotency keys, text the database cannot store).
+ * - Payload UserError (`userError`, collected in InputChecks, `field` a FieldPath): everything
+ *   else wrong with the input of an operation that has `errors`, values a person chose and the
+ *   sizes a person meets in a form (cart lines, order items, photos, name lengths) alike.
+ * - An operation with no `errors` in its answer (queries, field arguments, subscriptions,
+ *   analyzeChipOrder, setPlantStatus, ...) refuses everything as BAD_USER_INPUT; ChipPlanInput's
+ *   limits are BAD_USER_INPUT in confirmChipOrder too, so analysis and confirmation agree.
+ * - Authentication and authorization are GraphQL errors always (`requireOwnerOrStaff`).
+ */
+
 /** Business outcomes a client is expected to handle (the contract's ErrorCode). */
 export enum ErrorCode {
   CONSUMER_NOT_FOUND = 'CONSUMER_NOT_FOUND',
@@ -36,6 +50,9 @@ registerEnumType(ErrorCode, {
   },
 });
 
+/** Where in the input a problem is: `['input', 'lots', 0, 'quantity']` (numbers are list indexes). */
+export type FieldPath = (string | number)[];
+
 @ObjectType()
 export class UserError {
   @Field(() => ErrorCode)
@@ -48,15 +65,11 @@ export class UserError {
     nullable: true,
     description: 'Path to the offending input field, e.g. ["input", "lots", "0", "quantity"].',
   })
-  field?: (string | number)[] | null;
+  field?: FieldPath | null;
 }
 
 /** The one way to make an expected business outcome: it goes into a payload's `errors`. */
-export function userError(
-  code: ErrorCode,
-  message: string,
-  field?: (string | number)[],
-): UserError {
+export function userError(code: ErrorCode, message: string, field?: FieldPath): UserError {
   return Object.assign(new UserError(), { code, message, field: field?.map(String) ?? null });
 }
 
@@ -70,7 +83,7 @@ export class BusinessError extends Error {
     super(errors.map((e) => e.message).join('; '));
   }
 
-  static of(code: ErrorCode, message: string, field?: (string | number)[]): BusinessError {
+  static of(code: ErrorCode, message: string, field?: FieldPath): BusinessError {
     return new BusinessError([userError(code, message, field)]);
   }
 }

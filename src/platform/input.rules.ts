@@ -1,7 +1,5 @@
-import { BusinessError, ErrorCode, userError, type UserError } from './errors.ts';
+import { BusinessError, ErrorCode, userError, type UserError, type FieldPath } from './errors.ts';
 import { Decimal, toMoneyString } from './money.ts';
-
-type Path = (string | number)[];
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -10,56 +8,64 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export const MAX_MONEY = new Decimal('999999999999.99');
 
 /**
- * Trims `value` and records INVALID_INPUT at `field` when it is empty, longer than `max`
- * characters (counted as code points) or holds control characters. Returns the trimmed text.
- */
-export function checkText(
-  value: string,
-  max: number,
-  label: string,
-  field: Path,
-  errors: UserError[],
-): string {
-  const text = value.trim();
-  const length = [...text].length;
-  if (length === 0) errors.push(userError(ErrorCode.INVALID_INPUT, `${label} is empty.`, field));
-  else if (length > max) {
-    errors.push(
-      userError(ErrorCode.INVALID_INPUT, `${label} is longer than ${max} characters.`, field),
-    );
-  } else if (CONTROL.test(text)) {
-    errors.push(userError(ErrorCode.INVALID_INPUT, `${label} has control characters.`, field));
-  }
-  return text;
-}
-
-/**
- * Everything wrong with one input, collected so the client hears it all at once; `throwIfAny`
- * turns the findings into a BusinessError (the transaction rolls back, nothing is saved).
+ * The one collector of what is wrong with an input (every domain's rules write into it), so
+ * the client hears everything at once; `throwIfAny` turns the findings into a BusinessError
+ * (the transaction rolls back, nothing is saved). The helpers record INVALID_INPUT at `field`.
  */
 export class InputChecks {
   readonly errors: UserError[] = [];
 
-  add(code: ErrorCode, message: string, field: Path): void {
+  add(code: ErrorCode, message: string, field: FieldPath): void {
     this.errors.push(userError(code, message, field));
   }
 
-  text(value: string, max: number, label: string, field: Path): string {
-    return checkText(value, max, label, field, this.errors);
+  /** Findings made elsewhere (a quotation's refusal, another check's list). */
+  push(...errors: UserError[]): void {
+    this.errors.push(...errors);
+  }
+
+  get any(): boolean {
+    return this.errors.length > 0;
+  }
+
+  /** True when something other than `code` was found (prices cannot be judged on a bad order). */
+  anyBut(code: ErrorCode): boolean {
+    return this.errors.some((e) => e.code !== code);
+  }
+
+  /**
+   * Trims `value` and records INVALID_INPUT when it is empty, longer than `max` characters
+   * (counted as code points) or holds control characters. Returns the trimmed text.
+   */
+  text(value: string, max: number, label: string, field: FieldPath): string {
+    const text = value.trim();
+    const length = [...text].length;
+    if (length === 0) this.add(ErrorCode.INVALID_INPUT, `${label} is empty.`, field);
+    else if (length > max) {
+      this.add(ErrorCode.INVALID_INPUT, `${label} is longer than ${max} characters.`, field);
+    } else if (CONTROL.test(text)) {
+      this.add(ErrorCode.INVALID_INPUT, `${label} has control characters.`, field);
+    }
+    return text;
   }
 
   /** An update input's text field: checked when given, undefined ("leave it") when not. */
-  optionalText(value: string | null | undefined, max: number, label: string, field: Path) {
+  optionalText(value: string | null | undefined, max: number, label: string, field: FieldPath) {
     return value == null ? undefined : this.text(value, max, label, field);
   }
 
   /** An update input's money field: checked when given, undefined when not. */
-  optionalMoney(value: Decimal | null | undefined, label: string, field: Path, positive = false) {
+  optionalMoney(
+    value: Decimal | null | undefined,
+    label: string,
+    field: FieldPath,
+    positive = false,
+  ) {
     return value == null ? undefined : this.money(value, label, field, positive);
   }
 
   /** A price or amount: at least 0 (more than 0 when `positive`) and within numeric(14, 2). */
-  money(value: Decimal, label: string, field: Path, positive = false): Decimal {
+  money(value: Decimal, label: string, field: FieldPath, positive = false): Decimal {
     if (positive ? value.lte(0) : value.isNeg()) {
       this.add(
         ErrorCode.INVALID_INPUT,
@@ -73,7 +79,7 @@ export class InputChecks {
   }
 
   /** An integer from `min` to `max`. */
-  int(value: number, min: number, max: number, label: string, field: Path): number {
+  int(value: number, min: number, max: number, label: string, field: FieldPath): number {
     if (!Number.isInteger(value) || value < min || value > max) {
       this.add(ErrorCode.INVALID_INPUT, `${label} must be ${min} to ${max}, not ${value}.`, field);
     }
@@ -81,7 +87,7 @@ export class InputChecks {
   }
 
   /** A list of 1 to `max` entries. */
-  list(values: readonly unknown[], max: number, label: string, field: Path): boolean {
+  list(values: readonly unknown[], max: number, label: string, field: FieldPath): boolean {
     if (values.length >= 1 && values.length <= max) return true;
     this.add(
       ErrorCode.INVALID_INPUT,
@@ -92,6 +98,6 @@ export class InputChecks {
   }
 
   throwIfAny(): void {
-    if (this.errors.length > 0) throw new BusinessError(this.errors);
+    if (this.any) throw new BusinessError(this.errors);
   }
 }

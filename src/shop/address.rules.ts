@@ -1,5 +1,5 @@
-import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
-import { checkText } from '../platform/input.rules.ts';
+import { ErrorCode, type FieldPath } from '../platform/errors.ts';
+import type { InputChecks } from '../platform/input.rules.ts';
 import type { AddressInput } from './shop.input.ts';
 
 /** Limits of the address fields; the table's CHECK constraints say the same. */
@@ -17,38 +17,30 @@ export interface CheckedAddress {
 
 /**
  * Checks an addressInfo: recipient and address non-empty and of sane length, and a
- * telephone number that looks like one. Returns the trimmed address, or INVALID_INPUT errors
- * whose `field` is `path` plus the field's name.
+ * telephone number that looks like one. Returns the trimmed address; records INVALID_INPUT
+ * in `checks` with `field` = `path` plus the field's name.
  */
 export function checkAddress(
   input: AddressInput,
-  path: (string | number)[],
-): { address: CheckedAddress; errors: UserError[] } {
-  const errors: UserError[] = [];
-  const recipient = checkText(
-    input.recipient,
-    ADDRESS_LIMITS.recipient,
-    'The recipient',
-    [...path, 'recipient'],
-    errors,
-  );
-  const address = checkText(
-    input.address,
-    ADDRESS_LIMITS.address,
-    'The address',
-    [...path, 'address'],
-    errors,
-  );
+  path: FieldPath,
+  checks: InputChecks,
+): CheckedAddress {
+  const recipient = checks.text(input.recipient, ADDRESS_LIMITS.recipient, 'The recipient', [
+    ...path,
+    'recipient',
+  ]);
+  const address = checks.text(input.address, ADDRESS_LIMITS.address, 'The address', [
+    ...path,
+    'address',
+  ]);
   const telNum = input.telNum.trim();
   const digits = telNum.replace(/\D/g, '').length;
   if (!TEL_PATTERN.test(telNum) || digits < TEL_DIGITS.min || digits > TEL_DIGITS.max) {
-    errors.push(
-      userError(
-        ErrorCode.INVALID_INPUT,
-        `"${telNum.slice(0, 30)}" does not look like a telephone number: use ${TEL_DIGITS.min} to ${TEL_DIGITS.max} digits, with spaces, dashes or a leading + if you like.`,
-        [...path, 'telNum'],
-      ),
+    checks.add(
+      ErrorCode.INVALID_INPUT,
+      `"${telNum.slice(0, 30)}" does not look like a telephone number: use ${TEL_DIGITS.min} to ${TEL_DIGITS.max} digits, with spaces, dashes or a leading + if you like.`,
+      [...path, 'telNum'],
     );
   }
-  return { address: { recipient, address, telNum }, errors };
+  return { recipient, address, telNum };
 }

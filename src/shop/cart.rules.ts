@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import { ErrorCode, type FieldPath } from '../platform/errors.ts';
 import { readRows } from '../platform/db/read-rows.ts';
 import { isBigintId } from '../platform/ids.ts';
-import { MAX_MONEY } from '../platform/input.rules.ts';
+import { MAX_MONEY, type InputChecks } from '../platform/input.rules.ts';
 import { Decimal, sum } from '../platform/money.ts';
 import { Product, Shop } from './shop.entity.ts';
 import type { CartInput } from './shop.input.ts';
@@ -23,38 +23,35 @@ export interface CheckedCart {
   shop: Shop | null;
   /** The catalogue rows the lines name, by product id (empty when the cart has errors). */
   products: Map<string, Product>;
-  errors: UserError[];
 }
 
 /**
  * Checks a cart against the catalogue, reading only: the shop exists, there is at least one
  * line and not too many, and every line names a distinct product of that shop with a count
- * of 1 to 9999. Errors name the offending input field (`path` + "products", index, ...);
+ * of 1 to 9999. Errors go into `checks`, naming the input field (`path` + "products", index, ...);
  * every line is checked, so a client sees all its mistakes at once.
  */
 export async function checkCart(
   em: EntityManager,
   input: CartInput,
-  path: (string | number)[],
+  path: FieldPath,
+  checks: InputChecks,
 ): Promise<CheckedCart> {
-  const errors: UserError[] = [];
   const products = new Map<string, Product>();
   // Plain rows (readRows), not em.find: the cart is only checked against them, never written.
   const [shop] = isBigintId(input.shopId) ? await readRows(em, Shop, { id: input.shopId }) : [];
   if (!shop) {
-    errors.push(userError(ErrorCode.NOT_FOUND, 'No such shop.', [...path, 'shopId']));
-    return { shop: null, products, errors };
+    checks.add(ErrorCode.NOT_FOUND, 'No such shop.', [...path, 'shopId']);
+    return { shop: null, products };
   }
   const lines = input.products;
   if (lines.length === 0 || lines.length > CART_LIMITS.lines) {
-    errors.push(
-      userError(
-        ErrorCode.INVALID_INPUT,
-        `A cart has 1 to ${CART_LIMITS.lines} lines; this one has ${lines.length}.`,
-        [...path, 'products'],
-      ),
+    checks.add(
+      ErrorCode.INVALID_INPUT,
+      `A cart has 1 to ${CART_LIMITS.lines} lines; this one has ${lines.length}.`,
+      [...path, 'products'],
     );
-    return { shop, products, errors };
+    return { shop, products };
   }
   const wanted = lines.map((l) => l.productId).filter(isBigintId);
   const rows = await readRows(em, Product, { id: [...new Set(wanted)] });
@@ -64,47 +61,39 @@ export async function checkCart(
     const at = (...rest: string[]) => [...path, 'products', i, ...rest];
     const product = isBigintId(line.productId) ? byId.get(line.productId) : undefined;
     if (!product) {
-      errors.push(userError(ErrorCode.NOT_FOUND, `No product ${line.productId}.`, at('productId')));
+      checks.add(ErrorCode.NOT_FOUND, `No product ${line.productId}.`, at('productId'));
     } else if (product.shop.id !== shop.id) {
-      errors.push(
-        userError(
-          ErrorCode.INVALID_INPUT,
-          `Product ${product.id} (${product.name}) is sold by another shop, not ${shop.cnName}.`,
-          at('productId'),
-        ),
+      checks.add(
+        ErrorCode.INVALID_INPUT,
+        `Product ${product.id} (${product.name}) is sold by another shop, not ${shop.cnName}.`,
+        at('productId'),
       );
     } else if (!product.active) {
-      errors.push(
-        userError(
-          ErrorCode.INVALID_INPUT,
-          `Product ${product.id} (${product.name}) is no longer sold.`,
-          at('productId'),
-        ),
+      checks.add(
+        ErrorCode.INVALID_INPUT,
+        `Product ${product.id} (${product.name}) is no longer sold.`,
+        at('productId'),
       );
     } else if (firstLine.has(product.id)) {
-      errors.push(
-        userError(
-          ErrorCode.INVALID_INPUT,
-          `Product ${product.id} is already on line ${firstLine.get(product.id)}; put its whole count on one line.`,
-          at('productId'),
-        ),
+      checks.add(
+        ErrorCode.INVALID_INPUT,
+        `Product ${product.id} is already on line ${firstLine.get(product.id)}; put its whole count on one line.`,
+        at('productId'),
       );
     } else {
       firstLine.set(product.id, i);
       products.set(product.id, product);
     }
     if (!Number.isInteger(line.count) || line.count < 1 || line.count > CART_LIMITS.count) {
-      errors.push(
-        userError(
-          ErrorCode.INVALID_INPUT,
-          `The count must be 1 to ${CART_LIMITS.count}; line ${i} has ${line.count}.`,
-          at('count'),
-        ),
+      checks.add(
+        ErrorCode.INVALID_INPUT,
+        `The count must be 1 to ${CART_LIMITS.count}; line ${i} has ${line.count}.`,
+        at('count'),
       );
     }
   });
-  if (errors.length > 0) products.clear();
-  return { shop, products, errors };
+  if (checks.any) products.clear();
+  return { shop, products };
 }
 
 /** Prices lines at the given prices: each line's total, the number of items and the payment. */
@@ -124,14 +113,11 @@ export function priceLines(
 }
 
 /** INVALID_INPUT when the payment does not fit the money columns. */
-export function checkPayment(payment: Decimal, path: (string | number)[]): UserError[] {
-  return payment.gt(MAX_MONEY)
-    ? [
-        userError(
-          ErrorCode.INVALID_INPUT,
-          `The cart costs ${payment.toFixed(2)}, more than one order may (${MAX_MONEY.toFixed(2)}).`,
-          [...path, 'products'],
-        ),
-      ]
-    : [];
+export function checkPayment(payment: Decimal, path: FieldPath, checks: InputChecks): void {
+  if (payment.lte(MAX_MONEY)) return;
+  checks.add(
+    ErrorCode.INVALID_INPUT,
+    `The cart costs ${payment.toFixed(2)}, more than one order may (${MAX_MONEY.toFixed(2)}).`,
+    [...path, 'products'],
+  );
 }

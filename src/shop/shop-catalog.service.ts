@@ -2,17 +2,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
 import { catalogHistory } from '../platform/catalog/catalog-history.service.ts';
 import {
-  applyEdit,
   catalogPayload,
-  checkVersion,
-  created,
-  lockById,
+  editAtVersion,
+  recordCreated,
   type UniqueField,
 } from '../platform/catalog/catalog-write.ts';
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
 import { isBigintId } from '../platform/ids.ts';
 import { InputChecks } from '../platform/input.rules.ts';
-import type { Decimal } from '../platform/money.ts';
 import { Product, Shop } from './shop.entity.ts';
 import type {
   AdjustProductStockInput,
@@ -106,11 +103,7 @@ export class ShopCatalogEditor {
     checks.throwIfAny();
     const shop = em.create(Shop, { cnName, enName, createdAt: new Date(), version: 1 });
     await em.flush();
-    catalogHistory.record(em, {
-      ...at('SHOP', shop.id, actorId),
-      action: 'CREATED',
-      changes: created({ cnName, enName }),
-    });
+    recordCreated(em, at('SHOP', shop.id, actorId), { cnName, enName });
     return shop;
   }
 
@@ -120,20 +113,21 @@ export class ShopCatalogEditor {
     actorId: string | null,
     input: UpdateShopInput,
   ): Promise<Shop> {
-    const shop = await lockById(em, Shop, input.shopId, isBigintId, {
-      message: 'No such shop.',
-      field: ['input', 'shopId'],
-    });
-    checkVersion(`Shop ${shop.id}`, shop.version, input.expectedVersion);
-    const checks = new InputChecks();
     const max = SHOP_CATALOG_LIMITS.shopName;
-    const patch = {
-      cnName: checks.optionalText(input.cnName, max, 'The Chinese name', ['input', 'cnName']),
-      enName: checks.optionalText(input.enName, max, 'The English name', ['input', 'enName']),
-    };
-    checks.throwIfAny();
-    applyEdit(em, at('SHOP', shop.id, actorId), shop, patch);
-    return shop;
+    const { row } = await editAtVersion(em, actorId, {
+      entity: Shop,
+      entityType: 'SHOP',
+      id: input.shopId,
+      validId: isBigintId,
+      notFound: { message: 'No such shop.', field: ['input', 'shopId'] },
+      expectedVersion: input.expectedVersion,
+      named: (shop) => `Shop ${shop.id}`,
+      patch: (checks) => ({
+        cnName: checks.optionalText(input.cnName, max, 'The Chinese name', ['input', 'cnName']),
+        enName: checks.optionalText(input.enName, max, 'The English name', ['input', 'enName']),
+      }),
+    });
+    return row;
   }
 
   /** A new product of a shop, active, with its opening stock. */
@@ -165,11 +159,7 @@ export class ShopCatalogEditor {
       updatedAt: new Date(),
     });
     await em.flush();
-    catalogHistory.record(em, {
-      ...at('PRODUCT', product.id, actorId),
-      action: 'CREATED',
-      changes: created({ shopId: shop.id, name, price, stock }),
-    });
+    recordCreated(em, at('PRODUCT', product.id, actorId), { shopId: shop.id, name, price, stock });
     return product;
   }
 
@@ -182,22 +172,23 @@ export class ShopCatalogEditor {
     actorId: string | null,
     input: UpdateProductInput,
   ): Promise<Product> {
-    const product = await lockById(em, Product, input.productId, isBigintId, {
-      message: 'No such product.',
-      field: ['input', 'productId'],
+    const { row: product, changes } = await editAtVersion(em, actorId, {
+      entity: Product,
+      entityType: 'PRODUCT',
+      id: input.productId,
+      validId: isBigintId,
+      notFound: { message: 'No such product.', field: ['input', 'productId'] },
+      expectedVersion: input.expectedVersion,
+      named: (row) => `Product ${row.id}`,
+      patch: (checks) => ({
+        name: checks.optionalText(input.name, SHOP_CATALOG_LIMITS.productName, 'The name', [
+          'input',
+          'name',
+        ]),
+        price: checks.optionalMoney(input.price, 'The price', ['input', 'price']),
+        active: input.active ?? undefined,
+      }),
     });
-    checkVersion(`Product ${product.id}`, product.version, input.expectedVersion);
-    const checks = new InputChecks();
-    const patch: { name?: string; price?: Decimal; active?: boolean } = {
-      name: checks.optionalText(input.name, SHOP_CATALOG_LIMITS.productName, 'The name', [
-        'input',
-        'name',
-      ]),
-      price: checks.optionalMoney(input.price, 'The price', ['input', 'price']),
-      active: input.active ?? undefined,
-    };
-    checks.throwIfAny();
-    const changes = applyEdit(em, at('PRODUCT', product.id, actorId), product, patch);
     if (Object.keys(changes).length > 0) product.updatedAt = new Date();
     return product;
   }

@@ -4,6 +4,7 @@ import { requireViewer } from '../platform/auth/roles.ts';
 import { BusinessError, ErrorCode, type UserError } from '../platform/errors.ts';
 import { runIdempotent } from '../platform/idempotency/idempotency.service.ts';
 import { readRows } from '../platform/db/read-rows.ts';
+import { InputChecks } from '../platform/input.rules.ts';
 import { Order, OrderKind, OrderStatus } from '../platform/orders/order.entity.ts';
 import type { PayType, TxContext } from '../platform/orders/order-kinds.ts';
 import { createOrder } from '../platform/orders/order-lifecycle.ts';
@@ -48,10 +49,10 @@ export class ShopOrderService {
     idempotencyKey?: string | null,
   ): Promise<{ order?: Order; errors: UserError[] }> {
     const viewer = requireViewer(ctx);
-    const { address, errors: addressErrors } = checkAddress(input.address, ['input', 'address']);
-    const cart = await checkCart(ctx.em, input, ['input']);
-    const errors = [...cart.errors, ...addressErrors];
-    if (errors.length > 0 || !cart.shop) return { errors };
+    const checks = new InputChecks();
+    const cart = await checkCart(ctx.em, input, ['input'], checks);
+    const address = checkAddress(input.address, ['input', 'address'], checks);
+    if (checks.any || !cart.shop) return { errors: checks.errors };
     const shopId = cart.shop.id;
 
     // The order this request created, as its transaction wrote it: the payload needs no re-read.
@@ -62,8 +63,9 @@ export class ShopOrderService {
       const held = await lockUnpaidHoldings(em, viewer.id, limits);
       const snapshot = await reserveStock(em, shopId, input.products, ['input', 'products']);
       const priced = priceLines(input.products, snapshot);
-      const tooBig = checkPayment(priced.payment, ['input']);
-      if (tooBig.length > 0) throw new BusinessError(tooBig);
+      const fits = new InputChecks();
+      checkPayment(priced.payment, ['input'], fits);
+      fits.throwIfAny();
       refuseOverLimits(held, { units: priced.totalAmount, value: priced.payment }, limits, [
         'input',
         'products',

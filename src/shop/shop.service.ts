@@ -1,5 +1,6 @@
 import type { RequestContext } from '../context.ts';
-import { ErrorCode, userError } from '../platform/errors.ts';
+import { ErrorCode } from '../platform/errors.ts';
+import { InputChecks } from '../platform/input.rules.ts';
 import { isBigintId } from '../platform/ids.ts';
 import { ZERO } from '../platform/money.ts';
 import { checkCart, checkPayment, priceLines } from './cart.rules.ts';
@@ -26,27 +27,31 @@ export class ShopService {
    * lines; OUT_OF_STOCK only warns that confirming now would fail, and the lines are there.
    */
   async quote(ctx: RequestContext, input: CartInput): Promise<CartQuote> {
-    const cart = await checkCart(ctx.em, input, ['input']);
+    const checks = new InputChecks();
+    const cart = await checkCart(ctx.em, input, ['input'], checks);
     const names = { shopCnName: cart.shop?.cnName ?? '', shopEnName: cart.shop?.enName ?? '' };
-    if (cart.errors.length > 0) {
-      return { ...names, lines: [], totalAmount: 0, payment: ZERO, errors: cart.errors };
-    }
+    const refused = () => ({
+      ...names,
+      lines: [],
+      totalAmount: 0,
+      payment: ZERO,
+      errors: checks.errors,
+    });
+    if (checks.any) return refused();
     const priced = priceLines(input.products, cart.products);
-    const errors = checkPayment(priced.payment, ['input']);
-    if (errors.length > 0) return { ...names, lines: [], totalAmount: 0, payment: ZERO, errors };
+    checkPayment(priced.payment, ['input'], checks);
+    if (checks.any) return refused();
     input.products.forEach((line, i) => {
       const product = cart.products.get(line.productId)!;
       if (product.stock < line.count) {
-        errors.push(
-          userError(
-            ErrorCode.OUT_OF_STOCK,
-            `Only ${product.stock} of ${product.name} left; line ${i} asks for ${line.count}.`,
-            ['input', 'products', i, 'count'],
-          ),
+        checks.add(
+          ErrorCode.OUT_OF_STOCK,
+          `Only ${product.stock} of ${product.name} left; line ${i} asks for ${line.count}.`,
+          ['input', 'products', i, 'count'],
         );
       }
     });
-    return { ...names, ...priced, errors };
+    return { ...names, ...priced, errors: checks.errors };
   }
 }
 

@@ -1,5 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { BusinessError, ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import {
+  BusinessError,
+  ErrorCode,
+  userError,
+  type UserError,
+  type FieldPath,
+} from '../platform/errors.ts';
 import { Decimal } from '../platform/money.ts';
 
 /**
@@ -14,7 +20,7 @@ export async function reserveStock(
   em: EntityManager,
   shopId: string,
   lines: readonly { productId: string; count: number }[],
-  path: (string | number)[],
+  path: FieldPath,
 ): Promise<Map<string, { name: string; price: Decimal }>> {
   const taken = new Map<string, { name: string; price: Decimal }>();
   const short: { index: number; error: UserError }[] = [];

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../platform/config.ts';
-import { BusinessError, ErrorCode, userError, type UserError } from '../platform/errors.ts';
+import { ErrorCode, type FieldPath } from '../platform/errors.ts';
+import { InputChecks } from '../platform/input.rules.ts';
 import { Decimal, toMoneyString } from '../platform/money.ts';
 import type { ShopOrderLimits } from './shop-catalog.types.ts';
 
@@ -74,12 +75,11 @@ export function refuseOverLimits(
   held: UnpaidHoldings | undefined,
   order: { units: number; value: Decimal },
   limits: UnpaidLimits,
-  field: (string | number)[],
+  field: FieldPath,
 ): void {
   if (!held) return;
-  const errors: UserError[] = [];
-  const over = (message: string) =>
-    errors.push(userError(ErrorCode.UNPAID_LIMIT_REACHED, message, field));
+  const checks = new InputChecks();
+  const over = (message: string) => checks.add(ErrorCode.UNPAID_LIMIT_REACHED, message, field);
   if (limits.orders !== null && held.orders + 1 > limits.orders) {
     over(
       `You already have ${held.orders} unpaid shop orders, the most one consumer may have; pay or cancel one first.`,
@@ -95,5 +95,5 @@ export function refuseOverLimits(
       `Unpaid orders may come to ${toMoneyString(limits.value)} in all; yours come to ${toMoneyString(held.value)} and this order adds ${toMoneyString(order.value)}.`,
     );
   }
-  if (errors.length > 0) throw new BusinessError(errors);
+  checks.throwIfAny();
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Findings } from '../../src/insurance/insurance-order.checks.ts';
+import { InputChecks } from '../../src/platform/input.rules.ts';
 import {
   checkClientTime,
   checkNotStale,
@@ -9,9 +9,9 @@ import {
 } from '../../src/insurance/underwriting/underwrite.rules.ts';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
-let found: Findings;
+let found: InputChecks;
 beforeEach(() => {
-  found = new Findings();
+  found = new InputChecks();
 });
 
 describe('checkPlace', () => {

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../context.ts';
 import { requireViewer } from '../../platform/auth/roles.ts';
-import { badInput } from '../../platform/errors.ts';
+import { badInput, type FieldPath } from '../../platform/errors.ts';
 import { Decimal } from '../../platform/money.ts';
 import { MAX_LOTS, MAX_TICK } from '../chip-plan.input.ts';
 import type { Plan } from '../chip-plan.types.ts';
@@ -173,7 +173,7 @@ function obstacle(o: Obstacle, request: SuggestRequest): ChipSuggestObstacle {
 
 /** Checks what the input types cannot say, and turns the input into the suggester's request. */
 function toRequest(input: ChipSuggestInput, count: number): SuggestRequest {
-  const field = (...path: (string | number)[]) => ({ field: ['input', ...path] });
+  const field = (...path: FieldPath) => ({ field: ['input', ...path] });
   if (!Number.isInteger(count) || count < 1 || count > MAX_SUGGESTIONS) {
     throw badInput(`count must be between 1 and ${MAX_SUGGESTIONS}.`, { field: ['count'] });
   }

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context.ts';
-import { isStaff, requireViewer } from '../../platform/auth/roles.ts';
+import { isStaff, requireOwnerOrStaff, requireViewer } from '../../platform/auth/roles.ts';
 import type { Viewer } from '../../platform/auth/token.ts';
-import { BusinessError, ErrorCode, forbidden } from '../../platform/errors.ts';
+import { BusinessError, ErrorCode } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import type { Order } from '../../platform/orders/order.entity.ts';
 import { appendEvent, lockOrder } from '../../platform/orders/order-lifecycle.ts';
 import { orders } from '../../platform/orders/order.service.ts';
-import { Findings } from '../insurance-order.checks.ts';
+import { InputChecks } from '../../platform/input.rules.ts';
 import { Underwrite } from './underwrite.entity.ts';
 import type { UnderwritePayload } from './underwrite.types.ts';
 
@@ -29,13 +29,9 @@ export async function lockUnderwrite(
   if (!first) throw notFound();
   const order = await lockOrder(em, first.orderId);
   if (!order) throw notFound();
-  if (!isStaff(viewer)) {
-    if (order.consumer.id !== viewer.id) {
-      throw forbidden('This underwrite belongs to another consumer.');
-    }
-    // The owner deleted (hid) the order: its underwrite is gone for them too.
-    if (order.deletedAt) throw notFound();
-  }
+  requireOwnerOrStaff(viewer, order.consumer.id, 'underwrite');
+  // The owner deleted (hid) the order: its underwrite is gone for them too.
+  if (order.deletedAt && !isStaff(viewer)) throw notFound();
   const underwrite = await em.findOneOrFail(Underwrite, underwriteId, { refresh: true });
   return { order, underwrite };
 }
@@ -47,11 +43,11 @@ export async function lockUnderwrite(
  */
 export async function underwriteWrite(
   ctx: RequestContext,
-  work: (tx: { em: EntityManager; viewer: Viewer; found: Findings }) => Promise<string | void>,
+  work: (tx: { em: EntityManager; viewer: Viewer; found: InputChecks }) => Promise<string | void>,
 ): Promise<UnderwritePayload> {
   const viewer = requireViewer(ctx);
   const outcome = await orders.inTransaction(ctx, async (em) => {
-    const found = new Findings();
+    const found = new InputChecks();
     const id = await work({ em, viewer, found });
     if (found.any || !id) throw new BusinessError(found.errors);
     return id;

@@ -1,5 +1,5 @@
-import { ErrorCode } from '../../platform/errors.ts';
-import type { Findings } from '../insurance-order.checks.ts';
+import { ErrorCode, type FieldPath } from '../../platform/errors.ts';
+import type { InputChecks } from '../../platform/input.rules.ts';
 
 /** Documented limits of underwriting input; past them the write is INVALID_INPUT. */
 export const UNDERWRITE_LIMITS = {
@@ -20,10 +20,8 @@ export const UNDERWRITE_LIMITS = {
   planTimeAheadMs: 366 * 24 * 3600 * 1000,
 } as const;
 
-type Path = (string | number)[];
-
 /** A place: 1..256 characters once trimmed. Returns the trimmed text. */
-export function checkPlace(found: Findings, place: string, field: Path): string {
+export function checkPlace(found: InputChecks, place: string, field: FieldPath): string {
   const text = place.trim();
   if (text.length < 1 || text.length > UNDERWRITE_LIMITS.placeLength) {
     found.add(
@@ -39,7 +37,7 @@ export function checkPlace(found: Findings, place: string, field: Path): string 
  * A client's update time may not be ahead of the server's clock by more than five minutes:
  * a time far in the future ("9999-12-31") would make every later write look stale.
  */
-export function checkClientTime(found: Findings, time: Date, field: Path): void {
+export function checkClientTime(found: InputChecks, time: Date, field: FieldPath): void {
   if (time.getTime() > Date.now() + UNDERWRITE_LIMITS.clockSkewMs) {
     found.add(
       ErrorCode.INVALID_INPUT,
@@ -51,11 +49,11 @@ export function checkClientTime(found: Findings, time: Date, field: Path): void 
 
 /** STALE_UPDATE when the client's time is older than the stored one (equal times pass). */
 export function checkNotStale(
-  found: Findings,
+  found: InputChecks,
   given: Date,
   stored: Date | null | undefined,
   what: string,
-  field: Path,
+  field: FieldPath,
 ): void {
   if (stored && given.getTime() < stored.getTime()) {
     found.add(
@@ -67,7 +65,7 @@ export function checkNotStale(
 }
 
 /** http(s) URLs of at most 1024 characters, with a host and no white space. */
-export function checkPhotoUrls(found: Findings, urls: string[], field: Path): void {
+export function checkPhotoUrls(found: InputChecks, urls: string[], field: FieldPath): void {
   if (urls.length > UNDERWRITE_LIMITS.photosPerCall) {
     found.add(
       ErrorCode.INVALID_INPUT,

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context.ts';
-import { isStaff, requireViewer } from '../../platform/auth/roles.ts';
-import { ErrorCode, forbidden } from '../../platform/errors.ts';
+import { isStaff, requireOwnerOrStaff, requireViewer } from '../../platform/auth/roles.ts';
+import { ErrorCode, type FieldPath } from '../../platform/errors.ts';
 import { isUuid } from '../../platform/ids.ts';
 import { Order, OrderKind, OrderStatus } from '../../platform/orders/order.entity.ts';
 import { lockOrder, transition } from '../../platform/orders/order-lifecycle.ts';
-import type { Findings } from '../insurance-order.checks.ts';
+import type { InputChecks } from '../../platform/input.rules.ts';
 import { PlanOrderExt } from '../insurance-order.entity.ts';
 import { lockUnderwrite, recordEvent, underwriteWrite } from './underwrite.repository.ts';
 import { Photo, Problem, Underwrite } from './underwrite.entity.ts';
@@ -31,11 +31,8 @@ export class UnderwriteService {
     if (!isUuid(orderId)) return null;
     const order = await ctx.em.findOne(Order, orderId);
     if (!order) return null;
-    if (!isStaff(viewer)) {
-      if (order.consumer.id !== viewer.id)
-        throw forbidden('This order belongs to another consumer.');
-      if (order.deletedAt) return null;
-    }
+    requireOwnerOrStaff(viewer, order.consumer.id, 'order');
+    if (order.deletedAt && !isStaff(viewer)) return null;
     return ctx.em.findOne(Underwrite, { orderId, deleted: false });
   }
 
@@ -49,9 +46,7 @@ export class UnderwriteService {
       if (!order || (!isStaff(viewer) && order.deletedAt)) {
         return found.add(ErrorCode.NOT_FOUND, 'No order has this id.', ['input', 'orderId']);
       }
-      if (!isStaff(viewer) && order.consumer.id !== viewer.id) {
-        throw forbidden('This order belongs to another consumer.');
-      }
+      requireOwnerOrStaff(viewer, order.consumer.id, 'order');
       if (order.kind !== OrderKind.PLAN) {
         return found.add(ErrorCode.INVALID_INPUT, 'Only plan orders are underwritten.', [
           'input',
@@ -252,7 +247,7 @@ export class UnderwriteService {
     });
   }
 
-  private checkProblems(found: Findings, input: FillUnderwriteInput): void {
+  private checkProblems(found: InputChecks, input: FillUnderwriteInput): void {
     const L = UNDERWRITE_LIMITS;
     if (input.problems.length > L.problemsPerFill) {
       found.add(ErrorCode.INVALID_INPUT, `At most ${L.problemsPerFill} problems.`, [
@@ -283,10 +278,10 @@ export class UnderwriteService {
 
   private async checkPhotoRoom(
     em: EntityManager,
-    found: Findings,
+    found: InputChecks,
     underwriteId: string,
     adding: number,
-    field: (string | number)[],
+    field: FieldPath,
   ): Promise<void> {
     const kept = await em.count(Photo, { underwriteId, deleted: false });
     if (kept + adding > UNDERWRITE_LIMITS.photosPerUnderwrite) {

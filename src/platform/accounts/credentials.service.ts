@@ -4,15 +4,16 @@ import { checkPassword, hashNewPassword } from '../auth/password-check.ts';
 import { requireViewer } from '../auth/roles.ts';
 import { sessions } from '../auth/session.service.ts';
 import { bank } from '../bank/bank.service.ts';
-import { ErrorCode, userError, type UserError } from '../errors.ts';
+import { ErrorCode, userError, type UserError, type FieldPath } from '../errors.ts';
 import { isBigintId } from '../ids.ts';
+import { InputChecks } from '../input.rules.ts';
 import { sessionPayload, type LoginResult } from './accounts.service.ts';
 import { Consumer, Role } from './consumer.entity.ts';
 
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 200;
 
-function passwordProblem(password: string, field: (string | number)[]): UserError | undefined {
+function passwordProblem(password: string, field: FieldPath): UserError | undefined {
   if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
     return userError(
       ErrorCode.INVALID_INPUT,
@@ -122,20 +123,16 @@ export class CredentialsService {
   ): Promise<{ consumer?: Consumer; errors: UserError[] }> {
     const admin = requireViewer(ctx);
     const name = input.name.trim();
-    const errors: UserError[] = [];
+    const checks = new InputChecks();
     if (input.id != null && !isBigintId(input.id)) {
-      errors.push(
-        userError(ErrorCode.INVALID_INPUT, 'An id is a positive whole number.', ['input', 'id']),
-      );
+      checks.add(ErrorCode.INVALID_INPUT, 'An id is a positive whole number.', ['input', 'id']);
     }
     if (name.length < 1 || name.length > 100) {
-      errors.push(
-        userError(ErrorCode.INVALID_INPUT, 'A name has 1 to 100 characters.', ['input', 'name']),
-      );
+      checks.add(ErrorCode.INVALID_INPUT, 'A name has 1 to 100 characters.', ['input', 'name']);
     }
     const weak = passwordProblem(input.password, ['input', 'password']);
-    if (weak) errors.push(weak);
-    if (errors.length > 0) return { errors };
+    if (weak) checks.push(weak);
+    if (checks.any) return { errors: checks.errors };
     const hash = await hashNewPassword(ctx, input.password);
     // ON CONFLICT also settles two calls for one id at once: the second waits, then finds it taken.
     const id = await ctx.em.transactional(async (em) => {

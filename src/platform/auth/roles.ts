@@ -37,11 +37,18 @@ export function requireViewer(ctx: RequestContext): Viewer {
   throw ctx.auth.failure ? tokenRefused(ctx.auth.failure) : unauthenticated();
 }
 
+/**
+ * FORBIDDEN ("This <what> belongs to another consumer.") unless `viewer` is `ownerId` or staff:
+ * the one ownership check of every consumer-owned thing.
+ */
+export function requireOwnerOrStaff(viewer: Viewer, ownerId: string, what?: string): void {
+  if (viewer.id === ownerId || isStaff(viewer)) return;
+  throw forbidden(`This ${what ? `${what} ` : ''}belongs to another consumer.`);
+}
+
 /** The caller may act for `consumerId`: it is them, or staff. */
 export function requireSelfOrStaff(ctx: RequestContext, consumerId: string): Viewer {
   const viewer = requireViewer(ctx);
-  if (viewer.id !== consumerId && !isStaff(viewer)) {
-    throw forbidden('This belongs to another consumer.');
-  }
+  requireOwnerOrStaff(viewer, consumerId);
   return viewer;
 }

@@ -2,16 +2,15 @@ import { LockMode, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context.ts';
 import { requireViewer } from '../auth/roles.ts';
-import { BusinessError, ErrorCode, userError, type UserError } from '../errors.ts';
+import { BusinessError, ErrorCode, userError, type UserError, type FieldPath } from '../errors.ts';
+import { InputChecks } from '../input.rules.ts';
 import { Decimal, toMoneyString } from '../money.ts';
 import { catalogHistory, type FieldChanges } from './catalog-history.service.ts';
-
-type Path = (string | number)[];
 
 /** A unique constraint a catalogue write may run into, and the input field that names it. */
 export interface UniqueField {
   constraint: string;
-  field: Path;
+  field: FieldPath;
   message: string;
 }
 
@@ -24,6 +23,13 @@ function shown(value: unknown): unknown {
 function same(a: unknown, b: unknown): boolean {
   if (a instanceof Decimal && b instanceof Decimal) return a.eq(b);
   return shown(a) === shown(b);
+}
+
+/** Which row a history entry is about, and who acts (null: the demo data, the service's jobs). */
+export interface HistoryAt {
+  entityType: string;
+  entityId: string | number;
+  actorId: string | null;
 }
 
 /**
@@ -49,7 +55,7 @@ function applyChanges<T extends object>(entity: T, patch: Partial<T>): FieldChan
  */
 export function applyEdit<T extends { version: number }>(
   em: EntityManager,
-  at: { entityType: string; entityId: string | number; actorId: string | null },
+  at: HistoryAt,
   entity: T,
   patch: Partial<T>,
 ): FieldChanges {
@@ -65,6 +71,49 @@ export function created(fields: Record<string, unknown>): FieldChanges {
   return Object.fromEntries(
     Object.entries(fields).map(([key, to]) => [key, { from: null, to: shown(to) }]),
   );
+}
+
+/** Records a new row's CREATED history entry: every field in `fields` as a change from nothing. */
+export function recordCreated(em: EntityManager, at: HistoryAt, fields: Record<string, unknown>) {
+  catalogHistory.record(em, { ...at, action: 'CREATED', changes: created(fields) });
+}
+
+/** One `update*` of a versioned catalogue row. */
+export interface VersionedEdit<T> {
+  entity: EntityClass<T>;
+  /** The history's entity type. */
+  entityType: string;
+  id: string;
+  validId: (id: string) => boolean;
+  notFound: { message: string; field: FieldPath };
+  expectedVersion: number;
+  /** How STALE_UPDATE names the row: `Plan "Basic"`. */
+  named: (row: T) => string;
+  /** The fields to set (undefined: leave it), each checked into `checks`. */
+  patch: (checks: InputChecks) => Partial<T>;
+  /** Refusals that need the row and the checked patch; runs before anything is set. */
+  guard?: (row: T, patch: Partial<T>) => Promise<void>;
+}
+
+/**
+ * The shape every catalogue edit shares: locks the row (NOT_FOUND), refuses it unless at the
+ * version the client read (STALE_UPDATE), checks the patch (every INVALID_INPUT at once), runs
+ * the guard, then applies the patch with its UPDATED entry (applyEdit). Returns the row and
+ * what changed.
+ */
+export async function editAtVersion<T extends { id: string | number; version: number }>(
+  em: EntityManager,
+  actorId: string | null,
+  edit: VersionedEdit<T>,
+): Promise<{ row: T; changes: FieldChanges }> {
+  const row = await lockById(em, edit.entity, edit.id, edit.validId, edit.notFound);
+  checkVersion(edit.named(row), row.version, edit.expectedVersion);
+  const checks = new InputChecks();
+  const patch = edit.patch(checks);
+  checks.throwIfAny();
+  await edit.guard?.(row, patch);
+  const at = { entityType: edit.entityType, entityId: row.id, actorId };
+  return { row, changes: applyEdit(em, at, row, patch) };
 }
 
 /**
@@ -89,7 +138,7 @@ export async function lockById<T extends object>(
   entity: EntityClass<T>,
   id: string,
   validId: (id: string) => boolean,
-  notFound: { message: string; field: Path },
+  notFound: { message: string; field: FieldPath },
 ): Promise<T> {
   const row = validId(id)
     ? await em.findOne(entity, id as never, { lockMode: LockMode.PESSIMISTIC_WRITE })

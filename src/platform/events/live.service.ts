@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import type { RequestContext } from '../../context.ts';
-import { isStaff, requireViewer } from '../auth/roles.ts';
-import { badInput, forbidden, graphQLError } from '../errors.ts';
+import { isStaff, requireOwnerOrStaff, requireViewer } from '../auth/roles.ts';
+import { badInput, graphQLError } from '../errors.ts';
 import { operationCost } from '../graphql/query-limits.ts';
 import { isUuid } from '../ids.ts';
 import { Order, OrderKind } from '../orders/order.entity.ts';
@@ -50,9 +50,7 @@ export class LiveEventService {
     if (orderId !== null) {
       const order = isUuid(orderId) ? await ctx.em.findOne(Order, orderId) : null;
       if (!order) throw badInput('No such order.', { field: 'orderId' });
-      if (!isStaff(viewer) && order.consumer.id !== viewer.id) {
-        throw forbidden('This order belongs to another consumer.');
-      }
+      requireOwnerOrStaff(viewer, order.consumer.id, 'order');
     }
     const filter: EventFilter = {
       consumerId: isStaff(viewer) ? null : viewer.id,

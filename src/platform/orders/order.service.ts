@@ -11,7 +11,7 @@ import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { orderKind, PayType } from './order-kinds.ts';
 import { appendEvent, lockOrder, startTransition, transition } from './order-lifecycle.ts';
-import { isStaff, requireViewer } from '../auth/roles.ts';
+import { isStaff, requireOwnerOrStaff, requireViewer } from '../auth/roles.ts';
 
 export interface OrderListFilter {
   consumerId?: string | null;
@@ -76,9 +76,8 @@ export class OrderService {
     // A plain row (readRows): the order is only read from here on.
     const [order] = await readRows(ctx.em, Order, { id: orderId });
     if (!order) return null;
-    if (isStaff(viewer)) return order;
-    if (order.consumer.id !== viewer.id) throw forbidden('This order belongs to another consumer.');
-    return order.deletedAt ? null : order;
+    requireOwnerOrStaff(viewer, order.consumer.id, 'order');
+    return order.deletedAt && !isStaff(viewer) ? null : order;
   }
 
   /** Most recently updated first, keyset-paginated on (updatedAt, id). */
@@ -195,9 +194,7 @@ export class OrderService {
     return this.inTransaction(ctx, async (em) => {
       const order = await lockOrder(em, orderId);
       if (!order || (!isStaff(viewer) && order.deletedAt)) throw notFound();
-      if (!isStaff(viewer) && order.consumer.id !== viewer.id) {
-        throw forbidden('This order belongs to another consumer.');
-      }
+      requireOwnerOrStaff(viewer, order.consumer.id, 'order');
       const from = order.status;
       await startTransition({ ...ctx, em }, order, OrderStatus.CANCELLED, 'cancelOrder');
       const refund = await bank.refundOrder(
