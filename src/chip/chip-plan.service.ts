@@ -75,15 +75,16 @@ export class ChipPlanService {
     const viewer = requireViewer(ctx);
     const plan = toPlan(input);
     let judged: ChipPlanAnalysis | undefined;
-    // The order this request created, as its transaction wrote it: the payload needs no re-read.
-    let created: Order | undefined;
+    const request = {
+      consumerId: viewer.id,
+      key: idempotencyKey,
+      operation: 'confirmChipOrder',
+      input: planHashInput(plan),
+    };
     try {
-      const { result } = await runIdempotent<{ orderId: string }>(
+      return await runIdempotent<{ orderId: string }, ChipOrderPayload>(
         ctx.em,
-        viewer.id,
-        idempotencyKey,
-        'confirmChipOrder',
-        planHashInput(plan),
+        request,
         async (tx) => {
           // The clock and the plants stay as judged until commit; bookings are guarded by
           // the exclusion constraint.
@@ -106,22 +107,20 @@ export class ChipPlanService {
           await tx.flush();
           await bank.debit(tx, viewer.id, kpi.totalCost, `Chip order ${order.orderNo}`, order.id);
           await insertSchedule(tx, order.id, plan, lots, chipIds);
-          created = order;
-          return { orderId: order.id };
+          return { stored: { orderId: order.id }, payload: { order, analysis, errors: [] } };
         },
+        async ({ orderId }) => {
+          const [order] = await readRows(ctx.em, Order, { id: orderId });
+          if (!order) throw new Error(`confirmed order ${orderId} not found`);
+          return { order, analysis: await chipOrders.storedAnalysis(ctx, order.id), errors: [] };
+        },
+        (err) =>
+          err instanceof PlanInfeasibleError
+            ? { analysis: err.analysis, errors: err.errors }
+            : { analysis: judged ?? null, errors: err.errors },
       );
-      // A replayed key ran no work here: its order is read as committed, as a plain row.
-      const order = created ?? (await readRows(ctx.em, Order, { id: result.orderId }))[0];
-      if (!order) throw new Error(`confirmed order ${result.orderId} not found`);
-      return {
-        order,
-        analysis: judged ?? (await chipOrders.storedAnalysis(ctx, order.id)),
-        errors: [],
-      };
     } catch (err) {
-      if (err instanceof PlanInfeasibleError) return { analysis: err.analysis, errors: err.errors };
       if (isBookingConflict(err)) return this.lostRace(ctx, plan);
-      if (err instanceof BusinessError) return { analysis: judged ?? null, errors: err.errors };
       throw err;
     }
   }

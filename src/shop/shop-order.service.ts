@@ -54,10 +54,8 @@ export class ShopOrderService {
     if (errors.length > 0 || !cart.shop) return { errors };
     const shopId = cart.shop.id;
 
-    // The order this request created, as its transaction wrote it: the payload needs no re-read.
-    let created: Order | undefined;
     const limits = unpaidLimits(ctx.config);
-    const work = async (em: EntityManager): Promise<{ orderId: string }> => {
+    const work = async (em: EntityManager) => {
       // First, so one consumer's confirmations take turns before any stock is touched.
       const held = await lockUnpaidHoldings(em, viewer.id, limits);
       const snapshot = await reserveStock(em, shopId, input.products, ['input', 'products']);
@@ -93,25 +91,19 @@ export class ShopOrderService {
         em.create(ShopOrderLine, { orderId: order.id, lineNo, ...line }),
       );
       await em.flush();
-      created = order;
-      return { orderId: order.id };
+      return { stored: { orderId: order.id }, payload: { order, errors: [] } };
     };
-
-    const once = async (): Promise<{ orderId: string }> => {
-      if (idempotencyKey == null) return ctx.em.transactional(work);
-      const key = [viewer.id, idempotencyKey] as const;
-      return (await runIdempotent(ctx.em, ...key, 'confirmShopOrder', plain(input), work)).result;
+    const request = {
+      consumerId: viewer.id,
+      key: idempotencyKey ?? null,
+      operation: 'confirmShopOrder',
+      input: plain(input),
     };
-    try {
-      const { orderId } = await once();
-      // A replayed key ran no work here: its order is read as committed, as a plain row.
-      const order = created ?? (await readRows(ctx.em, Order, { id: orderId }))[0];
+    return runIdempotent(ctx.em, request, work, async ({ orderId }) => {
+      const [order] = await readRows(ctx.em, Order, { id: orderId });
       if (!order) throw new Error(`confirmed order ${orderId} not found`);
       return { order, errors: [] };
-    } catch (err) {
-      if (err instanceof BusinessError) return { errors: err.errors };
-      throw err;
-    }
+    });
   }
 
   /**
