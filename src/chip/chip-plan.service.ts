@@ -15,9 +15,10 @@ import { computeKpi, kpiOutOfRange } from './chip-plan.kpi.ts';
 import type { Plan, ScheduledLot } from './chip-plan.model.ts';
 import {
   bookingWindows,
-  insertSchedule,
+  insertBookings,
   loadOverlappingBookings,
   loadPlanCatalog,
+  scheduleRows,
 } from './chip-plan.repository.ts';
 import {
   judgeClashes,
@@ -93,20 +94,24 @@ export class ChipPlanService {
           judged = analysis;
           if (!analysis.feasible || !analysis.kpi || !lots) throw new PlanInfeasibleError(analysis);
           const kpi = analysis.kpi;
-          const order = await createOrder(tx, {
-            kind: OrderKind.CHIP,
-            consumerId: viewer.id,
-            payment: kpi.totalCost,
-            actorId: viewer.id,
-            data: {
-              totalCost: kpi.totalCost.toFixed(2),
-              lots: lots.length,
-              finishTime: kpi.finishTime,
+          // The order, its event and its schedule in one statement; the bookings after the debit.
+          const order = await createOrder(
+            tx,
+            {
+              kind: OrderKind.CHIP,
+              consumerId: viewer.id,
+              payment: kpi.totalCost,
+              actorId: viewer.id,
+              data: {
+                totalCost: kpi.totalCost.toFixed(2),
+                lots: lots.length,
+                finishTime: kpi.finishTime,
+              },
             },
-          });
-          await tx.flush();
+            ({ id }) => scheduleRows(id, plan, lots, chipIds),
+          );
           await bank.debit(tx, viewer.id, kpi.totalCost, `Chip order ${order.orderNo}`, order.id);
-          await insertSchedule(tx, order.id, plan, lots, chipIds);
+          await insertBookings(tx, order.id, lots);
           return { stored: { orderId: order.id }, payload: { order, analysis, errors: [] } };
         },
         async ({ orderId }) => {

@@ -6,10 +6,11 @@ import { runIdempotent } from '../platform/idempotency/idempotency.service.ts';
 import { readRows } from '../platform/db/read-rows.ts';
 import { Order, OrderKind, OrderStatus } from '../platform/orders/order.entity.ts';
 import type { PayType, TxContext } from '../platform/orders/order-kinds.ts';
-import { createOrder } from '../platform/orders/order-lifecycle.ts';
-import { checkAddress } from './address.rules.ts';
+import { createOrder, type KindRowsSql } from '../platform/orders/order-lifecycle.ts';
+import { toMoneyString } from '../platform/money.ts';
+import { checkAddress, type CheckedAddress } from './address.rules.ts';
 import { checkCart, checkPayment, priceLines } from './cart.rules.ts';
-import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
+import { ShopOrderRow } from './shop-order.entity.ts';
 import type { ConfirmShopOrderInput } from './shop.input.ts';
 import { releaseStock, reserveStock } from './stock.ts';
 import { lockUnpaidHoldings, refuseOverLimits, unpaidLimits } from './unpaid-limits.rules.ts';
@@ -25,6 +26,48 @@ function plain(input: ConfirmShopOrderInput): unknown {
 /** When an order confirmed at `now` expires unpaid; null when unpaid orders never expire. */
 export function expiryOf(now: Date, ttlMinutes: number): Date | null {
   return ttlMinutes > 0 ? new Date(now.getTime() + ttlMinutes * 60_000) : null;
+}
+
+/** A new shop order's own rows (its shop_orders row and its lines), for createOrder's statement. */
+function shopOrderRows(
+  orderId: string,
+  shopId: string,
+  address: CheckedAddress,
+  priced: ReturnType<typeof priceLines>,
+  expiresAt: Date | null,
+): KindRowsSql[] {
+  const lines = priced.lines.map((line, lineNo) => ({
+    line_no: lineNo,
+    product_id: line.productId,
+    name: line.name,
+    price: toMoneyString(line.price),
+    count: line.count,
+    total_price: toMoneyString(line.totalPrice),
+  }));
+  return [
+    {
+      sql: `insert into shop_orders (order_id, shop_id, recipient, address, tel_num, is_canceled,
+                                     total_amount, expires_at)
+            values (?, ?, ?, ?, ?, false, ?, ?)`,
+      params: [
+        orderId,
+        shopId,
+        address.recipient,
+        address.address,
+        address.telNum,
+        priced.totalAmount,
+        expiresAt,
+      ],
+    },
+    {
+      sql: `insert into shop_order_lines (order_id, line_no, product_id, name, price, count,
+                                          total_price)
+            select ?, l.line_no, l.product_id, l.name, l.price, l.count, l.total_price
+              from jsonb_to_recordset(?::jsonb) as l (line_no int, product_id bigint, name text,
+                                                     price numeric, count int, total_price numeric)`,
+      params: [orderId, JSON.stringify(lines)],
+    },
+  ];
 }
 
 /**
@@ -55,6 +98,7 @@ export class ShopOrderService {
     const shopId = cart.shop.id;
 
     const limits = unpaidLimits(ctx.config);
+    const ttl = ctx.config.shopOrderTtlMinutes;
     const work = async (em: EntityManager) => {
       // First, so one consumer's confirmations take turns before any stock is touched.
       const held = await lockUnpaidHoldings(em, viewer.id, limits);
@@ -72,25 +116,17 @@ export class ShopOrderService {
           'products',
         ]);
       }
-      const order = await createOrder(em, {
-        kind: OrderKind.SHOP,
-        consumerId: viewer.id,
-        payment: priced.payment,
-        actorId: viewer.id,
-        data: { shopId, totalAmount: priced.totalAmount },
-      });
-      em.create(ShopOrderRow, {
-        order,
-        shop: shopId,
-        ...address,
-        isCanceled: false,
-        totalAmount: priced.totalAmount,
-        expiresAt: expiryOf(order.createdAt, ctx.config.shopOrderTtlMinutes),
-      });
-      priced.lines.forEach((line, lineNo) =>
-        em.create(ShopOrderLine, { orderId: order.id, lineNo, ...line }),
+      const order = await createOrder(
+        em,
+        {
+          kind: OrderKind.SHOP,
+          consumerId: viewer.id,
+          payment: priced.payment,
+          actorId: viewer.id,
+          data: { shopId, totalAmount: priced.totalAmount },
+        },
+        ({ id, createdAt }) => shopOrderRows(id, shopId, address, priced, expiryOf(createdAt, ttl)),
       );
-      await em.flush();
       return { stored: { orderId: order.id }, payload: { order, errors: [] } };
     };
     const request = {
@@ -133,14 +169,11 @@ export class ShopOrderService {
     order: Order,
     payType: PayType,
   ): Promise<{ productIds: string[] }> {
-    // Plain statements, not em.find + flush: one column is written and one read.
-    await ctx.em.execute(`update shop_orders set pay_type = ? where order_id = ?`, [
-      payType,
-      order.id,
-    ]);
+    // One plain statement, not em.find + flush: one column is written and one read.
     const lines = await ctx.em.execute<{ product_id: string }[]>(
-      `select product_id from shop_order_lines where order_id = ? order by line_no`,
-      [order.id],
+      `with paid as (update shop_orders set pay_type = ? where order_id = ?)
+       select product_id from shop_order_lines where order_id = ? order by line_no`,
+      [payType, order.id, order.id],
     );
     return { productIds: lines.map((l) => String(l.product_id)) };
   }

@@ -10,7 +10,13 @@ import { defineLoader, indexByKeys } from '../loaders.ts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { orderKind, PayType } from './order-kinds.ts';
-import { appendEvent, lockOrder, startTransition, transition } from './order-lifecycle.ts';
+import {
+  appendEvent,
+  lockOrder,
+  startTransition,
+  transition,
+  transitionNow,
+} from './order-lifecycle.ts';
 import { isStaff, requireViewer } from '../auth/roles.ts';
 
 export interface OrderListFilter {
@@ -157,7 +163,7 @@ export class OrderService {
           `Payment of order ${order.orderNo} (${payType})`,
           order.id,
         );
-        transition(em, order, OrderStatus.PAID, {
+        await transitionNow(em, order, OrderStatus.PAID, {
           actorId: viewer.id,
           data: {
             payType,
