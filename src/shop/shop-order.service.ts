@@ -9,7 +9,7 @@ import type { PayType, TxContext } from '../platform/orders/order-kinds.ts';
 import { createOrder, type KindRowsSql } from '../platform/orders/order-lifecycle.ts';
 import { toMoneyString } from '../platform/money.ts';
 import { checkAddress, type CheckedAddress } from './address.rules.ts';
-import { checkCart, checkPayment, priceLines } from './cart.rules.ts';
+import { checkCart, checkPayment, isWellFormedCart, priceLines } from './cart.rules.ts';
 import { ShopOrderRow } from './shop-order.entity.ts';
 import type { ConfirmShopOrderInput } from './shop.input.ts';
 import { releaseStock, reserveStock } from './stock.ts';
@@ -92,17 +92,26 @@ export class ShopOrderService {
   ): Promise<{ order?: Order; errors: UserError[] }> {
     const viewer = requireViewer(ctx);
     const { address, errors: addressErrors } = checkAddress(input.address, ['input', 'address']);
-    const cart = await checkCart(ctx.em, input, ['input']);
-    const errors = [...cart.errors, ...addressErrors];
-    if (errors.length > 0 || !cart.shop) return { errors };
-    const shopId = cart.shop.id;
+    // A well-formed cart goes straight to the reservation, which finds any fault the catalogue
+    // would; the cart is read against the catalogue first only to name every mistake at once.
+    if (addressErrors.length > 0 || !isWellFormedCart(input)) {
+      const errors = [...(await checkCart(ctx.em, input, ['input'])).errors, ...addressErrors];
+      if (errors.length > 0) return { errors };
+    }
+    const shopId = input.shopId;
 
     const limits = unpaidLimits(ctx.config);
     const ttl = ctx.config.shopOrderTtlMinutes;
     const work = async (em: EntityManager) => {
       // First, so one consumer's confirmations take turns before any stock is touched.
       const held = await lockUnpaidHoldings(em, viewer.id, limits);
-      const snapshot = await reserveStock(em, shopId, input.products, ['input', 'products']);
+      const snapshot = await reserveStock(em, shopId, input.products, ['input', 'products']).catch(
+        async (err: unknown) => {
+          // Short: a line the catalogue refuses is named as checkCart names it, else the stock.
+          const cart = err instanceof BusinessError ? await checkCart(em, input, ['input']) : null;
+          throw cart && cart.errors.length > 0 ? new BusinessError(cart.errors) : err;
+        },
+      );
       const priced = priceLines(input.products, snapshot);
       const tooBig = checkPayment(priced.payment, ['input']);
       if (tooBig.length > 0) throw new BusinessError(tooBig);
