@@ -4,9 +4,8 @@ import { requireViewer } from '../platform/auth/roles.ts';
 import { bank } from '../platform/bank/bank.service.ts';
 import { BusinessError, ErrorCode, badInput, userError } from '../platform/errors.ts';
 import { runIdempotent } from '../platform/idempotency/idempotency.service.ts';
-import { readRows } from '../platform/db/read-rows.ts';
-import { Order, OrderKind } from '../platform/orders/order.entity.ts';
-import { createOrder } from '../platform/orders/order-lifecycle.ts';
+import { OrderKind } from '../platform/orders/order.entity.ts';
+import { committedOrder, createOrder } from '../platform/orders/order-lifecycle.ts';
 import type { ChipOrderPayload } from './chip-order.types.ts';
 import { chipOrders } from './chip-order.service.ts';
 import type { ChipPlanInput } from './chip-plan.input.ts';
@@ -114,11 +113,11 @@ export class ChipPlanService {
           await insertBookings(tx, order.id, lots);
           return { stored: { orderId: order.id }, payload: { order, analysis, errors: [] } };
         },
-        async ({ orderId }) => {
-          const [order] = await readRows(ctx.em, Order, { id: orderId });
-          if (!order) throw new Error(`confirmed order ${orderId} not found`);
-          return { order, analysis: await chipOrders.storedAnalysis(ctx, order.id), errors: [] };
-        },
+        async ({ orderId }) => ({
+          order: await committedOrder(ctx.em, orderId),
+          analysis: await chipOrders.storedAnalysis(ctx, orderId),
+          errors: [],
+        }),
         (err) =>
           err instanceof PlanInfeasibleError
             ? { analysis: err.analysis, errors: err.errors }

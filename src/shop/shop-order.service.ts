@@ -3,10 +3,13 @@ import type { RequestContext } from '../context.ts';
 import { requireViewer } from '../platform/auth/roles.ts';
 import { BusinessError, ErrorCode, type UserError } from '../platform/errors.ts';
 import { runIdempotent } from '../platform/idempotency/idempotency.service.ts';
-import { readRows } from '../platform/db/read-rows.ts';
 import { Order, OrderKind, OrderStatus } from '../platform/orders/order.entity.ts';
 import type { PayType, TxContext } from '../platform/orders/order-kinds.ts';
-import { createOrder, type KindRowsSql } from '../platform/orders/order-lifecycle.ts';
+import {
+  committedOrder,
+  createOrder,
+  type KindRowsSql,
+} from '../platform/orders/order-lifecycle.ts';
 import { toMoneyString } from '../platform/money.ts';
 import { checkAddress, type CheckedAddress } from './address.rules.ts';
 import { checkCart, checkPayment, isWellFormedCart, priceLines } from './cart.rules.ts';
@@ -144,11 +147,10 @@ export class ShopOrderService {
       operation: 'confirmShopOrder',
       input: plain(input),
     };
-    return runIdempotent(ctx.em, request, work, async ({ orderId }) => {
-      const [order] = await readRows(ctx.em, Order, { id: orderId });
-      if (!order) throw new Error(`confirmed order ${orderId} not found`);
-      return { order, errors: [] };
-    });
+    return runIdempotent(ctx.em, request, work, async ({ orderId }) => ({
+      order: await committedOrder(ctx.em, orderId),
+      errors: [],
+    }));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readRows } from '../db/read-rows.ts';
 import { isUuid } from '../ids.ts';
 import { BusinessError, ErrorCode } from '../errors.ts';
 import { toMoneyString, type Decimal } from '../money.ts';
@@ -36,6 +37,13 @@ export function appendEvent(
   });
 }
 
+/** An event row, the columns appendEvent writes, for the statements that write one at once. */
+const INSERT_EVENT = `insert into order_events
+  (order_id, kind, consumer_id, actor_id, type, from_status, to_status, data, occurred_at)`;
+
+const eventData = (data: Record<string, unknown> | undefined) =>
+  data === undefined ? null : JSON.stringify(data);
+
 /** A kind's own rows of a new order, inserted by the order's statement: one WITH part. */
 export interface KindRowsSql {
   sql: string;
@@ -67,15 +75,8 @@ export async function createOrder(
          from nextval('order_no_seq') n
        returning *
      ), e as (
-       insert into order_events (order_id, kind, consumer_id, actor_id, type, from_status,
-                                 to_status, data, occurred_at)
-       select o.id, o.kind, o.consumer_id, ?, 'ORDER_CREATED', null, o.status, ?, ? from o
-     )${parts
-       .map(
-         (part, i) => `,
-     k${i} as (${part.sql})`,
-       )
-       .join('')}
+       ${INSERT_EVENT} select o.id, o.kind, o.consumer_id, ?, 'ORDER_CREATED', null, o.status, ?, ? from o
+     )${parts.map((part, i) => `, k${i} as (${part.sql})`).join('')}
      select * from o`,
     [
       id,
@@ -96,9 +97,6 @@ export async function createOrder(
   );
   return em.map(Order, row);
 }
-
-const eventData = (data: Record<string, unknown> | undefined) =>
-  data === undefined ? null : JSON.stringify(data);
 
 /**
  * The only way an order's status changes. Checks the kind's state table (INVALID_TRANSITION
@@ -138,9 +136,7 @@ export async function transitionNow(
        update orders set status = ?, status_code = ?, status_label = ?, updated_at = ?
         where id = ? returning *
      ), e as (
-       insert into order_events (order_id, kind, consumer_id, actor_id, type, from_status,
-                                 to_status, data, occurred_at)
-       select u.id, u.kind, u.consumer_id, ?, 'STATUS_CHANGED', ?, u.status, ?, ? from u
+       ${INSERT_EVENT} select u.id, u.kind, u.consumer_id, ?, 'STATUS_CHANGED', ?, u.status, ?, ? from u
      )
      select * from u`,
     [
@@ -213,4 +209,11 @@ export async function lockOrder(em: EntityManager, orderId: string): Promise<Ord
     [orderId],
   );
   return row ? em.map(Order, row) : null;
+}
+
+/** An order as committed, as a plain row: what a replayed idempotency key answers with. */
+export async function committedOrder(em: EntityManager, orderId: string): Promise<Order> {
+  const [order] = await readRows(em, Order, { id: orderId });
+  if (!order) throw new Error(`order ${orderId} not found`);
+  return order;
 }

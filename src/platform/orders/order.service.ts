@@ -12,6 +12,7 @@ import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { orderKind, PayType } from './order-kinds.ts';
 import {
   appendEvent,
+  committedOrder,
   lockOrder,
   startTransition,
   transition,
@@ -181,11 +182,9 @@ export class OrderService {
       },
       // A replayed key ran no work here: its order and payment are read as committed.
       async (stored) => {
-        const [[order], [transaction]] = await Promise.all([
-          readRows(ctx.em, Order, { id: stored.orderId }),
-          readRows(ctx.em, BankTransaction, { id: stored.transactionId }),
-        ]);
-        if (!order || !transaction) throw new Error(`paid order ${stored.orderId} not found`);
+        const order = await committedOrder(ctx.em, stored.orderId);
+        const [transaction] = await readRows(ctx.em, BankTransaction, { id: stored.transactionId });
+        if (!transaction) throw new Error(`payment ${stored.transactionId} not found`);
         return { order, productIds: stored.productIds, transaction, errors: [] };
       },
     );
