@@ -17,7 +17,7 @@ export async function reserveStock(
   path: (string | number)[],
 ): Promise<Map<string, { name: string; price: Decimal }>> {
   const wanted = JSON.stringify(lines.map((l) => ({ product_id: l.productId, count: l.count })));
-  // `active`: a product deactivated since the cart was checked is not sold either.
+  // `active`: a product no longer sold is not taken, whatever its stock.
   const rows = await em.execute<{ id: string; name: string; price: string }[]>(
     `with locked as materialized (
        select p.id, w.count

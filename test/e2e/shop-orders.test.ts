@@ -40,12 +40,16 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const confirm = (input: { address?: Partial<typeof ADDRESS>; products: [string, number][] }) =>
+const confirm = (input: {
+  shopId?: string;
+  address?: Partial<typeof ADDRESS>;
+  products: [string, number][];
+}) =>
   t.gql(
     ConfirmShopOrderDocument,
     {
       input: {
-        shopId: shop.id,
+        shopId: input.shopId ?? shop.id,
         address: { ...ADDRESS, ...input.address },
         products: input.products.map(([productId, count]) => ({ productId, count })),
       },
@@ -192,31 +196,11 @@ describe('confirmShopOrder (seed 002 processCode 2)', () => {
       ],
       ['NOT_FOUND', 'input.products.2.productId', 'No product 999999999.'],
     ]);
-    const noShop = await t.gql(
-      ConfirmShopOrderDocument,
-      {
-        input: {
-          shopId: '999999999',
-          address: ADDRESS,
-          products: [{ productId: shop.productIds[0], count: 1 }],
-        },
-      },
-      { token },
-    );
+    const noShop = await confirm({ shopId: '999999999', products: [[shop.productIds[0], 1]] });
     expect(noShop.data!.confirmShopOrder.errors).toEqual([
       { code: 'NOT_FOUND', message: 'No such shop.', field: ['input', 'shopId'] },
     ]);
-    const offSale = await t.gql(
-      ConfirmShopOrderDocument,
-      {
-        input: {
-          shopId: gone.id,
-          address: ADDRESS,
-          products: [{ productId: gone.productIds[0], count: 1 }],
-        },
-      },
-      { token },
-    );
+    const offSale = await confirm({ shopId: gone.id, products: [[gone.productIds[0], 1]] });
     expect(offSale.data!.confirmShopOrder.errors).toEqual([
       {
         code: 'INVALID_INPUT',
