@@ -51,13 +51,14 @@ async function claimKey(
   key: string,
   op: string,
   input: unknown,
+  result: unknown = null,
 ) {
   const rows = await run(
     c,
     tx,
-    `insert into idempotency_keys (consumer_id, key, operation, request_hash) values ($1, $2, $3, $4)
-     on conflict do nothing returning key`,
-    [consumer, key, op, hash(input)],
+    `insert into idempotency_keys (consumer_id, key, operation, request_hash, result)
+     values ($1, $2, $3, $4, $5) on conflict do nothing returning key`,
+    [consumer, key, op, hash(input), result === null ? null : JSON.stringify(result)],
   );
   if (rows.length === 0) throw new Error('idempotency key reused');
 }
@@ -89,12 +90,18 @@ const numbered = (sql: string) => {
 async function insertOrder(
   c: Counted,
   tx: pg.PoolClient,
-  o: { kind: string; prefix: string; consumer: string; status: [string, number, string] },
+  o: {
+    id: string;
+    kind: string;
+    prefix: string;
+    consumer: string;
+    status: [string, number, string];
+  },
   payment: string,
   data: unknown,
   kindRows: (id: string, createdAt: Date) => { sql: string; params: unknown[] }[],
 ): Promise<{ id: string; orderNo: string }> {
-  const id = randomUUID();
+  const { id } = o;
   const now = new Date();
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
   const parts = kindRows(id, now);
@@ -183,7 +190,7 @@ async function debit(
   return txn.id;
 }
 
-/** confirmShopOrder then payOrder: 6 + 9 statements, as the service sends them. */
+/** confirmShopOrder then payOrder: 5 + 9 statements, as the service sends them. */
 export async function shopOrder(
   c: Counted,
   consumer: string,
@@ -195,7 +202,9 @@ export async function shopOrder(
     { productId: shop.productIds[1], count: 2 },
   ];
   const orderId = await transaction(c, async (tx) => {
-    await claimKey(c, tx, consumer, keys[0], 'confirmShopOrder', { shop, lines });
+    // The order's id is drawn first: the key's claim stores the result.
+    const id = randomUUID();
+    await claimKey(c, tx, consumer, keys[0], 'confirmShopOrder', { shop, lines }, { orderId: id });
     const taken = await run(
       c,
       tx,
@@ -226,7 +235,7 @@ export async function shopOrder(
     const order = await insertOrder(
       c,
       tx,
-      { kind: 'SHOP', prefix: 'SH', consumer, status: ['PENDING_PAYMENT', 1, '待支付'] },
+      { id, kind: 'SHOP', prefix: 'SH', consumer, status: ['PENDING_PAYMENT', 1, '待支付'] },
       payment,
       { shopId: shop.id, totalAmount: 3 },
       (id, createdAt) => [
@@ -266,7 +275,6 @@ export async function shopOrder(
         },
       ],
     );
-    await storeResult(c, tx, consumer, keys[0], { orderId: order.id });
     return order.id;
   });
 
@@ -308,7 +316,7 @@ export async function shopOrder(
   });
 }
 
-/** confirmChipOrder of chipPlan(at, lots): 12 statements, as the service sends them. */
+/** confirmChipOrder of chipPlan(at, lots): 11 statements, as the service sends them. */
 export async function chipOrder(
   c: Counted,
   consumer: string,
@@ -324,7 +332,8 @@ export async function chipOrder(
   key: string,
 ): Promise<void> {
   await transaction(c, async (tx) => {
-    await claimKey(c, tx, consumer, key, 'confirmChipOrder', plan);
+    const id = randomUUID();
+    await claimKey(c, tx, consumer, key, 'confirmChipOrder', plan, { orderId: id });
     const [clock] = await run(c, tx, `select now from production_clock for share`);
     const chips = await run(
       c,
@@ -390,7 +399,7 @@ export async function chipOrder(
     const order = await insertOrder(
       c,
       tx,
-      { kind: 'CHIP', prefix: 'CH', consumer, status: ['PAID', 2, '已支付'] },
+      { id, kind: 'CHIP', prefix: 'CH', consumer, status: ['PAID', 2, '已支付'] },
       total,
       { totalCost: total, lots: plan.lots.length, finishTime: 0 },
       (id) => [
@@ -443,6 +452,5 @@ export async function chipOrder(
         order by plant_id, start_tick`),
       [order.id, rows],
     );
-    await storeResult(c, tx, consumer, key, { orderId: order.id });
   });
 }

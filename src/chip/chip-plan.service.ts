@@ -75,11 +75,14 @@ export class ChipPlanService {
     const viewer = requireViewer(ctx);
     const plan = toPlan(input);
     let judged: ChipPlanAnalysis | undefined;
+    // Drawn now, so the key's claim stores the result and the transaction's end writes nothing.
+    const orderId = crypto.randomUUID();
     const request = {
       consumerId: viewer.id,
       key: idempotencyKey,
       operation: 'confirmChipOrder',
       input: planHashInput(plan),
+      result: { orderId },
     };
     try {
       return await runIdempotent<{ orderId: string }, ChipOrderPayload>(
@@ -97,6 +100,7 @@ export class ChipPlanService {
           const order = await createOrder(
             tx,
             {
+              id: orderId,
               kind: OrderKind.CHIP,
               consumerId: viewer.id,
               payment: kpi.totalCost,
@@ -111,11 +115,11 @@ export class ChipPlanService {
           );
           await bank.debit(tx, viewer.id, kpi.totalCost, `Chip order ${order.orderNo}`, order.id);
           await insertBookings(tx, order.id, lots);
-          return { stored: { orderId: order.id }, payload: { order, analysis, errors: [] } };
+          return { stored: { orderId }, payload: { order, analysis, errors: [] } };
         },
-        async ({ orderId }) => ({
-          order: await committedOrder(ctx.em, orderId),
-          analysis: await chipOrders.storedAnalysis(ctx, orderId),
+        async (stored) => ({
+          order: await committedOrder(ctx.em, stored.orderId),
+          analysis: await chipOrders.storedAnalysis(ctx, stored.orderId),
           errors: [],
         }),
         (err) =>

@@ -105,6 +105,8 @@ export class ShopOrderService {
 
     const limits = unpaidLimits(ctx.config);
     const ttl = ctx.config.shopOrderTtlMinutes;
+    // Drawn now, so the key's claim stores the result and the transaction's end writes nothing.
+    const orderId = crypto.randomUUID();
     const work = async (em: EntityManager) => {
       // First, so one consumer's confirmations take turns before any stock is touched.
       const held = await lockUnpaidHoldings(em, viewer.id, limits);
@@ -131,6 +133,7 @@ export class ShopOrderService {
       const order = await createOrder(
         em,
         {
+          id: orderId,
           kind: OrderKind.SHOP,
           consumerId: viewer.id,
           payment: priced.payment,
@@ -139,16 +142,17 @@ export class ShopOrderService {
         },
         ({ id, createdAt }) => shopOrderRows(id, shopId, address, priced, expiryOf(createdAt, ttl)),
       );
-      return { stored: { orderId: order.id }, payload: { order, errors: [] } };
+      return { stored: { orderId }, payload: { order, errors: [] } };
     };
     const request = {
       consumerId: viewer.id,
       key: idempotencyKey ?? null,
       operation: 'confirmShopOrder',
       input: plain(input),
+      result: { orderId },
     };
-    return runIdempotent(ctx.em, request, work, async ({ orderId }) => ({
-      order: await committedOrder(ctx.em, orderId),
+    return runIdempotent(ctx.em, request, work, async (stored) => ({
+      order: await committedOrder(ctx.em, stored.orderId),
       errors: [],
     }));
   }

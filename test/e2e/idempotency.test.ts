@@ -99,4 +99,24 @@ describe('runIdempotent', () => {
     expect(other.ran()).toBe(0);
     expect(await balanceOf(t, payer)).toBe(before);
   });
+
+  it('keeps a result known before the work with the claim, and answers a repeat with it', async () => {
+    const key = newKey();
+    let ran = 0;
+    const run = () =>
+      runIdempotent(
+        t.app.orm.em.fork() as EntityManager,
+        { consumerId: payer, key, operation: 'helperKnown', input: {}, result: { n: 7 } },
+        async () => {
+          ran++;
+          return { stored: { n: 7 }, payload: 'worked' };
+        },
+        async (stored) => `replayed ${stored.n}`,
+      );
+    expect(await run()).toBe('worked');
+    expect(await run()).toBe('replayed 7');
+    expect(ran).toBe(1);
+    const { rows } = await t.db.query(`select result from idempotency_keys where key = $1`, [key]);
+    expect(rows).toEqual([{ result: { n: 7 } }]);
+  });
 });

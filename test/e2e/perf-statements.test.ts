@@ -259,7 +259,7 @@ describe('the catalogues and the ledger', () => {
 describe('one order placed', () => {
   const gql: Gql = (query, variables, token) => t.gql(query, variables, { token });
 
-  it('confirms and pays a shop order of two lines in 15 SQL statements', async () => {
+  it('confirms and pays a shop order of two lines in 14 SQL statements', async () => {
     const { sql } = await counted(async () => {
       const input = shopOrderInput(shop);
       const placed = must(
@@ -271,16 +271,16 @@ describe('one order placed', () => {
         'payOrder',
       );
     });
-    expect(sql).toHaveLength(15);
+    expect(sql).toHaveLength(14);
   });
 
-  it('confirms a chip order of two lots in 12 SQL statements', async () => {
+  it('confirms a chip order of two lots in 11 SQL statements', async () => {
     const { sql } = await counted(async () =>
       must(
         await gql(CONFIRM_CHIP, { input: chipPlan(900_000, 2), key: newKey('count') }, tokens.chip),
         'confirmChipOrder',
       ),
     );
-    expect(sql).toHaveLength(12);
+    expect(sql).toHaveLength(11);
   });
 });

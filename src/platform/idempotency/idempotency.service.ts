@@ -26,13 +26,18 @@ export function requestHash(operation: string, input: unknown): string {
     .digest('hex');
 }
 
-export interface IdempotentRequest {
+export interface IdempotentRequest<S = unknown> {
   consumerId: string;
   /** Null only where the key is optional: the work then runs once, in a plain transaction. */
   key: string | null;
   operation: string;
   /** What the request hash is taken over: the same key with another input is refused. */
   input: unknown;
+  /**
+   * The stored result when it is known before the work (the id of the order it will create):
+   * written with the key's claim, so the work's end writes nothing more. The work must store it.
+   */
+  result?: S;
 }
 
 /** What a mutation's work did: the JSON kept with its key, and its answer from what it wrote. */
@@ -52,7 +57,7 @@ const asErrors = (err: BusinessError) => ({ errors: err.errors });
  */
 export async function runIdempotent<S, P>(
   em: EntityManager,
-  request: IdempotentRequest,
+  request: IdempotentRequest<S>,
   work: (tx: EntityManager) => Promise<IdempotentWork<S, P>>,
   replay: (stored: S) => Promise<P>,
   refused: (err: BusinessError) => P | { errors: UserError[] } = asErrors,
@@ -85,19 +90,20 @@ export async function runIdempotent<S, P>(
  */
 async function claimOnce<S>(
   em: EntityManager,
-  request: IdempotentRequest & { key: string },
+  request: IdempotentRequest<S> & { key: string },
   work: (tx: EntityManager) => Promise<S>,
 ): Promise<S> {
   const { consumerId, key } = request;
+  const known = request.result === undefined ? null : JSON.stringify(request.result);
   if (key.length < 1 || key.length > 200) {
     throw badInput('idempotencyKey must be 1 to 200 characters.', { field: 'idempotencyKey' });
   }
   const hash = requestHash(request.operation, request.input);
   return em.transactional(async (tx) => {
     const inserted = await tx.execute<{ key: string }[]>(
-      `insert into idempotency_keys (consumer_id, key, operation, request_hash)
-       values (?, ?, ?, ?) on conflict do nothing returning key`,
-      [consumerId, key, request.operation, hash],
+      `insert into idempotency_keys (consumer_id, key, operation, request_hash, result)
+       values (?, ?, ?, ?, ?) on conflict do nothing returning key`,
+      [consumerId, key, request.operation, hash, known],
     );
     if (inserted.length === 0) {
       const [stored] = await tx.execute<{ request_hash: string; result: S }[]>(
@@ -114,11 +120,16 @@ async function claimOnce<S>(
       return stored.result;
     }
     const result = await work(tx);
-    await tx.execute(`update idempotency_keys set result = ? where consumer_id = ? and key = ?`, [
-      JSON.stringify(result ?? null),
-      consumerId,
-      key,
-    ]);
+    const stored = JSON.stringify(result ?? null);
+    if (known === null) {
+      await tx.execute(`update idempotency_keys set result = ? where consumer_id = ? and key = ?`, [
+        stored,
+        consumerId,
+        key,
+      ]);
+    } else if (stored !== known) {
+      throw new Error(`${request.operation} stored ${stored}, not the ${known} it claimed with`);
+    }
     return result;
   });
 }

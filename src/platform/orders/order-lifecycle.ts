@@ -51,18 +51,18 @@ export interface KindRowsSql {
 }
 
 /**
- * Creates an order in its kind's initial status with an ORDER_CREATED event, in one statement
- * that also draws its number and inserts `kindRows(order)` (the kind's own rows, by the new
- * order's id and creation time): the order is written when this returns, a managed entity.
+ * Creates an order (with `id` if given) in its kind's initial status with an ORDER_CREATED
+ * event, in one statement that also draws its number and inserts `kindRows(order)` (the kind's
+ * own rows, by the new order's id and creation time): written when this returns, managed.
  */
 export async function createOrder(
   em: EntityManager,
-  input: { kind: OrderKind; consumerId: string; payment: Decimal } & EventInput,
+  input: { kind: OrderKind; consumerId: string; payment: Decimal; id?: string } & EventInput,
   kindRows: (order: { id: string; createdAt: Date }) => KindRowsSql[] = () => [],
 ): Promise<Order> {
   const definition = orderKind(input.kind);
   const status = definition.table.initial;
-  const id = crypto.randomUUID();
+  const id = input.id ?? crypto.randomUUID();
   const now = new Date();
   const day = now.toISOString().slice(0, 10).replace(/-/g, '');
   const parts = kindRows({ id, createdAt: now });
