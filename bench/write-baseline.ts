@@ -51,108 +51,16 @@ async function claimKey(
   key: string,
   op: string,
   input: unknown,
+  result: unknown = null,
 ) {
   const rows = await run(
     c,
     tx,
-    `insert into idempotency_keys (consumer_id, key, operation, request_hash) values ($1, $2, $3, $4)
-     on conflict do nothing returning key`,
-    [consumer, key, op, hash(input)],
+    `insert into idempotency_keys (consumer_id, key, operation, request_hash, result)
+     values ($1, $2, $3, $4, $5) on conflict do nothing returning key`,
+    [consumer, key, op, hash(input), result === null ? null : JSON.stringify(result)],
   );
   if (rows.length === 0) throw new Error('idempotency key reused');
-}
-
-async function createOrder(
-  c: Counted,
-  tx: pg.PoolClient,
-  kind: string,
-  prefix: string,
-  consumer: string,
-  status: [string, number, string],
-  payment: string,
-) {
-  const [{ seq }] = await run(c, tx, `select nextval('order_no_seq') as seq`);
-  const id = randomUUID();
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
-  return {
-    id,
-    orderNo: `${prefix}${day}${String(seq).padStart(6, '0')}`,
-    kind,
-    consumer,
-    status,
-    payment,
-  };
-}
-
-async function insertOrder(
-  c: Counted,
-  tx: pg.PoolClient,
-  o: Awaited<ReturnType<typeof createOrder>>,
-) {
-  const now = new Date();
-  await run(
-    c,
-    tx,
-    `insert into orders (id, kind, order_no, consumer_id, status, status_code, status_label, payment, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [o.id, o.kind, o.orderNo, o.consumer, ...o.status, o.payment, now, now],
-  );
-}
-
-async function insertEvent(
-  c: Counted,
-  tx: pg.PoolClient,
-  orderId: string,
-  kind: string,
-  consumer: string,
-  type: string,
-  from: string | null,
-  to: string | null,
-  data: unknown,
-) {
-  await run(
-    c,
-    tx,
-    `insert into order_events (order_id, kind, consumer_id, actor_id, type, from_status, to_status, data, occurred_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
-    [
-      orderId,
-      kind,
-      consumer,
-      consumer,
-      type,
-      from,
-      to,
-      data === null ? null : JSON.stringify(data),
-      new Date(),
-    ],
-  );
-}
-
-async function debit(
-  c: Counted,
-  tx: pg.PoolClient,
-  consumer: string,
-  amount: string,
-  reason: string,
-  orderId: string,
-) {
-  const [account] = await run(
-    c,
-    tx,
-    `update bank_accounts set balance = balance - $1, updated_at = now()
-      where consumer_id = $2 and balance >= $1 returning balance`,
-    [amount, consumer],
-  );
-  if (!account) throw new Error('insufficient balance');
-  const [txn] = await run(
-    c,
-    tx,
-    `insert into bank_transactions (consumer_id, amount, balance_after, reason, order_id)
-     values ($1, $2, $3, $4, $5) returning id, balance_after, occurred_at`,
-    [consumer, new Decimal(amount).neg().toFixed(2), account.balance, reason, orderId],
-  );
-  return txn.id as string;
 }
 
 async function storeResult(
@@ -169,7 +77,120 @@ async function storeResult(
   ]);
 }
 
-/** confirmShopOrder then payOrder: 13 + 11 statements, as the service sends them. */
+/** `?` placeholders numbered $1, $2, ... in order, as the service's driver layer does. */
+const numbered = (sql: string) => {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+};
+
+/**
+ * The order, its number, its ORDER_CREATED event and the kind's own rows (WITH parts) in one
+ * statement, as the service's createOrder sends it.
+ */
+async function insertOrder(
+  c: Counted,
+  tx: pg.PoolClient,
+  o: {
+    id: string;
+    kind: string;
+    prefix: string;
+    consumer: string;
+    status: [string, number, string];
+  },
+  payment: string,
+  data: unknown,
+  kindRows: (id: string, createdAt: Date) => { sql: string; params: unknown[] }[],
+): Promise<{ id: string; orderNo: string }> {
+  const { id } = o;
+  const now = new Date();
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  const parts = kindRows(id, now);
+  const [row] = await run(
+    c,
+    tx,
+    numbered(`with o as (
+       insert into orders (id, kind, order_no, consumer_id, status, status_code, status_label,
+                           payment, created_at, updated_at)
+       select ?, ?, ?::text || lpad(n::text, greatest(6, length(n::text)), '0'), ?, ?, ?, ?, ?, ?, ?
+         from nextval('order_no_seq') n
+       returning *
+     ), e as (
+       insert into order_events (order_id, kind, consumer_id, actor_id, type, from_status,
+                                 to_status, data, occurred_at)
+       select o.id, o.kind, o.consumer_id, ?, 'ORDER_CREATED', null, o.status, ?, ? from o
+     )${parts.map((part, i) => `,\n     k${i} as (${part.sql})`).join('')}
+     select * from o`),
+    [
+      id,
+      o.kind,
+      `${o.prefix}${day}`,
+      o.consumer,
+      ...o.status,
+      payment,
+      now,
+      now,
+      o.consumer,
+      JSON.stringify(data),
+      now,
+      ...parts.flatMap((part) => part.params),
+    ],
+  );
+  return { id, orderNo: row.order_no };
+}
+
+/** The move and its STATUS_CHANGED event in one statement, as the service's transitionNow. */
+async function transition(
+  c: Counted,
+  tx: pg.PoolClient,
+  orderId: string,
+  consumer: string,
+  from: string,
+  to: [string, number, string],
+  data: unknown,
+) {
+  const now = new Date();
+  await run(
+    c,
+    tx,
+    numbered(`with u as (
+       update orders set status = ?, status_code = ?, status_label = ?, updated_at = ?
+        where id = ? returning *
+     ), e as (
+       insert into order_events (order_id, kind, consumer_id, actor_id, type, from_status,
+                                 to_status, data, occurred_at)
+       select u.id, u.kind, u.consumer_id, ?, 'STATUS_CHANGED', ?, u.status, ?, ? from u
+     )
+     select * from u`),
+    [...to, now, orderId, consumer, from, JSON.stringify(data), now],
+  );
+}
+
+/** The account's update and its ledger row in one statement, as the bank sends a debit. */
+async function debit(
+  c: Counted,
+  tx: pg.PoolClient,
+  consumer: string,
+  amount: string,
+  reason: string,
+  orderId: string,
+): Promise<string> {
+  const value = new Decimal(amount).neg().toFixed(2);
+  const [txn] = await run(
+    c,
+    tx,
+    numbered(`with a as (
+       update bank_accounts set balance = balance + ?, updated_at = now()
+        where consumer_id = ? and balance + ? between 0 and ? returning balance
+     )
+     insert into bank_transactions (consumer_id, amount, balance_after, reason, order_id)
+     select ?, ?, a.balance, ?, ? from a returning id, balance_after, occurred_at`),
+    [value, consumer, value, '999999999999.99', consumer, value, reason, orderId],
+  );
+  if (!txn) throw new Error('insufficient balance');
+  return txn.id;
+}
+
+/** confirmShopOrder then payOrder: 5 + 9 statements, as the service sends them. */
 export async function shopOrder(
   c: Counted,
   consumer: string,
@@ -180,76 +201,80 @@ export async function shopOrder(
     { productId: shop.productIds[0], count: 1 },
     { productId: shop.productIds[1], count: 2 },
   ];
-  await run(c, c.pool, `select * from shops where id = $1 limit 1`, [shop.id]);
-  await run(c, c.pool, `select * from products where id = any($1::bigint[])`, [shop.productIds]);
   const orderId = await transaction(c, async (tx) => {
-    await claimKey(c, tx, consumer, keys[0], 'confirmShopOrder', { shop, lines });
-    const reserved = [];
-    for (const line of lines) {
-      const [row] = await run(
-        c,
-        tx,
-        `update products set stock = stock - $1, updated_at = now()
-          where id = $2 and shop_id = $3 and stock >= $1 returning name, price`,
-        [line.count, line.productId, shop.id],
-      );
-      if (!row) throw new Error('out of stock');
-      reserved.push({ ...line, name: row.name, price: new Decimal(row.price) });
-    }
+    // The order's id is drawn first: the key's claim stores the result.
+    const id = randomUUID();
+    await claimKey(c, tx, consumer, keys[0], 'confirmShopOrder', { shop, lines }, { orderId: id });
+    const taken = await run(
+      c,
+      tx,
+      `with locked as materialized (
+         select p.id, w.count
+           from products p join jsonb_to_recordset($1::jsonb) as w (product_id bigint, count int)
+             on w.product_id = p.id
+          where p.shop_id = $2
+          order by p.id
+            for update of p
+       )
+       update products p set stock = p.stock - l.count, updated_at = now()
+         from locked l
+        where p.id = l.id and p.stock >= l.count and p.active
+       returning p.id::text as id, p.name, p.price`,
+      [JSON.stringify(lines.map((l) => ({ product_id: l.productId, count: l.count }))), shop.id],
+    );
+    if (taken.length < lines.length) throw new Error('out of stock');
+    const byId = new Map(taken.map((r) => [r.id, r]));
+    const reserved = lines.map((l) => ({
+      ...l,
+      ...byId.get(l.productId),
+      price: new Decimal(byId.get(l.productId).price),
+    }));
     const payment = reserved
       .reduce((t, l) => t.plus(l.price.times(l.count)), new Decimal(0))
       .toFixed(2);
-    const order = await createOrder(
+    const order = await insertOrder(
       c,
       tx,
-      'SHOP',
-      'SH',
-      consumer,
-      ['PENDING_PAYMENT', 1, '待支付'],
+      { id, kind: 'SHOP', prefix: 'SH', consumer, status: ['PENDING_PAYMENT', 1, '待支付'] },
       payment,
-    );
-    await run(
-      c,
-      tx,
-      `insert into shop_order_lines (order_id, line_no, product_id, name, price, count, total_price)
-       select $1, l.line_no, l.product_id, l.name, l.price, l.count, l.total_price
-         from jsonb_to_recordset($2::jsonb)
-           as l (line_no int, product_id bigint, name text, price numeric, count int, total_price numeric)
-       returning id`,
-      [
-        order.id,
-        JSON.stringify(
-          reserved.map((l, i) => ({
-            line_no: i,
-            product_id: l.productId,
-            name: l.name,
-            price: l.price.toFixed(2),
-            count: l.count,
-            total_price: l.price.times(l.count).toFixed(2),
-          })),
-        ),
+      { shopId: shop.id, totalAmount: 3 },
+      (id, createdAt) => [
+        {
+          sql: `insert into shop_orders (order_id, shop_id, recipient, address, tel_num, is_canceled,
+                                         total_amount, expires_at)
+                values (?, ?, ?, ?, ?, false, ?, ?)`,
+          params: [
+            id,
+            shop.id,
+            '李雷',
+            '北京市海淀区中关村大街 1 号',
+            '13800138000',
+            3,
+            new Date(createdAt.getTime() + 30 * 60_000),
+          ],
+        },
+        {
+          sql: `insert into shop_order_lines (order_id, line_no, product_id, name, price, count,
+                                              total_price)
+                select ?, l.line_no, l.product_id, l.name, l.price, l.count, l.total_price
+                  from jsonb_to_recordset(?::jsonb) as l (line_no int, product_id bigint, name text,
+                                                         price numeric, count int, total_price numeric)`,
+          params: [
+            id,
+            JSON.stringify(
+              reserved.map((l, i) => ({
+                line_no: i,
+                product_id: l.productId,
+                name: l.name,
+                price: l.price.toFixed(2),
+                count: l.count,
+                total_price: l.price.times(l.count).toFixed(2),
+              })),
+            ),
+          ],
+        },
       ],
     );
-    await insertOrder(c, tx, order);
-    await run(
-      c,
-      tx,
-      `insert into shop_orders (order_id, shop_id, recipient, address, tel_num, is_canceled, total_amount, expires_at)
-       values ($1, $2, $3, $4, $5, false, $6, now() + interval '30 minutes')`,
-      [order.id, shop.id, '李雷', '北京市海淀区中关村大街 1 号', '13800138000', 3],
-    );
-    await insertEvent(
-      c,
-      tx,
-      order.id,
-      'SHOP',
-      consumer,
-      'ORDER_CREATED',
-      null,
-      'PENDING_PAYMENT',
-      null,
-    );
-    await storeResult(c, tx, consumer, keys[0], { orderId: order.id });
     return order.id;
   });
 
@@ -257,6 +282,12 @@ export async function shopOrder(
     await claimKey(c, tx, consumer, keys[1], 'payOrder', { orderId, payType: 'BALANCE' });
     const [order] = await run(c, tx, `select * from orders where id = $1 for update`, [orderId]);
     if (order.status !== 'PENDING_PAYMENT') throw new Error(`order is ${order.status}`);
+    const [shopRow] = await run(c, tx, `select expires_at from shop_orders where order_id = $1`, [
+      orderId,
+    ]);
+    if (shopRow.expires_at && new Date(shopRow.expires_at).getTime() <= Date.now()) {
+      throw new Error('expired');
+    }
     const txn = await debit(
       c,
       tx,
@@ -265,48 +296,27 @@ export async function shopOrder(
       `Payment of order ${order.order_no} (BALANCE)`,
       orderId,
     );
-    await run(
-      c,
-      tx,
-      `update shop_orders set pay_type = $1 where order_id = $2 returning expires_at`,
-      ['BALANCE', orderId],
-    );
+    await transition(c, tx, orderId, consumer, 'PENDING_PAYMENT', ['PAID', 2, '已支付'], {
+      payType: 'BALANCE',
+      transactionId: txn,
+      amount: order.payment,
+    });
     const paidLines = await run(
       c,
       tx,
-      `select product_id from shop_order_lines where order_id = $1 order by line_no`,
-      [orderId],
-    );
-    await insertEvent(
-      c,
-      tx,
-      orderId,
-      'SHOP',
-      consumer,
-      'STATUS_CHANGED',
-      'PENDING_PAYMENT',
-      'PAID',
-      {
-        payType: 'BALANCE',
-        transactionId: txn,
-      },
-    );
-    await run(
-      c,
-      tx,
-      `update orders set status = $1, status_code = $2, status_label = $3, updated_at = $4 where id = $5`,
-      ['PAID', 2, '已支付', new Date(), orderId],
+      `with paid as (update shop_orders set pay_type = $1 where order_id = $2)
+       select product_id from shop_order_lines where order_id = $2 order by line_no`,
+      ['BALANCE', orderId],
     );
     await storeResult(c, tx, consumer, keys[1], {
       orderId,
       transactionId: txn,
       productIds: paidLines.map((l) => l.product_id),
     });
-    return txn;
   });
 }
 
-/** confirmChipOrder of chipPlan(at, lots): 18 statements, as the service sends them. */
+/** confirmChipOrder of chipPlan(at, lots): 11 statements, as the service sends them. */
 export async function chipOrder(
   c: Counted,
   consumer: string,
@@ -322,7 +332,8 @@ export async function chipOrder(
   key: string,
 ): Promise<void> {
   await transaction(c, async (tx) => {
-    await claimKey(c, tx, consumer, key, 'confirmChipOrder', plan);
+    const id = randomUUID();
+    await claimKey(c, tx, consumer, key, 'confirmChipOrder', plan, { orderId: id });
     const [clock] = await run(c, tx, `select now from production_clock for share`);
     const chips = await run(
       c,
@@ -378,69 +389,68 @@ export async function chipOrder(
     );
     if (clashes.length) throw new Error('plant busy');
     const total = ops.reduce((t, o) => t.plus(o.cost), new Decimal(0)).toFixed(2);
-    const order = await createOrder(c, tx, 'CHIP', 'CH', consumer, ['PAID', 2, '已支付'], total);
-    await insertOrder(c, tx, order);
-    await insertEvent(c, tx, order.id, 'CHIP', consumer, 'ORDER_CREATED', null, 'PAID', {
-      totalCost: total,
-    });
-    await debit(c, tx, consumer, total, `Chip order ${order.orderNo}`, order.id);
-    await run(
-      c,
-      tx,
-      `insert into chip_orders (order_id, budget, expected_time, total_cost, first_start, last_end)
-       values ($1, $2, $3, $4, $5, $6)`,
-      [
-        order.id,
-        '10000000.00',
-        2_000_000_000,
-        total,
-        Math.min(...ops.map((o) => o.start_tick)),
-        Math.max(...ops.map((o) => o.end_tick)),
-      ],
-    );
-    await run(
-      c,
-      tx,
-      `insert into chip_lots (order_id, lot, package_id, chip_id, quantity, cost)
-       select $1, lot, package_id, chip_id, quantity, cost
-         from jsonb_to_recordset($2::jsonb) as x (lot int, package_id text, chip_id int, quantity int, cost numeric)`,
-      [
-        order.id,
-        JSON.stringify(
-          plan.lots.map((lot, l) => ({
-            lot: l,
-            package_id: lot.packageId,
-            chip_id: chips[0].id,
-            quantity: lot.quantity,
-            cost: ops
-              .filter((o) => o.lot === l)
-              .reduce((t, o) => t.plus(o.cost), new Decimal(0))
-              .toFixed(2),
-          })),
-        ),
-      ],
-    );
     const rows = JSON.stringify(
       [...ops]
         .sort((a, b) => a.plant_id - b.plant_id || a.start_tick - b.start_tick)
         .map((o) => ({ ...o, cost: o.cost.toFixed(2) })),
     );
-    const recordset = `jsonb_to_recordset($2::jsonb)
+    const recordset = `jsonb_to_recordset(?::jsonb)
       as x (lot int, step int, plant_id int, start_tick bigint, end_tick bigint, cost numeric)`;
+    const order = await insertOrder(
+      c,
+      tx,
+      { id, kind: 'CHIP', prefix: 'CH', consumer, status: ['PAID', 2, '已支付'] },
+      total,
+      { totalCost: total, lots: plan.lots.length, finishTime: 0 },
+      (id) => [
+        {
+          sql: `insert into chip_orders (order_id, budget, expected_time, total_cost, first_start, last_end)
+                values (?, ?, ?, ?, ?, ?)`,
+          params: [
+            id,
+            '10000000.00',
+            2_000_000_000,
+            total,
+            Math.min(...ops.map((o) => o.start_tick)),
+            Math.max(...ops.map((o) => o.end_tick)),
+          ],
+        },
+        {
+          sql: `insert into chip_lots (order_id, lot, package_id, chip_id, quantity, cost)
+                select ?, lot, package_id, chip_id, quantity, cost
+                  from jsonb_to_recordset(?::jsonb)
+                    as x (lot int, package_id text, chip_id int, quantity int, cost numeric)`,
+          params: [
+            id,
+            JSON.stringify(
+              plan.lots.map((lot, l) => ({
+                lot: l,
+                package_id: lot.packageId,
+                chip_id: chips[0].id,
+                quantity: lot.quantity,
+                cost: ops
+                  .filter((o) => o.lot === l)
+                  .reduce((t, o) => t.plus(o.cost), new Decimal(0))
+                  .toFixed(2),
+              })),
+            ),
+          ],
+        },
+        {
+          sql: `insert into chip_lot_operations (order_id, lot, step, plant_id, start_tick, end_tick, cost)
+                select ?, lot, step, plant_id, start_tick, end_tick, cost from ${recordset}`,
+          params: [id, rows],
+        },
+      ],
+    );
+    await debit(c, tx, consumer, total, `Chip order ${order.orderNo}`, order.id);
     await run(
       c,
       tx,
-      `insert into chip_lot_operations (order_id, lot, step, plant_id, start_tick, end_tick, cost)
-       select $1, lot, step, plant_id, start_tick, end_tick, cost from ${recordset}`,
+      numbered(`insert into chip_bookings (order_id, lot, step, plant_id, start_tick, end_tick)
+       select ?, lot, step, plant_id, start_tick, end_tick from ${recordset}
+        order by plant_id, start_tick`),
       [order.id, rows],
     );
-    await run(
-      c,
-      tx,
-      `insert into chip_bookings (order_id, lot, step, plant_id, start_tick, end_tick)
-       select $1, lot, step, plant_id, start_tick, end_tick from ${recordset} order by plant_id, start_tick`,
-      [order.id, rows],
-    );
-    await storeResult(c, tx, consumer, key, { orderId: order.id });
   });
 }

@@ -11,6 +11,7 @@ import {
 import { intArray } from '../platform/db/sql-arrays.ts';
 import { json, tick, type BookingSqlRow } from './chip.sql.ts';
 import type { PlantStatus } from './plant.entity.ts';
+import type { KindRowsSql } from '../platform/orders/order-lifecycle.ts';
 
 /**
  * What judging a plan reads from the database, and what confirming one writes. Reads are a
@@ -173,52 +174,82 @@ export async function loadOverlappingBookings(
 }
 
 /**
- * Writes a confirmed plan beside its order: the chip_orders row, its lots, their operations
- * and the plant bookings (four statements). Bookings go in sorted by (plant, start), so two
- * confirmations racing for the same plants wait on each other in one order and never deadlock;
- * an overlap with a booking committed meanwhile fails with SQLSTATE 23P01.
+ * A confirmed plan's rows beside its order, for createOrder's statement: the chip_orders row,
+ * its lots and their operations. Its plant bookings are `insertBookings`.
  */
-export async function insertSchedule(
-  em: EntityManager,
+export function scheduleRows(
   orderId: string,
   plan: Plan,
   lots: ScheduledLot[],
   chipIds: Map<string, number>,
-): Promise<void> {
+): KindRowsSql[] {
   const operations = lots.flatMap((l) => l.operations);
   const totalCost = operations.reduce((t, op) => t.plus(op.cost), new Decimal(0));
+  return [
+    {
+      sql: `insert into chip_orders (order_id, budget, expected_time, total_cost, first_start, last_end)
+            values (?, ?, ?, ?, ?, ?)`,
+      params: [
+        orderId,
+        toMoneyString(plan.budget),
+        plan.expectedTime,
+        toMoneyString(totalCost),
+        Math.min(...operations.map((op) => op.start)),
+        Math.max(...operations.map((op) => op.end)),
+      ],
+    },
+    {
+      sql: `insert into chip_lots (order_id, lot, package_id, chip_id, quantity, cost)
+            select ?, lot, package_id, chip_id, quantity, cost
+              from jsonb_to_recordset(?::jsonb)
+                as x (lot int, package_id text, chip_id int, quantity int, cost numeric)`,
+      params: [
+        orderId,
+        json(
+          lots.map((l) => ({
+            lot: l.lot,
+            package_id: l.packageId,
+            chip_id: chipIds.get(l.chipName),
+            quantity: l.quantity,
+            cost: toMoneyString(l.operations.reduce((t, op) => t.plus(op.cost), new Decimal(0))),
+          })),
+        ),
+      ],
+    },
+    {
+      sql: `insert into chip_lot_operations (order_id, lot, step, plant_id, start_tick, end_tick, cost)
+            select ?, lot, step, plant_id, start_tick, end_tick, cost from ${OPERATIONS}`,
+      params: [orderId, operationRows(lots)],
+    },
+  ];
+}
+
+/**
+ * Books the plants of a confirmed plan's operations (one statement), sorted by (plant, start),
+ * so two confirmations racing for the same plants wait on each other in one order and never
+ * deadlock; an overlap with a booking committed meanwhile fails with SQLSTATE 23P01.
+ */
+export async function insertBookings(
+  em: EntityManager,
+  orderId: string,
+  lots: ScheduledLot[],
+): Promise<void> {
   await em.execute(
-    `insert into chip_orders (order_id, budget, expected_time, total_cost, first_start, last_end)
-     values (?, ?, ?, ?, ?, ?)`,
-    [
-      orderId,
-      toMoneyString(plan.budget),
-      plan.expectedTime,
-      toMoneyString(totalCost),
-      Math.min(...operations.map((op) => op.start)),
-      Math.max(...operations.map((op) => op.end)),
-    ],
+    `insert into chip_bookings (order_id, lot, step, plant_id, start_tick, end_tick)
+     select ?, lot, step, plant_id, start_tick, end_tick from ${OPERATIONS}
+      order by plant_id, start_tick`,
+    [orderId, operationRows(lots)],
   );
-  await em.execute(
-    `insert into chip_lots (order_id, lot, package_id, chip_id, quantity, cost)
-     select ?, lot, package_id, chip_id, quantity, cost
-       from jsonb_to_recordset(?::jsonb)
-         as x (lot int, package_id text, chip_id int, quantity int, cost numeric)`,
-    [
-      orderId,
-      json(
-        lots.map((l) => ({
-          lot: l.lot,
-          package_id: l.packageId,
-          chip_id: chipIds.get(l.chipName),
-          quantity: l.quantity,
-          cost: toMoneyString(l.operations.reduce((t, op) => t.plus(op.cost), new Decimal(0))),
-        })),
-      ),
-    ],
-  );
-  const rows = json(
-    [...operations]
+}
+
+const OPERATIONS = `jsonb_to_recordset(?::jsonb)
+    as x (lot int, step int, plant_id int, start_tick bigint, end_tick bigint, cost numeric)`;
+
+/** The lots' operations as JSON rows for OPERATIONS, by (plant, start). */
+function operationRows(lots: ScheduledLot[]): string {
+  return json(
+    lots
+      .flatMap((l) => l.operations)
       .sort((a, b) => a.plantId - b.plantId || a.start - b.start)
       .map((op) => ({
         lot: op.lot,
@@ -228,19 +259,6 @@ export async function insertSchedule(
         end_tick: op.end,
         cost: toMoneyString(op.cost),
       })),
-  );
-  const recordset = `jsonb_to_recordset(?::jsonb)
-    as x (lot int, step int, plant_id int, start_tick bigint, end_tick bigint, cost numeric)`;
-  await em.execute(
-    `insert into chip_lot_operations (order_id, lot, step, plant_id, start_tick, end_tick, cost)
-     select ?, lot, step, plant_id, start_tick, end_tick, cost from ${recordset}`,
-    [orderId, rows],
-  );
-  await em.execute(
-    `insert into chip_bookings (order_id, lot, step, plant_id, start_tick, end_tick)
-     select ?, lot, step, plant_id, start_tick, end_tick from ${recordset}
-      order by plant_id, start_tick`,
-    [orderId, rows],
   );
 }
 

@@ -4,9 +4,8 @@ import { requireViewer } from '../platform/auth/roles.ts';
 import { bank } from '../platform/bank/bank.service.ts';
 import { BusinessError, ErrorCode, badInput, userError } from '../platform/errors.ts';
 import { runIdempotent } from '../platform/idempotency/idempotency.service.ts';
-import { readRows } from '../platform/db/read-rows.ts';
-import { Order, OrderKind } from '../platform/orders/order.entity.ts';
-import { createOrder } from '../platform/orders/order-lifecycle.ts';
+import { OrderKind } from '../platform/orders/order.entity.ts';
+import { committedOrder, createOrder } from '../platform/orders/order-lifecycle.ts';
 import type { ChipOrderPayload } from './chip-order.types.ts';
 import { chipOrders } from './chip-order.service.ts';
 import type { ChipPlanInput } from './chip-plan.input.ts';
@@ -15,9 +14,10 @@ import { computeKpi, kpiOutOfRange } from './chip-plan-kpi.rules.ts';
 import type { Plan, ScheduledLot } from './chip-plan.types.ts';
 import {
   bookingWindows,
-  insertSchedule,
+  insertBookings,
   loadOverlappingBookings,
   loadPlanCatalog,
+  scheduleRows,
 } from './chip-plan.repository.ts';
 import {
   judgeClashes,
@@ -75,15 +75,19 @@ export class ChipPlanService {
     const viewer = requireViewer(ctx);
     const plan = toPlan(input);
     let judged: ChipPlanAnalysis | undefined;
-    // The order this request created, as its transaction wrote it: the payload needs no re-read.
-    let created: Order | undefined;
+    // Drawn now, so the key's claim stores the result and the transaction's end writes nothing.
+    const orderId = crypto.randomUUID();
+    const request = {
+      consumerId: viewer.id,
+      key: idempotencyKey,
+      operation: 'confirmChipOrder',
+      input: planHashInput(plan),
+      result: { orderId },
+    };
     try {
-      const { result } = await runIdempotent<{ orderId: string }>(
+      return await runIdempotent<{ orderId: string }, ChipOrderPayload>(
         ctx.em,
-        viewer.id,
-        idempotencyKey,
-        'confirmChipOrder',
-        planHashInput(plan),
+        request,
         async (tx) => {
           // The clock and the plants stay as judged until commit; bookings are guarded by
           // the exclusion constraint.
@@ -92,36 +96,39 @@ export class ChipPlanService {
           judged = analysis;
           if (!analysis.feasible || !analysis.kpi || !lots) throw new PlanInfeasibleError(analysis);
           const kpi = analysis.kpi;
-          const order = await createOrder(tx, {
-            kind: OrderKind.CHIP,
-            consumerId: viewer.id,
-            payment: kpi.totalCost,
-            actorId: viewer.id,
-            data: {
-              totalCost: kpi.totalCost.toFixed(2),
-              lots: lots.length,
-              finishTime: kpi.finishTime,
+          // The order, its event and its schedule in one statement; the bookings after the debit.
+          const order = await createOrder(
+            tx,
+            {
+              id: orderId,
+              kind: OrderKind.CHIP,
+              consumerId: viewer.id,
+              payment: kpi.totalCost,
+              actorId: viewer.id,
+              data: {
+                totalCost: kpi.totalCost.toFixed(2),
+                lots: lots.length,
+                finishTime: kpi.finishTime,
+              },
             },
-          });
-          await tx.flush();
+            ({ id }) => scheduleRows(id, plan, lots, chipIds),
+          );
           await bank.debit(tx, viewer.id, kpi.totalCost, `Chip order ${order.orderNo}`, order.id);
-          await insertSchedule(tx, order.id, plan, lots, chipIds);
-          created = order;
-          return { orderId: order.id };
+          await insertBookings(tx, order.id, lots);
+          return { stored: { orderId }, payload: { order, analysis, errors: [] } };
         },
+        async (stored) => ({
+          order: await committedOrder(ctx.em, stored.orderId),
+          analysis: await chipOrders.storedAnalysis(ctx, stored.orderId),
+          errors: [],
+        }),
+        (err) =>
+          err instanceof PlanInfeasibleError
+            ? { analysis: err.analysis, errors: err.errors }
+            : { analysis: judged ?? null, errors: err.errors },
       );
-      // A replayed key ran no work here: its order is read as committed, as a plain row.
-      const order = created ?? (await readRows(ctx.em, Order, { id: result.orderId }))[0];
-      if (!order) throw new Error(`confirmed order ${result.orderId} not found`);
-      return {
-        order,
-        analysis: judged ?? (await chipOrders.storedAnalysis(ctx, order.id)),
-        errors: [],
-      };
     } catch (err) {
-      if (err instanceof PlanInfeasibleError) return { analysis: err.analysis, errors: err.errors };
       if (isBookingConflict(err)) return this.lostRace(ctx, plan);
-      if (err instanceof BusinessError) return { analysis: judged ?? null, errors: err.errors };
       throw err;
     }
   }

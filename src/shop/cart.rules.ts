@@ -96,6 +96,28 @@ export async function checkCart(
   return { shop, products };
 }
 
+/**
+ * True when `checkCart` could find fault with the cart only through the catalogue (an unknown
+ * shop or product, another shop's product, one no longer sold): its ids are well-formed and
+ * distinct, and its line and item counts within CART_LIMITS.
+ */
+export function isWellFormedCart(input: CartInput): boolean {
+  const lines = input.products;
+  return (
+    isBigintId(input.shopId) &&
+    lines.length > 0 &&
+    lines.length <= CART_LIMITS.lines &&
+    new Set(lines.map((l) => l.productId)).size === lines.length &&
+    lines.every(
+      (l) =>
+        isBigintId(l.productId) &&
+        Number.isInteger(l.count) &&
+        l.count >= 1 &&
+        l.count <= CART_LIMITS.count,
+    )
+  );
+}
+
 /** Prices lines at the given prices: each line's total, the number of items and the payment. */
 export function priceLines(
   lines: readonly { productId: string; count: number }[],

@@ -3,14 +3,18 @@ import type { RequestContext } from '../context.ts';
 import { requireViewer } from '../platform/auth/roles.ts';
 import { BusinessError, ErrorCode, type UserError } from '../platform/errors.ts';
 import { runIdempotent } from '../platform/idempotency/idempotency.service.ts';
-import { readRows } from '../platform/db/read-rows.ts';
 import { InputChecks } from '../platform/input.rules.ts';
 import { Order, OrderKind, OrderStatus } from '../platform/orders/order.entity.ts';
 import type { PayType, TxContext } from '../platform/orders/order-kinds.ts';
-import { createOrder } from '../platform/orders/order-lifecycle.ts';
-import { checkAddress } from './address.rules.ts';
-import { checkCart, checkPayment, priceLines } from './cart.rules.ts';
-import { ShopOrderLine, ShopOrderRow } from './shop-order.entity.ts';
+import {
+  committedOrder,
+  createOrder,
+  type KindRowsSql,
+} from '../platform/orders/order-lifecycle.ts';
+import { toMoneyString } from '../platform/money.ts';
+import { checkAddress, type CheckedAddress } from './address.rules.ts';
+import { checkCart, checkPayment, isWellFormedCart, priceLines } from './cart.rules.ts';
+import { ShopOrderRow } from './shop-order.entity.ts';
 import type { ConfirmShopOrderInput } from './shop.input.ts';
 import { releaseStock, reserveStock } from './stock.repository.ts';
 import { lockUnpaidHoldings, refuseOverLimits, unpaidLimits } from './unpaid-limits.rules.ts';
@@ -26,6 +30,48 @@ function plain(input: ConfirmShopOrderInput): unknown {
 /** When an order confirmed at `now` expires unpaid; null when unpaid orders never expire. */
 export function expiryOf(now: Date, ttlMinutes: number): Date | null {
   return ttlMinutes > 0 ? new Date(now.getTime() + ttlMinutes * 60_000) : null;
+}
+
+/** A new shop order's own rows (its shop_orders row and its lines), for createOrder's statement. */
+function shopOrderRows(
+  orderId: string,
+  shopId: string,
+  address: CheckedAddress,
+  priced: ReturnType<typeof priceLines>,
+  expiresAt: Date | null,
+): KindRowsSql[] {
+  const lines = priced.lines.map((line, lineNo) => ({
+    line_no: lineNo,
+    product_id: line.productId,
+    name: line.name,
+    price: toMoneyString(line.price),
+    count: line.count,
+    total_price: toMoneyString(line.totalPrice),
+  }));
+  return [
+    {
+      sql: `insert into shop_orders (order_id, shop_id, recipient, address, tel_num, is_canceled,
+                                     total_amount, expires_at)
+            values (?, ?, ?, ?, ?, false, ?, ?)`,
+      params: [
+        orderId,
+        shopId,
+        address.recipient,
+        address.address,
+        address.telNum,
+        priced.totalAmount,
+        expiresAt,
+      ],
+    },
+    {
+      sql: `insert into shop_order_lines (order_id, line_no, product_id, name, price, count,
+                                          total_price)
+            select ?, l.line_no, l.product_id, l.name, l.price, l.count, l.total_price
+              from jsonb_to_recordset(?::jsonb) as l (line_no int, product_id bigint, name text,
+                                                     price numeric, count int, total_price numeric)`,
+      params: [orderId, JSON.stringify(lines)],
+    },
+  ];
 }
 
 /**
@@ -49,19 +95,34 @@ export class ShopOrderService {
     idempotencyKey?: string | null,
   ): Promise<{ order?: Order; errors: UserError[] }> {
     const viewer = requireViewer(ctx);
-    const checks = new InputChecks();
-    const cart = await checkCart(ctx.em, input, ['input'], checks);
-    const address = checkAddress(input.address, ['input', 'address'], checks);
-    if (checks.any || !cart.shop) return { errors: checks.errors };
-    const shopId = cart.shop.id;
+    const addressChecks = new InputChecks();
+    const address = checkAddress(input.address, ['input', 'address'], addressChecks);
+    // A well-formed cart goes straight to the reservation, which finds any fault the catalogue
+    // would; the cart is read against the catalogue first only to name every mistake at once.
+    if (addressChecks.any || !isWellFormedCart(input)) {
+      const checks = new InputChecks();
+      await checkCart(ctx.em, input, ['input'], checks);
+      checks.push(...addressChecks.errors);
+      if (checks.any) return { errors: checks.errors };
+    }
+    const shopId = input.shopId;
 
-    // The order this request created, as its transaction wrote it: the payload needs no re-read.
-    let created: Order | undefined;
     const limits = unpaidLimits(ctx.config);
-    const work = async (em: EntityManager): Promise<{ orderId: string }> => {
+    const ttl = ctx.config.shopOrderTtlMinutes;
+    // Drawn now, so the key's claim stores the result and the transaction's end writes nothing.
+    const orderId = crypto.randomUUID();
+    const work = async (em: EntityManager) => {
       // First, so one consumer's confirmations take turns before any stock is touched.
       const held = await lockUnpaidHoldings(em, viewer.id, limits);
-      const snapshot = await reserveStock(em, shopId, input.products, ['input', 'products']);
+      const snapshot = await reserveStock(em, shopId, input.products, ['input', 'products']).catch(
+        async (err: unknown) => {
+          // Short: a line the catalogue refuses is named as checkCart names it, else the stock.
+          if (!(err instanceof BusinessError)) throw err;
+          const cart = new InputChecks();
+          await checkCart(em, input, ['input'], cart);
+          throw cart.any ? new BusinessError(cart.errors) : err;
+        },
+      );
       const priced = priceLines(input.products, snapshot);
       const fits = new InputChecks();
       checkPayment(priced.payment, ['input'], fits);
@@ -76,44 +137,31 @@ export class ShopOrderService {
           'products',
         ]);
       }
-      const order = await createOrder(em, {
-        kind: OrderKind.SHOP,
-        consumerId: viewer.id,
-        payment: priced.payment,
-        actorId: viewer.id,
-        data: { shopId, totalAmount: priced.totalAmount },
-      });
-      em.create(ShopOrderRow, {
-        order,
-        shop: shopId,
-        ...address,
-        isCanceled: false,
-        totalAmount: priced.totalAmount,
-        expiresAt: expiryOf(order.createdAt, ctx.config.shopOrderTtlMinutes),
-      });
-      priced.lines.forEach((line, lineNo) =>
-        em.create(ShopOrderLine, { orderId: order.id, lineNo, ...line }),
+      const order = await createOrder(
+        em,
+        {
+          id: orderId,
+          kind: OrderKind.SHOP,
+          consumerId: viewer.id,
+          payment: priced.payment,
+          actorId: viewer.id,
+          data: { shopId, totalAmount: priced.totalAmount },
+        },
+        ({ id, createdAt }) => shopOrderRows(id, shopId, address, priced, expiryOf(createdAt, ttl)),
       );
-      await em.flush();
-      created = order;
-      return { orderId: order.id };
+      return { stored: { orderId }, payload: { order, errors: [] } };
     };
-
-    const once = async (): Promise<{ orderId: string }> => {
-      if (idempotencyKey == null) return ctx.em.transactional(work);
-      const key = [viewer.id, idempotencyKey] as const;
-      return (await runIdempotent(ctx.em, ...key, 'confirmShopOrder', plain(input), work)).result;
+    const request = {
+      consumerId: viewer.id,
+      key: idempotencyKey ?? null,
+      operation: 'confirmShopOrder',
+      input: plain(input),
+      result: { orderId },
     };
-    try {
-      const { orderId } = await once();
-      // A replayed key ran no work here: its order is read as committed, as a plain row.
-      const order = created ?? (await readRows(ctx.em, Order, { id: orderId }))[0];
-      if (!order) throw new Error(`confirmed order ${orderId} not found`);
-      return { order, errors: [] };
-    } catch (err) {
-      if (err instanceof BusinessError) return { errors: err.errors };
-      throw err;
-    }
+    return runIdempotent(ctx.em, request, work, async (stored) => ({
+      order: await committedOrder(ctx.em, stored.orderId),
+      errors: [],
+    }));
   }
 
   /**
@@ -143,14 +191,11 @@ export class ShopOrderService {
     order: Order,
     payType: PayType,
   ): Promise<{ productIds: string[] }> {
-    // Plain statements, not em.find + flush: one column is written and one read.
-    await ctx.em.execute(`update shop_orders set pay_type = ? where order_id = ?`, [
-      payType,
-      order.id,
-    ]);
+    // One plain statement, not em.find + flush: one column is written and one read.
     const lines = await ctx.em.execute<{ product_id: string }[]>(
-      `select product_id from shop_order_lines where order_id = ? order by line_no`,
-      [order.id],
+      `with paid as (update shop_orders set pay_type = ? where order_id = ?)
+       select product_id from shop_order_lines where order_id = ? order by line_no`,
+      [payType, order.id, order.id],
     );
     return { productIds: lines.map((l) => String(l.product_id)) };
   }

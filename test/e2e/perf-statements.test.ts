@@ -9,9 +9,12 @@ import {
 } from '../generated/graphql.ts';
 import { print, type FragmentDefinitionNode } from 'graphql';
 import {
+  chipPlan,
+  CONFIRM_CHIP,
   CONFIRM_SHOP,
   must,
   newKey,
+  PAY,
   placeMixedOrders,
   shopOrderInput,
   type Gql,
@@ -250,5 +253,34 @@ describe('the catalogues and the ledger', () => {
     // Ten plan and ten sale payments, and the opening deposit.
     expect(thirty.result.data!.me!.transactions.nodes).toHaveLength(21);
     expect(thirty.sql).toHaveLength(two.sql.length);
+  });
+});
+
+describe('one order placed', () => {
+  const gql: Gql = (query, variables, token) => t.gql(query, variables, { token });
+
+  it('confirms and pays a shop order of two lines in 14 SQL statements', async () => {
+    const { sql } = await counted(async () => {
+      const input = shopOrderInput(shop);
+      const placed = must(
+        await gql(CONFIRM_SHOP, { input, key: newKey('count') }, tokens.shop),
+        'confirmShopOrder',
+      );
+      must(
+        await gql(PAY, { orderId: placed.order.id, key: newKey('count') }, tokens.shop),
+        'payOrder',
+      );
+    });
+    expect(sql).toHaveLength(14);
+  });
+
+  it('confirms a chip order of two lots in 11 SQL statements', async () => {
+    const { sql } = await counted(async () =>
+      must(
+        await gql(CONFIRM_CHIP, { input: chipPlan(900_000, 2), key: newKey('count') }, tokens.chip),
+        'confirmChipOrder',
+      ),
+    );
+    expect(sql).toHaveLength(11);
   });
 });

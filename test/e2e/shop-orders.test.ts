@@ -40,12 +40,16 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const confirm = (input: { address?: Partial<typeof ADDRESS>; products: [string, number][] }) =>
+const confirm = (input: {
+  shopId?: string;
+  address?: Partial<typeof ADDRESS>;
+  products: [string, number][];
+}) =>
   t.gql(
     ConfirmShopOrderDocument,
     {
       input: {
-        shopId: shop.id,
+        shopId: input.shopId ?? shop.id,
         address: { ...ADDRESS, ...input.address },
         products: input.products.map(([productId, count]) => ({ productId, count })),
       },
@@ -167,6 +171,44 @@ describe('confirmShopOrder (seed 002 processCode 2)', () => {
     ]);
     expect(before).not.toEqual(after);
     expect(await fingerprint(t)).toEqual(after);
+  });
+
+  it('names what only the catalogue knows in a well-formed cart as the quote does, saving nothing', async () => {
+    const other = await makeShop(t, [{ price: '1.00', stock: 5 }]);
+    const gone = await makeShop(t, [{ name: '旧 Old', price: '2.00', stock: 5 }]);
+    await t.db.query(`update products set active = false where id = $1`, [gone.productIds[0]]);
+    const before = await fingerprint(t);
+    const shopLines = await confirm({
+      products: [
+        [shop.productIds[0], 1],
+        [other.productIds[0], 1],
+        ['999999999', 1],
+      ],
+    });
+    expect(shopLines.data!.confirmShopOrder).toMatchObject({ order: null });
+    expect(
+      shopLines.data!.confirmShopOrder.errors.map((e) => [e.code, e.field!.join('.'), e.message]),
+    ).toEqual([
+      [
+        'INVALID_INPUT',
+        'input.products.1.productId',
+        `Product ${other.productIds[0]} (商品 1 Product 1) is sold by another shop, not ${shop.cnName}.`,
+      ],
+      ['NOT_FOUND', 'input.products.2.productId', 'No product 999999999.'],
+    ]);
+    const noShop = await confirm({ shopId: '999999999', products: [[shop.productIds[0], 1]] });
+    expect(noShop.data!.confirmShopOrder.errors).toEqual([
+      { code: 'NOT_FOUND', message: 'No such shop.', field: ['input', 'shopId'] },
+    ]);
+    const offSale = await confirm({ shopId: gone.id, products: [[gone.productIds[0], 1]] });
+    expect(offSale.data!.confirmShopOrder.errors).toEqual([
+      {
+        code: 'INVALID_INPUT',
+        message: `Product ${gone.productIds[0]} (旧 Old) is no longer sold.`,
+        field: ['input', 'products', '0', 'productId'],
+      },
+    ]);
+    expect(await fingerprint(t)).toEqual(before);
   });
 
   it('answers OUT_OF_STOCK naming the short line and saves nothing, not even the other lines', async () => {

@@ -14,8 +14,8 @@ interface LedgerRow {
 }
 
 /**
- * The bank. Every movement is one conditional UPDATE of the account row (the row lock
- * serialises concurrent movements) plus one ledger INSERT, in the caller's transaction:
+ * The bank. Every movement is one statement: a conditional UPDATE of the account row (the row
+ * lock serialises concurrent movements) and its ledger INSERT, in the caller's transaction:
  * order domains call `debit` and `refund` inside their own `em.transactional`, so money
  * moves if and only if what it pays for is saved.
  */
@@ -42,12 +42,8 @@ export class BankService {
   ): Promise<BankTransaction> {
     if (amount.lte(0)) throw new Error(`debit amount must be positive, got ${amount.toString()}`);
     const value = toMoneyString(amount);
-    const rows: { balance: string }[] = await em.execute(
-      `update bank_accounts set balance = balance - ?, updated_at = now()
-        where consumer_id = ? and balance >= ? returning balance`,
-      [value, consumerId, value],
-    );
-    if (rows.length === 0) {
+    const row = await this.move(em, consumerId, amount.neg(), reason, orderId);
+    if (!row) {
       const [account] = await em.execute<{ balance: string }[]>(
         `select balance from bank_accounts where consumer_id = ?`,
         [consumerId],
@@ -58,7 +54,7 @@ export class BankService {
         `Insufficient balance: ${value} needed, ${balance} available.`,
       );
     }
-    return this.record(em, consumerId, amount.neg(), new Decimal(rows[0].balance), reason, orderId);
+    return ledgerEntry(row, consumerId, amount.neg(), reason, orderId);
   }
 
   /**
@@ -75,19 +71,14 @@ export class BankService {
   ): Promise<BankTransaction> {
     if (amount.lte(0)) throw new Error(`credit amount must be positive, got ${amount.toString()}`);
     await this.openAccount(em, consumerId);
-    const value = toMoneyString(amount);
-    const rows: { balance: string }[] = await em.execute(
-      `update bank_accounts set balance = balance + ?, updated_at = now()
-        where consumer_id = ? and balance + ? <= ? returning balance`,
-      [value, consumerId, value, toMoneyString(MAX_BALANCE)],
-    );
-    if (rows.length === 0) {
+    const row = await this.move(em, consumerId, amount, reason, orderId);
+    if (!row) {
       throw BusinessError.of(
         ErrorCode.INVALID_INPUT,
-        `An account holds at most ${toMoneyString(MAX_BALANCE)}; crediting ${value} would pass it.`,
+        `An account holds at most ${toMoneyString(MAX_BALANCE)}; crediting ${toMoneyString(amount)} would pass it.`,
       );
     }
-    return this.record(em, consumerId, amount, new Decimal(rows[0].balance), reason, orderId);
+    return ledgerEntry(row, consumerId, amount, reason, orderId);
   }
 
   /**
@@ -137,29 +128,57 @@ export class BankService {
     return row ? new Decimal(row.balance) : ZERO;
   }
 
-  private async record(
+  /**
+   * Adds `amount` (negative for a debit) to the balance and writes its ledger row, in one
+   * statement; none, and no row, when the balance would leave 0 to MAX_BALANCE.
+   */
+  private async move(
     em: EntityManager,
     consumerId: string,
     amount: Decimal,
-    balanceAfter: Decimal,
     reason: string,
     orderId?: string,
-  ): Promise<BankTransaction> {
+  ): Promise<LedgerRow | undefined> {
+    const value = toMoneyString(amount);
     const [row] = await em.execute<LedgerRow[]>(
-      `insert into bank_transactions (consumer_id, amount, balance_after, reason, order_id)
-       values (?, ?, ?, ?, ?) returning id, balance_after, occurred_at`,
-      [consumerId, toMoneyString(amount), toMoneyString(balanceAfter), reason, orderId ?? null],
+      `with a as (
+         update bank_accounts set balance = balance + ?, updated_at = now()
+          where consumer_id = ? and balance + ? between 0 and ? returning balance
+       )
+       insert into bank_transactions (consumer_id, amount, balance_after, reason, order_id)
+       select ?, ?, a.balance, ?, ? from a returning id, balance_after, occurred_at`,
+      [
+        value,
+        consumerId,
+        value,
+        toMoneyString(MAX_BALANCE),
+        consumerId,
+        value,
+        reason,
+        orderId ?? null,
+      ],
     );
-    return Object.assign(new BankTransaction(), {
-      id: String(row.id),
-      consumerId,
-      amount,
-      balanceAfter,
-      reason,
-      orderId: orderId ?? null,
-      occurredAt: new Date(row.occurred_at),
-    });
+    return row;
   }
+}
+
+/** The ledger row just written, as the BankTransaction the payloads return. */
+function ledgerEntry(
+  row: LedgerRow,
+  consumerId: string,
+  amount: Decimal,
+  reason: string,
+  orderId?: string,
+): BankTransaction {
+  return Object.assign(new BankTransaction(), {
+    id: String(row.id),
+    consumerId,
+    amount,
+    balanceAfter: new Decimal(row.balance_after),
+    reason,
+    orderId: orderId ?? null,
+    occurredAt: new Date(row.occurred_at),
+  });
 }
 
 export const bank = new BankService();

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readRows } from '../db/read-rows.ts';
 import { isUuid } from '../ids.ts';
 import { BusinessError, ErrorCode } from '../errors.ts';
-import type { Decimal } from '../money.ts';
+import { toMoneyString, type Decimal } from '../money.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { OrderEventRow } from './order-event.entity.ts';
 import { orderKind, type TxContext } from './order-kinds.ts';
@@ -36,32 +37,65 @@ export function appendEvent(
   });
 }
 
+/** An event row, the columns appendEvent writes, for the statements that write one at once. */
+const INSERT_EVENT = `insert into order_events
+  (order_id, kind, consumer_id, actor_id, type, from_status, to_status, data, occurred_at)`;
+
+const eventData = (data: Record<string, unknown> | undefined) =>
+  data === undefined ? null : JSON.stringify(data);
+
+/** A kind's own rows of a new order, inserted by the order's statement: one WITH part. */
+export interface KindRowsSql {
+  sql: string;
+  params: unknown[];
+}
+
 /**
- * Creates an order in its kind's initial status with an ORDER_CREATED event. The caller
- * flushes (its transaction does) after adding the kind's own rows.
+ * Creates an order (with `id` if given) in its kind's initial status with an ORDER_CREATED
+ * event, in one statement that also draws its number and inserts `kindRows(order)` (the kind's
+ * own rows, by the new order's id and creation time): written when this returns, managed.
  */
 export async function createOrder(
   em: EntityManager,
-  input: { kind: OrderKind; consumerId: string; payment: Decimal } & EventInput,
+  input: { kind: OrderKind; consumerId: string; payment: Decimal; id?: string } & EventInput,
+  kindRows: (order: { id: string; createdAt: Date }) => KindRowsSql[] = () => [],
 ): Promise<Order> {
   const definition = orderKind(input.kind);
-  const [{ seq }] = await em.execute<{ seq: string }[]>(`select nextval('order_no_seq') as seq`);
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
   const status = definition.table.initial;
-  const order = em.create(Order, {
-    id: crypto.randomUUID(),
-    kind: input.kind,
-    orderNo: `${definition.orderNoPrefix}${day}${String(seq).padStart(6, '0')}`,
-    consumer: input.consumerId,
-    status,
-    statusCode: STATUS_INFO[status].code,
-    statusLabel: STATUS_INFO[status].label,
-    payment: input.payment,
-    createdAt: new Date(),
-    updatedAt: new Date(),
-  });
-  appendEvent(em, order, 'ORDER_CREATED', { ...input, toStatus: status });
-  return order;
+  const id = input.id ?? crypto.randomUUID();
+  const now = new Date();
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  const parts = kindRows({ id, createdAt: now });
+  // The number is the prefix, the day and the sequence's next value, zero-padded to 6 digits.
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `with o as (
+       insert into orders (id, kind, order_no, consumer_id, status, status_code, status_label,
+                           payment, created_at, updated_at)
+       select ?, ?, ?::text || lpad(n::text, greatest(6, length(n::text)), '0'), ?, ?, ?, ?, ?, ?, ?
+         from nextval('order_no_seq') n
+       returning *
+     ), e as (
+       ${INSERT_EVENT} select o.id, o.kind, o.consumer_id, ?, 'ORDER_CREATED', null, o.status, ?, ? from o
+     )${parts.map((part, i) => `, k${i} as (${part.sql})`).join('')}
+     select * from o`,
+    [
+      id,
+      input.kind,
+      `${definition.orderNoPrefix}${day}`,
+      input.consumerId,
+      status,
+      STATUS_INFO[status].code,
+      STATUS_INFO[status].label,
+      toMoneyString(input.payment),
+      now,
+      now,
+      input.actorId,
+      eventData(input.data),
+      now,
+      ...parts.flatMap((part) => part.params),
+    ],
+  );
+  return em.map(Order, row);
 }
 
 /**
@@ -77,13 +111,52 @@ export function transition(
   input: EventInput & { manual?: boolean },
 ): OrderEventRow {
   const from = order.status;
-  const refusal = refusalOf(order, to, input.manual ? 'updateOrderState' : undefined);
-  if (refusal) throw BusinessError.of(ErrorCode.INVALID_TRANSITION, refusal);
+  refuseMove(order, to, input);
   order.status = to;
   order.statusCode = STATUS_INFO[to].code;
   order.statusLabel = STATUS_INFO[to].label;
   order.updatedAt = new Date();
   return appendEvent(em, order, 'STATUS_CHANGED', { ...input, fromStatus: from, toStatus: to });
+}
+
+/**
+ * `transition`, written at once in one statement (the order's row and its event) rather than
+ * by the next flush; the managed order is refreshed from the row.
+ */
+export async function transitionNow(
+  em: EntityManager,
+  order: Order,
+  to: OrderStatus,
+  input: EventInput & { manual?: boolean },
+): Promise<void> {
+  refuseMove(order, to, input);
+  const now = new Date();
+  const [row] = await em.execute<Record<string, unknown>[]>(
+    `with u as (
+       update orders set status = ?, status_code = ?, status_label = ?, updated_at = ?
+        where id = ? returning *
+     ), e as (
+       ${INSERT_EVENT} select u.id, u.kind, u.consumer_id, ?, 'STATUS_CHANGED', ?, u.status, ?, ? from u
+     )
+     select * from u`,
+    [
+      to,
+      STATUS_INFO[to].code,
+      STATUS_INFO[to].label,
+      now,
+      order.id,
+      input.actorId,
+      order.status,
+      eventData(input.data),
+      now,
+    ],
+  );
+  em.map(Order, row);
+}
+
+function refuseMove(order: Order, to: OrderStatus, input: { manual?: boolean }): void {
+  const refusal = refusalOf(order, to, input.manual ? 'updateOrderState' : undefined);
+  if (refusal) throw BusinessError.of(ErrorCode.INVALID_TRANSITION, refusal);
 }
 
 /** Why the kind's table does not let `via` (or, without it, the kind's own flow) make this move. */
@@ -136,4 +209,11 @@ export async function lockOrder(em: EntityManager, orderId: string): Promise<Ord
     [orderId],
   );
   return row ? em.map(Order, row) : null;
+}
+
+/** An order as committed, as a plain row: what a replayed idempotency key answers with. */
+export async function committedOrder(em: EntityManager, orderId: string): Promise<Order> {
+  const [order] = await readRows(em, Order, { id: orderId });
+  if (!order) throw new Error(`order ${orderId} not found`);
+  return order;
 }

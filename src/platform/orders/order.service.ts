@@ -10,7 +10,14 @@ import { defineLoader, indexByKeys } from '../loaders.ts';
 import { checkPageSize, decodeCursor, encodeCursor } from '../pagination.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { orderKind, PayType } from './order-kinds.ts';
-import { appendEvent, lockOrder, startTransition, transition } from './order-lifecycle.ts';
+import {
+  appendEvent,
+  committedOrder,
+  lockOrder,
+  startTransition,
+  transition,
+  transitionNow,
+} from './order-lifecycle.ts';
 import { isStaff, requireOwnerOrStaff, requireViewer } from '../auth/roles.ts';
 
 export interface OrderListFilter {
@@ -137,49 +144,49 @@ export class OrderService {
     idempotencyKey: string,
   ): Promise<PaymentResult> {
     const viewer = requireViewer(ctx);
-    // What this request's transaction wrote: the payload needs no re-read (a replay has none).
-    let written: { order: Order; transaction: BankTransaction } | undefined;
-    try {
-      const { result } = await runIdempotent<StoredPayment>(
-        ctx.em,
-        viewer.id,
-        idempotencyKey,
-        'payOrder',
-        { orderId, payType },
-        async (em) => {
-          const order = await this.lockOwnOrder(em, viewer.id, orderId);
-          await startTransition({ ...ctx, em }, order, OrderStatus.PAID, 'payOrder');
-          const txn = await bank.debit(
-            em,
-            viewer.id,
-            order.payment,
-            `Payment of order ${order.orderNo} (${payType})`,
-            order.id,
-          );
-          transition(em, order, OrderStatus.PAID, {
-            actorId: viewer.id,
-            data: { payType, transactionId: txn.id, amount: txn.amount.neg().toFixed(2) },
-          });
-          const extra =
-            (await orderKind(order.kind).afterPaid?.({ ...ctx, em }, order, payType)) ?? {};
-          await em.flush();
-          written = { order, transaction: txn };
-          return { orderId: order.id, transactionId: txn.id, productIds: extra.productIds };
-        },
-      );
-      // A replayed key ran no work here: its order and payment are read as committed, as plain rows.
-      const [[order], [transaction]] = written
-        ? [[written.order], [written.transaction]]
-        : [
-            await readRows(ctx.em, Order, { id: result.orderId }),
-            await readRows(ctx.em, BankTransaction, { id: result.transactionId }),
-          ];
-      if (!order || !transaction) throw new Error(`paid order ${result.orderId} not found`);
-      return { order, productIds: result.productIds, transaction, errors: [] };
-    } catch (err) {
-      if (err instanceof BusinessError) return { errors: err.errors };
-      throw err;
-    }
+    const request = {
+      consumerId: viewer.id,
+      key: idempotencyKey,
+      operation: 'payOrder',
+      input: { orderId, payType },
+    };
+    return runIdempotent<StoredPayment, PaymentResult>(
+      ctx.em,
+      request,
+      async (em) => {
+        const order = await this.lockOwnOrder(em, viewer.id, orderId);
+        await startTransition({ ...ctx, em }, order, OrderStatus.PAID, 'payOrder');
+        const transaction = await bank.debit(
+          em,
+          viewer.id,
+          order.payment,
+          `Payment of order ${order.orderNo} (${payType})`,
+          order.id,
+        );
+        await transitionNow(em, order, OrderStatus.PAID, {
+          actorId: viewer.id,
+          data: {
+            payType,
+            transactionId: transaction.id,
+            amount: transaction.amount.neg().toFixed(2),
+          },
+        });
+        const { productIds } =
+          (await orderKind(order.kind).afterPaid?.({ ...ctx, em }, order, payType)) ?? {};
+        await em.flush();
+        return {
+          stored: { orderId: order.id, transactionId: transaction.id, productIds },
+          payload: { order, productIds, transaction, errors: [] },
+        };
+      },
+      // A replayed key ran no work here: its order and payment are read as committed.
+      async (stored) => {
+        const order = await committedOrder(ctx.em, stored.orderId);
+        const [transaction] = await readRows(ctx.em, BankTransaction, { id: stored.transactionId });
+        if (!transaction) throw new Error(`payment ${stored.transactionId} not found`);
+        return { order, productIds: stored.productIds, transaction, errors: [] };
+      },
+    );
   }
 
   /**
