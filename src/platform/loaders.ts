@@ -88,6 +88,11 @@ export function andThen<T, R>(
   return value instanceof Promise ? value.then(f) : f(value);
 }
 
+/** The values of `list`: a plain array when every one is here, else a promise of them. */
+export function allOf<T>(list: MaybePromise<T>[]): MaybePromise<T[]> {
+  return list.some((value) => value instanceof Promise) ? Promise.all(list) : (list as T[]);
+}
+
 /**
  * Orders `rows` as `keys` asks, grouping by `keyOf` (given each row and its index): the shape
  * DataLoader wants for to-many loads.
