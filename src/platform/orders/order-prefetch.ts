@@ -60,13 +60,22 @@ function selectionOf(
   set: SelectionSetNode,
   typeName: string,
 ): OrderSelection {
+  const answers = new Map<string, boolean>();
   return {
     has(...path) {
-      let nodes = selected(info, set, typeName).fields.get(path[0]);
-      for (const name of path.slice(1)) {
-        nodes = nodes?.flatMap((node) => selected(info, node.selectionSet).fields.get(name) ?? []);
+      const key = path.join('.');
+      let answer = answers.get(key);
+      if (answer === undefined) {
+        let nodes = selected(info, set, typeName).fields.get(path[0]);
+        for (const name of path.slice(1)) {
+          nodes = nodes?.flatMap(
+            (node) => selected(info, node.selectionSet).fields.get(name) ?? [],
+          );
+        }
+        answer = (nodes?.length ?? 0) > 0;
+        answers.set(key, answer);
       }
-      return (nodes?.length ?? 0) > 0;
+      return answer;
     },
   };
 }
