@@ -232,9 +232,15 @@ const peekAll = <K, V>(ctx: RequestContext, definition: LoaderDefinition<K, V>, 
     return value == null ? [] : [value];
   });
 
-/** A vehicle's own fields' loads: the vehicle, and its drivers when selected. */
-function vehicleLoads(ctx: RequestContext, vehicleIds: string[], selection: OrderSelection) {
+/** The vehicles extension rows name, and their drivers, when selected. */
+function vehicleLoads(
+  ctx: RequestContext,
+  exts: { vehicleId: string }[],
+  selection: OrderSelection,
+) {
+  if (!selection.has('vehicle')) return [];
   const loaders = insuranceLoaders(ctx);
+  const vehicleIds = new Set(exts.map((x) => x.vehicleId));
   const loads = [loadAll(loaders.vehicle, vehicleIds)];
   if (selection.has('vehicle', 'drivers'))
     loads.push(loadAll(loaders.effectiveDrivers, vehicleIds));
@@ -269,10 +275,7 @@ export async function prefetchPlanOrders(
   await Promise.all(first);
   return () => {
     const exts = peekAll(ctx, definitions.planOrder, ids);
-    const loads = [...itemLoads(ctx, ids, selection)];
-    if (selection.has('vehicle')) {
-      loads.push(...vehicleLoads(ctx, [...new Set(exts.map((x) => x.vehicleId))], selection));
-    }
+    const loads = [...itemLoads(ctx, ids, selection), ...vehicleLoads(ctx, exts, selection)];
     const promotions = new Set(exts.flatMap((x) => (x.promotionId ? [x.promotionId] : [])));
     if (selection.has('promotion')) loads.push(loadAll(loaders.promotion, promotions));
     const underwrites = peekAll(ctx, definitions.underwriteOfOrder, ids).filter((u) => !u.deleted);
@@ -298,11 +301,8 @@ export async function prefetchDriverOrders(
   const first = [loadAll(loaders.driverOrder, ids)];
   if (selection.has('drivers')) first.push(loadAll(loaders.driversOfOrder, ids));
   await Promise.all(first);
-  return () => {
-    if (!selection.has('vehicle')) return Promise.resolve();
-    const exts = peekAll(ctx, definitions.driverOrder, ids);
-    return Promise.all(vehicleLoads(ctx, [...new Set(exts.map((x) => x.vehicleId))], selection));
-  };
+  return () =>
+    Promise.all(vehicleLoads(ctx, peekAll(ctx, definitions.driverOrder, ids), selection));
 }
 
 export async function prefetchSaleOrders(
@@ -314,12 +314,9 @@ export async function prefetchSaleOrders(
   const first = [loadAll(loaders.saleOrder, ids)];
   if (selection.has('items')) first.push(loadAll(loaders.itemsOfOrder, ids));
   await Promise.all(first);
-  return () => {
-    const loads = itemLoads(ctx, ids, selection);
-    if (selection.has('vehicle')) {
-      const exts = peekAll(ctx, definitions.saleOrder, ids);
-      loads.push(...vehicleLoads(ctx, [...new Set(exts.map((x) => x.vehicleId))], selection));
-    }
-    return Promise.all(loads);
-  };
+  return () =>
+    Promise.all([
+      ...itemLoads(ctx, ids, selection),
+      ...vehicleLoads(ctx, peekAll(ctx, definitions.saleOrder, ids), selection),
+    ]);
 }
