@@ -54,11 +54,86 @@ function resolveTypesSynchronously(schema: GraphQLSchema): void {
   }
 }
 
+interface ParamMeta {
+  kind: string;
+  index: number;
+  propertyName?: string;
+  getType?: unknown;
+}
+
+/** How a plain field resolver's parameters come from graphql's four, or undefined for others. */
+function directParams(params: ParamMeta[]) {
+  const sorted = [...params].sort((a, b) => a.index - b.index);
+  const kinds = sorted.map((p) =>
+    (p.kind === 'root' && !p.propertyName && !p.getType) ||
+    (p.kind === 'context' && !p.propertyName) ||
+    p.kind === 'info'
+      ? p.kind
+      : undefined,
+  );
+  return kinds.every((k) => k !== undefined) ? kinds : undefined;
+}
+
+/**
+ * type-graphql calls each field resolver through a wrapper that, on every call, sorts and maps
+ * its parameter metadata, looks the resolver instance up and runs the (empty) middleware chain:
+ * a page of orders makes thousands of such calls. A field resolver with no role, no middleware
+ * and only @Root, @Ctx and @Info parameters is called directly instead, with the same values
+ * (fields with arguments, roles or middlewares keep type-graphql's wrapper).
+ */
+function callPlainFieldResolversDirectly(schema: GraphQLSchema, resolvers: ResolverClass[]) {
+  const storage = getMetadataStorage();
+  const instances = new Map<ResolverClass, Record<string, (...args: unknown[]) => unknown>>();
+  for (const objectType of storage.objectTypes) {
+    const type = schema.getType(objectType.name);
+    if (!isObjectType(type)) continue;
+    const fields = [
+      ...storage.interfaceTypes
+        .filter((it) => objectType.interfaceClasses?.includes(it.target))
+        .flatMap((it) => it.fields ?? []),
+      ...(objectType.fields ?? []),
+    ];
+    for (const field of fields) {
+      // The same lookup as type-graphql's schema generator.
+      const meta = storage.fieldResolvers.find(
+        (it) =>
+          (it.kind === 'internal' || resolvers.includes(it.target as ResolverClass)) &&
+          it.getObjectType?.() === field.target &&
+          it.methodName === field.name,
+      );
+      if (!meta || meta.kind !== 'external' || meta.roles || meta.middlewares?.length) continue;
+      const kinds = directParams((meta.params ?? []) as ParamMeta[]);
+      const graphqlField = type.getFields()[field.schemaName];
+      if (!kinds || !graphqlField) continue;
+      const target = meta.target as ResolverClass;
+      let instance = instances.get(target);
+      if (!instance) {
+        instance = new target() as Record<string, (...args: unknown[]) => unknown>;
+        instances.set(target, instance);
+      }
+      const self = instance;
+      const method = self[meta.methodName];
+      const [a, b] = kinds;
+      const pick = (kind: string | undefined, root: unknown, ctx: unknown, info: unknown) =>
+        kind === 'root' ? root : kind === 'context' ? ctx : info;
+      graphqlField.resolve =
+        kinds.length === 2 && a === 'root' && b === 'context'
+          ? (root, _args, ctx) => method.call(self, root, ctx)
+          : (root, _args, ctx, info) =>
+              method.apply(
+                self,
+                kinds.map((kind) => pick(kind, root, ctx, info)),
+              );
+    }
+  }
+}
+
 /** Builds the executable schema from the modules' resolvers (code-first). */
 export async function createSchema(modules: DomainModule[] = allModules): Promise<GraphQLSchema> {
+  const resolvers = modules.flatMap((m) => m.resolvers) as ResolverClass[];
   const schema = await buildSchema({
     // type-graphql wants a non-empty tuple; the platform module always has resolvers.
-    resolvers: modules.flatMap((m) => m.resolvers) as [ResolverClass, ...ResolverClass[]],
+    resolvers: resolvers as [ResolverClass, ...ResolverClass[]],
     orphanedTypes: modules.flatMap((m) => m.orphanedTypes ?? []),
     authChecker,
     validate: { forbidUnknownValues: false },
@@ -68,6 +143,7 @@ export async function createSchema(modules: DomainModule[] = allModules): Promis
   });
   assertEveryRootFieldAuthorized(schema);
   resolveTypesSynchronously(schema);
+  callPlainFieldResolversDirectly(schema, resolvers);
   return schema;
 }
 

@@ -18,23 +18,21 @@ import {
   plantsByStep,
   utilizationByPlant,
 } from './chip.loaders.ts';
-import { PLANT_COLUMNS, toPlant, type PlantSqlRow } from './chip.sql.ts';
+import { entityRows, readRows, selectColumns } from '../platform/db/read-rows.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Chip } from './chip.entity.ts';
+import { Plant } from './plant.entity.ts';
 
-interface ChipSqlRow {
-  id: number;
-  name: string;
-  step_count: string;
+/** Chips with their step counts, where `filter` says (SQL: the count is an aggregate). */
+async function chipsWithCounts(em: EntityManager, filter: string, params: unknown[] = []) {
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select ${selectColumns(em, Chip, 'c')}, count(o.id) as step_count
+       from chips c left join chip_operations o on o.chip_id = c.id
+       ${filter}`,
+    params,
+  );
+  return entityRows(em, Chip, rows).map((c, i) => ChipType.of(c, Number(rows[i].step_count)));
 }
-
-const toChip = (row: ChipSqlRow) =>
-  Object.assign(new ChipType(), {
-    id: row.id,
-    name: row.name,
-    operationCount: Number(row.step_count),
-  });
-
-const CHIP_SELECT = `select c.id, c.name, count(o.id) as step_count
-  from chips c left join chip_operations o on o.chip_id = c.id`;
 
 /**
  * The factory and order pages: plants with their capabilities, bookings and
@@ -45,11 +43,8 @@ const CHIP_SELECT = `select c.id, c.name, count(o.id) as step_count
 
 export class ChipCatalogService {
   /** Every plant not removed, in the factory page's order. */
-  async plants(ctx: RequestContext): Promise<PlantType[]> {
-    const rows = await ctx.em.execute<PlantSqlRow[]>(
-      `select ${PLANT_COLUMNS} from chip_plants where removed_at is null order by position, id`,
-    );
-    return rows.map(toPlant);
+  plants(ctx: RequestContext): Promise<PlantType[]> {
+    return readRows(ctx.em, Plant, { removedAt: null }, { position: 'asc', id: 'asc' });
   }
 
   plant(ctx: RequestContext, id: string): MaybePromise<PlantType | null> {
@@ -89,17 +84,13 @@ export class ChipCatalogService {
     return ctx.loaders.get(utilizationByPlant).load(plantId);
   }
 
-  async chips(ctx: RequestContext): Promise<ChipType[]> {
-    const rows = await ctx.em.execute<ChipSqlRow[]>(`${CHIP_SELECT} group by c.id order by c.name`);
-    return rows.map(toChip);
+  chips(ctx: RequestContext): Promise<ChipType[]> {
+    return chipsWithCounts(ctx.em, 'group by c.id order by c.name');
   }
 
   async chip(ctx: RequestContext, name: string): Promise<ChipType | null> {
-    const rows = await ctx.em.execute<ChipSqlRow[]>(
-      `${CHIP_SELECT} where c.name = ? group by c.id`,
-      [name],
-    );
-    return rows[0] ? toChip(rows[0]) : null;
+    const [chip] = await chipsWithCounts(ctx.em, 'where c.name = ? group by c.id', [name]);
+    return chip ?? null;
   }
 
   operations(ctx: RequestContext, chipId: number): Promise<ChipOperationType[]> {

@@ -8,7 +8,8 @@ import { computeKpi } from './chip-plan-kpi.rules.ts';
 import type { ScheduledLot } from './chip-plan.types.ts';
 import { deleteBookings } from './chip-plan.repository.ts';
 import { ChipPlanAnalysis, type ChipPlanKpi } from './chip-plan.types.ts';
-import { scheduleByOrder, termsByOrder, type ChipOrderTerms } from './chip.loaders.ts';
+import { scheduleByOrder, termsByOrder } from './chip.loaders.ts';
+import type { ChipOrderRow } from './chip-order.entity.ts';
 
 /**
  * Reads confirmed chip orders for the ChipOrder type: the plan's terms and its stored schedule,
@@ -23,7 +24,7 @@ const kpiOfSchedule = new WeakMap<ScheduledLot[], ChipPlanKpi>();
 
 export class ChipOrderService {
   /** The order's terms: the value itself once its batch came (a prefetched page), else a promise. */
-  terms(ctx: RequestContext, orderId: string): MaybePromise<ChipOrderTerms> {
+  terms(ctx: RequestContext, orderId: string): MaybePromise<ChipOrderRow> {
     return ctx.loaders.now(termsByOrder, orderId);
   }
 

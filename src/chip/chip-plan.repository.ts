@@ -8,9 +8,11 @@ import {
   type ScheduledLot,
   type TimedOperation,
 } from './chip-plan.types.ts';
-import { intArray } from '../platform/db/sql-arrays.ts';
-import { json, tick, type BookingSqlRow } from './chip.sql.ts';
-import type { PlantStatus } from './plant.entity.ts';
+import { json } from '../platform/db/sql-arrays.ts';
+import { entityRows, readRows, selectColumns } from '../platform/db/read-rows.ts';
+import { Capability, Chip } from './chip.entity.ts';
+import { ChipBookingRow } from './chip-order.entity.ts';
+import { Plant } from './plant.entity.ts';
 import type { KindRowsSql } from '../platform/orders/order-lifecycle.ts';
 
 /**
@@ -27,47 +29,43 @@ export async function loadPlanCatalog(
 ): Promise<PlanCatalog> {
   const chipNames = [...new Set(plan.lots.map((l) => l.chipName))];
   const plantNames = [...new Set(plan.lots.flatMap((l) => l.plantNames))];
-  const [chips, plants] = await Promise.all([
-    em.execute<{ id: number; name: string; step_count: string }[]>(
-      `select c.id, c.name, count(o.id) as step_count
+  const [chipRows, plants] = await Promise.all([
+    // SQL: the chips with their step counts (an aggregate).
+    em.execute<Record<string, unknown>[]>(
+      `select ${selectColumns(em, Chip, 'c')}, count(o.id) as step_count
          from chips c left join chip_operations o on o.chip_id = c.id
         where c.name in (select jsonb_array_elements_text(?::jsonb))
         group by c.id`,
       [json(chipNames)],
     ),
     // FOR SHARE during a confirmation: a plant cannot go into maintenance under a booking.
-    em.execute<{ id: number; name: string; status: PlantStatus }[]>(
-      `select id, name, status from chip_plants
-        where name in (select jsonb_array_elements_text(?::jsonb))
-        order by id${options.lockPlants ? ' for share' : ''}`,
-      [json(plantNames)],
+    readRows(
+      em,
+      Plant,
+      { name: plantNames },
+      { id: 'asc' },
+      { lock: options.lockPlants ? 'share' : undefined },
     ),
   ]);
+  const chips = entityRows(em, Chip, chipRows).map((c, i) => ({
+    id: c.id,
+    name: c.name,
+    stepCount: Number(chipRows[i].step_count),
+  }));
   const capabilities =
     chips.length === 0 || plants.length === 0
       ? []
-      : await em.execute<
-          {
-            chip_id: number;
-            step: number;
-            plant_id: number;
-            unit_cost: string;
-            unit_time: string;
-          }[]
-        >(
-          `select chip_id, step, plant_id, unit_cost, unit_time from chip_capabilities
-            where chip_id = any(?::int[]) and plant_id = any(?::int[])`,
-          [intArray(chips.map((c) => c.id)), intArray(plants.map((p) => p.id))],
-        );
+      : await readRows(em, Capability, {
+          chipId: chips.map((c) => c.id),
+          plantId: plants.map((p) => p.id),
+        });
   return {
-    chips: new Map(
-      chips.map((c) => [c.name, { id: c.id, name: c.name, stepCount: Number(c.step_count) }]),
-    ),
+    chips: new Map(chips.map((c) => [c.name, c])),
     plants: new Map(plants.map((p) => [p.name, { id: p.id, name: p.name, status: p.status }])),
     capabilities: new Map(
       capabilities.map((c) => [
-        capabilityKey(c.chip_id, c.step, c.plant_id),
-        { unitCost: new Decimal(c.unit_cost), unitTime: new Decimal(c.unit_time) },
+        capabilityKey(c.chipId, c.step, c.plantId),
+        { unitCost: c.unitCost, unitTime: new Decimal(c.unitTime) },
       ]),
     ),
   };
@@ -140,13 +138,14 @@ export async function loadOverlappingBookings(
 ): Promise<Map<number, ExistingBooking[]>> {
   const byPlant = new Map<number, ExistingBooking[]>();
   if (windows.length === 0) return byPlant;
-  const rows = await em.execute<(BookingSqlRow & { id: string })[]>(
-    // LATERAL ... OFFSET 0 keeps one index probe per window: flattened into a join, the
-    // planner (which guesses 100 rows for the recordset) prefers a hash join over every row.
-    `select b.id, b.plant_id, b.order_id, b.lot, b.step, b.start_tick, b.end_tick
+  const rows = await em.execute<Record<string, unknown>[]>(
+    // SQL: a range overlap per window of a recordset. LATERAL ... OFFSET 0 keeps one index
+    // probe per window: flattened into a join, the planner (which guesses 100 rows for the
+    // recordset) prefers a hash join over every row.
+    `select ${selectColumns(em, ChipBookingRow, 'b')}
        from jsonb_to_recordset(?::jsonb) as w (p int, lo bigint, hi bigint)
        cross join lateral (
-         select id, plant_id, order_id, lot, step, start_tick, end_tick from chip_bookings
+         select * from chip_bookings
           where plant_id = w.p and int8range(start_tick, end_tick) && int8range(w.lo, w.hi)
          offset 0
        ) b
@@ -154,21 +153,21 @@ export async function loadOverlappingBookings(
     [json(windows)],
   );
   let previous: string | undefined;
-  for (const r of rows) {
+  for (const b of entityRows(em, ChipBookingRow, rows)) {
     // A booking spanning the gap between two windows comes back once per window.
-    if (r.id === previous) continue;
-    previous = r.id;
+    if (b.id === previous) continue;
+    previous = b.id;
     const booking = {
-      plantId: r.plant_id,
-      orderId: r.order_id,
-      lot: r.lot,
-      step: r.step,
-      start: tick(r.start_tick),
-      end: tick(r.end_tick),
+      plantId: b.plantId,
+      orderId: b.orderId,
+      lot: b.lot,
+      step: b.step,
+      start: b.startTick,
+      end: b.endTick,
     };
-    const list = byPlant.get(r.plant_id);
+    const list = byPlant.get(b.plantId);
     if (list) list.push(booking);
-    else byPlant.set(r.plant_id, [booking]);
+    else byPlant.set(b.plantId, [booking]);
   }
   return byPlant;
 }

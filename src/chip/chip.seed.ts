@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { money } from '../platform/money.ts';
 import { factoryCatalog } from './factory-catalog.service.ts';
-import { PlantStatus } from './plant.entity.ts';
+import { readRows } from '../platform/db/read-rows.ts';
+import { Capability, Chip } from './chip.entity.ts';
+import { Plant, PlantStatus } from './plant.entity.ts';
 import { plantCapabilities } from './plant-capability.service.ts';
 
 /**
@@ -223,23 +225,19 @@ export const DEMO_CHIPS: ChipSeed[] = [
  */
 export async function seedChips(em: EntityManager): Promise<void> {
   await em.transactional(async (tx) => {
+    const [plantRows, chipRows, capabilityRows] = await Promise.all([
+      readRows(tx, Plant, {}),
+      readRows(tx, Chip, {}),
+      readRows(tx, Capability, {}),
+    ]);
     const plants = new Map(
-      (
-        await tx.execute<{ id: number; name: string; removed: boolean }[]>(
-          `select id, name, removed_at is not null as removed from chip_plants`,
-        )
-      ).map((p) => [p.name, p]),
+      plantRows.map((p) => [p.name, { id: p.id, name: p.name, removed: p.removedAt !== null }]),
     );
-    const chips = new Set(
-      (await tx.execute<{ name: string }[]>(`select name from chips`)).map((c) => c.name),
-    );
+    const chips = new Set(chipRows.map((c) => c.name));
+    const chipName = new Map(chipRows.map((c) => [c.id, c.name]));
+    const plantName = new Map(plantRows.map((p) => [p.id, p.name]));
     const capabilities = new Set(
-      (
-        await tx.execute<{ key: string }[]>(
-          `select c.name || '/' || cap.step || '/' || p.name as key from chip_capabilities cap
-             join chips c on c.id = cap.chip_id join chip_plants p on p.id = cap.plant_id`,
-        )
-      ).map((c) => c.key),
+      capabilityRows.map((c) => `${chipName.get(c.chipId)}/${c.step}/${plantName.get(c.plantId)}`),
     );
     for (const name of DEMO_PLANTS) {
       if (plants.has(name)) continue;

@@ -1,5 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { Decimal } from '../platform/money.ts';
+import type { Capability } from './chip.entity.ts';
+import type { ChipBookingRow } from './chip-order.entity.ts';
 import { DateTimeScalar, DecimalScalar } from '../platform/scalars.ts';
 import { PlantStatus } from './plant.entity.ts';
 
@@ -47,6 +49,16 @@ export class PlantCapabilityType {
     description: 'Moves on with every change: updates want it as expectedVersion.',
   })
   version!: number;
+
+  static of(capability: Capability, chipName: string): PlantCapabilityType {
+    return Object.assign(new PlantCapabilityType(), {
+      chipName,
+      step: capability.step,
+      unitCost: capability.unitCost,
+      unitTime: Number(capability.unitTime),
+      version: capability.version,
+    });
+  }
 }
 
 @ObjectType('PlantBooking')
@@ -68,6 +80,17 @@ export class PlantBookingType {
 
   @Field(() => Int)
   end!: number;
+
+  static of(booking: ChipBookingRow): PlantBookingType {
+    return Object.assign(new PlantBookingType(), {
+      plantId: booking.plantId,
+      orderId: booking.orderId,
+      lot: booking.lot,
+      step: booking.step,
+      start: booking.startTick,
+      end: booking.endTick,
+    });
+  }
 }
 
 @ObjectType('ChipOperation')
@@ -92,6 +115,10 @@ export class ChipType {
 
   @Field(() => Int)
   operationCount!: number;
+
+  static of(chip: { id: number; name: string }, operationCount: number): ChipType {
+    return Object.assign(new ChipType(), { id: chip.id, name: chip.name, operationCount });
+  }
 }
 
 @ObjectType('ProductionClock', {

@@ -3,14 +3,12 @@ import { BusinessError, ErrorCode, type FieldPath } from '../platform/errors.ts'
 import { isIntId } from '../platform/ids.ts';
 import type { InputChecks } from '../platform/input.rules.ts';
 import { Decimal } from '../platform/money.ts';
-import { PLANT_COLUMNS, type PlantSqlRow } from './chip.sql.ts';
+import { readRows } from '../platform/db/read-rows.ts';
+import { Plant } from './plant.entity.ts';
 
 /** The plant's row, locked FOR UPDATE (a confirmation booking on it holds it FOR SHARE). */
-export async function lockPlant(em: EntityManager, id: number): Promise<PlantSqlRow | undefined> {
-  const [row] = await em.execute<PlantSqlRow[]>(
-    `select ${PLANT_COLUMNS} from chip_plants where id = ? for update`,
-    [id],
-  );
+export async function lockPlant(em: EntityManager, id: number): Promise<Plant | undefined> {
+  const [row] = await readRows(em, Plant, { id }, {}, { lock: 'update' });
   return row;
 }
 
@@ -19,10 +17,10 @@ export async function livePlant(
   em: EntityManager,
   plantId: string,
   field: FieldPath = ['input', 'plantId'],
-): Promise<PlantSqlRow> {
+): Promise<Plant> {
   const plant = isIntId(plantId) ? await lockPlant(em, Number(plantId)) : undefined;
   if (!plant) throw BusinessError.of(ErrorCode.NOT_FOUND, 'No plant has this id.', field);
-  if (plant.removed_at) {
+  if (plant.removedAt) {
     throw BusinessError.of(ErrorCode.INVALID_TRANSITION, `${plant.name} was removed.`, field);
   }
   return plant;
@@ -34,6 +32,7 @@ export async function chipWithStep(
   chipName: string,
   step: number,
 ): Promise<{ id: number }> {
+  // SQL: the chip with its step count (an aggregate).
   const [chip] = await em.execute<{ id: number; steps: string }[]>(
     `select c.id, count(o.id) as steps from chips c
        left join chip_operations o on o.chip_id = c.id where c.name = ? group by c.id`,
@@ -76,6 +75,7 @@ export async function liveBookingOrders(
   plantId: number,
   of?: { chipId: number; step: number },
 ): Promise<string[]> {
+  // SQL: bookings joined to their orders and lots, against the clock.
   const rows = await em.execute<{ order_no: string }[]>(
     `select distinct o.order_no from chip_bookings b
        join orders o on o.id = b.order_id

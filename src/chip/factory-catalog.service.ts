@@ -6,12 +6,12 @@ import { catalogPayload, created, type UniqueField } from '../platform/catalog/c
 import { badInput, BusinessError, ErrorCode } from '../platform/errors.ts';
 import { isIntId } from '../platform/ids.ts';
 import { InputChecks } from '../platform/input.rules.ts';
-import { PLANT_COLUMNS, toPlant, type PlantSqlRow } from './chip.sql.ts';
+import { returningRows } from '../platform/db/read-rows.ts';
 import { ChipType, type PlantType } from './chip.types.ts';
 import { liveBookingOrders, livePlant, lockPlant } from './factory-catalog.rules.ts';
 import type { CreateChipInput, CreatePlantInput } from './factory-catalog.input.ts';
 import type { ChipPayload, PlantPayload } from './factory-catalog.types.ts';
-import type { PlantStatus } from './plant.entity.ts';
+import { Plant, type PlantStatus } from './plant.entity.ts';
 
 /** Sizes the tables' CHECKs also hold. */
 export const FACTORY_LIMITS = { chipName: 100, plantName: 200, stepName: 200, steps: 50 };
@@ -61,13 +61,14 @@ export class FactoryCatalogEditor {
     const viewer = requireViewer(ctx);
     return ctx.em.transactional(async (em) => {
       const plant = isIntId(id) ? await lockPlant(em, Number(id)) : undefined;
-      if (!plant || plant.removed_at) {
+      if (!plant || plant.removedAt) {
         throw badInput(`There is no plant with id "${id}".`, { field: 'plantId' });
       }
-      if (plant.status === status) return toPlant(plant);
-      const [row] = await em.execute<PlantSqlRow[]>(
-        `update chip_plants set status = ?, version = version + 1 where id = ?
-         returning ${PLANT_COLUMNS}`,
+      if (plant.status === status) return plant;
+      const [row] = await returningRows(
+        em,
+        Plant,
+        `update chip_plants set status = ?, version = version + 1 where id = ?`,
         [status, plant.id],
       );
       catalogHistory.record(em, {
@@ -77,7 +78,7 @@ export class FactoryCatalogEditor {
         action: 'STATUS_CHANGED',
         changes: { status: { from: plant.status, to: status } },
       });
-      return toPlant(row);
+      return row;
     });
   }
 
@@ -95,6 +96,7 @@ export class FactoryCatalogEditor {
       );
     }
     checks.throwIfAny();
+    // Explicit statements: the chip, then its steps from one jsonb array.
     const [chip] = await em.execute<{ id: number }[]>(
       `insert into chips (name) values (?) returning id`,
       [name],
@@ -111,7 +113,7 @@ export class FactoryCatalogEditor {
       action: 'CREATED',
       changes: created({ name, operations: steps }),
     });
-    return Object.assign(new ChipType(), { id: chip.id, name, operationCount: steps.length });
+    return ChipType.of({ id: chip.id, name }, steps.length);
   }
 
   /** A plant, listed after the others, with no capability yet. */
@@ -119,10 +121,11 @@ export class FactoryCatalogEditor {
     const checks = new InputChecks();
     const name = checks.text(input.name, FACTORY_LIMITS.plantName, 'The name', ['input', 'name']);
     checks.throwIfAny();
-    const [row] = await em.execute<PlantSqlRow[]>(
+    const [row] = await returningRows(
+      em,
+      Plant,
       `insert into chip_plants (name, status, position)
-       select ?, ?, coalesce(max(position), -1) + 1 from chip_plants
-       returning ${PLANT_COLUMNS}`,
+       select ?, ?, coalesce(max(position), -1) + 1 from chip_plants`,
       [name, input.status],
     );
     catalogHistory.record(em, {
@@ -132,7 +135,7 @@ export class FactoryCatalogEditor {
       action: 'CREATED',
       changes: created({ name, status: input.status }),
     });
-    return toPlant(row);
+    return row;
   }
 
   /**
@@ -154,9 +157,10 @@ export class FactoryCatalogEditor {
       `delete from chip_capabilities where plant_id = ? returning id`,
       [plant.id],
     );
-    const [row] = await em.execute<PlantSqlRow[]>(
-      `update chip_plants set removed_at = now(), version = version + 1 where id = ?
-       returning ${PLANT_COLUMNS}`,
+    const [row] = await returningRows(
+      em,
+      Plant,
+      `update chip_plants set removed_at = now(), version = version + 1 where id = ?`,
       [plant.id],
     );
     catalogHistory.record(em, {
@@ -165,11 +169,11 @@ export class FactoryCatalogEditor {
       actorId,
       action: 'REMOVED',
       changes: {
-        removedAt: { from: null, to: new Date(row.removed_at!).toISOString() },
+        removedAt: { from: null, to: row.removedAt!.toISOString() },
         capabilities: { from: removed.length, to: 0 },
       },
     });
-    return toPlant(row);
+    return row;
   }
 }
 

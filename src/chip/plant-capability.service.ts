@@ -10,7 +10,9 @@ import {
 import { BusinessError, ErrorCode } from '../platform/errors.ts';
 import { InputChecks } from '../platform/input.rules.ts';
 import { Decimal, toMoneyString } from '../platform/money.ts';
-import { toPlant, type PlantSqlRow } from './chip.sql.ts';
+import { readRows, returningRows } from '../platform/db/read-rows.ts';
+import { Capability } from './chip.entity.ts';
+import type { Plant } from './plant.entity.ts';
 import { PlantCapabilityType } from './chip.types.ts';
 import { chipWithStep, liveBookingOrders, livePlant, unitTimeOf } from './factory-catalog.rules.ts';
 import type {
@@ -28,31 +30,11 @@ const CAPABILITIES: UniqueField[] = [
   },
 ];
 
-interface CapabilityRow {
-  id: number;
-  chip_id: number;
-  step: number;
-  unit_cost: string;
-  unit_time: string;
-  version: number;
-}
-const CAPABILITY_COLUMNS = 'id, chip_id, step, unit_cost, unit_time, version';
-
 /** Where a capability's history is kept: there is no id a client knows it by. */
 const historyOf = (plantId: number, input: { chipName: string; step: number }) => ({
   entityType: 'PLANT_CAPABILITY',
   entityId: `${plantId}:${input.chipName}:${input.step}`,
 });
-
-function toCapability(row: CapabilityRow, chipName: string): PlantCapabilityType {
-  return Object.assign(new PlantCapabilityType(), {
-    chipName,
-    step: row.step,
-    unitCost: new Decimal(row.unit_cost),
-    unitTime: Number(row.unit_time),
-    version: row.version,
-  });
-}
 
 /**
  * ADMIN: which plant does which step of which chip, at what cost and time per chip. Each change
@@ -90,11 +72,12 @@ export class PlantCapabilityEditor {
     const unitCost = checks.money(input.unitCost, 'The unit cost', ['input', 'unitCost'], true);
     const unitTime = unitTimeOf(input.unitTime, checks, ['input', 'unitTime']);
     checks.throwIfAny();
-    const [row] = await em.execute<CapabilityRow[]>(
+    const [row] = await returningRows(
+      em,
+      Capability,
       `insert into chip_capabilities (chip_id, step, plant_id, position, unit_cost, unit_time)
        select ?, ?, ?, coalesce(max(position), -1) + 1, ?, ?
-         from chip_capabilities where chip_id = ? and step = ?
-       returning ${CAPABILITY_COLUMNS}`,
+         from chip_capabilities where chip_id = ? and step = ?`,
       [
         chip.id,
         input.step,
@@ -111,7 +94,7 @@ export class PlantCapabilityEditor {
       action: 'CREATED',
       changes: created({ unitCost, unitTime: unitTime.toNumber() }),
     });
-    return toCapability(row, input.chipName);
+    return PlantCapabilityType.of(row, input.chipName);
   }
 
   /** New cost or time at the version read (STALE_UPDATE otherwise). */
@@ -119,8 +102,8 @@ export class PlantCapabilityEditor {
     const { plant, capability } = await this.lock(em, input);
     checkVersion('The capability', capability.version, input.expectedVersion);
     const checks = new InputChecks();
-    const cost = new Decimal(capability.unit_cost);
-    const time = new Decimal(capability.unit_time);
+    const cost = capability.unitCost;
+    const time = new Decimal(capability.unitTime);
     const unitCost =
       input.unitCost == null
         ? cost
@@ -133,10 +116,13 @@ export class PlantCapabilityEditor {
       changes.unitCost = { from: toMoneyString(cost), to: toMoneyString(unitCost) };
     }
     if (!unitTime.eq(time)) changes.unitTime = { from: time.toNumber(), to: unitTime.toNumber() };
-    if (Object.keys(changes).length === 0) return toCapability(capability, input.chipName);
-    const [row] = await em.execute<CapabilityRow[]>(
+    if (Object.keys(changes).length === 0)
+      return PlantCapabilityType.of(capability, input.chipName);
+    const [row] = await returningRows(
+      em,
+      Capability,
       `update chip_capabilities set unit_cost = ?, unit_time = ?, version = version + 1
-        where id = ? returning ${CAPABILITY_COLUMNS}`,
+        where id = ?`,
       [toMoneyString(unitCost), unitTime.toString(), capability.id],
     );
     catalogHistory.record(em, {
@@ -145,14 +131,14 @@ export class PlantCapabilityEditor {
       action: 'UPDATED',
       changes,
     });
-    return toCapability(row, input.chipName);
+    return PlantCapabilityType.of(row, input.chipName);
   }
 
   /** The plant can no longer do the step: IN_USE while an unfinished booking of it remains. */
   async remove(em: EntityManager, actorId: string | null, input: RemovePlantCapabilityInput) {
     const { plant, capability } = await this.lock(em, input);
     checkVersion('The capability', capability.version, input.expectedVersion);
-    const step = { chipId: capability.chip_id, step: input.step };
+    const step = { chipId: capability.chipId, step: input.step };
     const live = await liveBookingOrders(em, plant.id, step);
     if (live.length > 0) {
       throw BusinessError.of(
@@ -167,23 +153,25 @@ export class PlantCapabilityEditor {
       actorId,
       action: 'REMOVED',
       changes: {
-        unitCost: { from: toMoneyString(new Decimal(capability.unit_cost)), to: null },
-        unitTime: { from: Number(capability.unit_time), to: null },
+        unitCost: { from: toMoneyString(capability.unitCost), to: null },
+        unitTime: { from: Number(capability.unitTime), to: null },
       },
     });
-    return toPlant(plant);
+    return plant;
   }
 
   private async lock(
     em: EntityManager,
     input: { plantId: string; chipName: string; step: number },
-  ): Promise<{ plant: PlantSqlRow; capability: CapabilityRow }> {
+  ): Promise<{ plant: Plant; capability: Capability }> {
     const plant = await livePlant(em, input.plantId);
     const chip = await chipWithStep(em, input.chipName, input.step);
-    const [capability] = await em.execute<CapabilityRow[]>(
-      `select ${CAPABILITY_COLUMNS} from chip_capabilities
-        where chip_id = ? and step = ? and plant_id = ? for update`,
-      [chip.id, input.step, plant.id],
+    const [capability] = await readRows(
+      em,
+      Capability,
+      { chipId: chip.id, step: input.step, plantId: plant.id },
+      {},
+      { lock: 'update' },
     );
     if (!capability) {
       throw BusinessError.of(

@@ -32,5 +32,5 @@ export class Plant {
 
   /** Set when ADMIN removed the plant: off the factory page, no capabilities, history kept. */
   @Property({ type: 'Date', columnType: 'timestamptz', nullable: true })
-  removedAt?: Date | null;
+  removedAt: Date | null = null;
 }

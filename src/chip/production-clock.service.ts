@@ -6,7 +6,9 @@ import { Order, OrderStatus } from '../platform/orders/order.entity.ts';
 import { transition } from '../platform/orders/order-lifecycle.ts';
 import { MAX_TICK } from './chip-plan.input.ts';
 import { ProductionClockType } from './chip.types.ts';
-import { tick } from './chip.sql.ts';
+import { entityRows, readRows, returningRows, selectColumns } from '../platform/db/read-rows.ts';
+import { ChipOrderRow } from './chip-order.entity.ts';
+import { ProductionClockRow } from './production-clock.entity.ts';
 import { startIntervalJob } from '../platform/interval-job.ts';
 
 export interface ClockAdvance {
@@ -31,10 +33,9 @@ export class ProductionClockService {
   }
 
   async now(em: EntityManager, options: { forShare?: boolean } = {}): Promise<number> {
-    const [row] = await em.execute<{ now: string }[]>(
-      `select now from production_clock${options.forShare ? ' for share' : ''}`,
-    );
-    return tick(row.now);
+    const lock = options.forShare ? 'share' : undefined;
+    const [row] = await readRows(em, ProductionClockRow, {}, {}, { lock });
+    return row.now;
   }
 
   /** ADMIN: moves the clock `ticks` (≥ 1) forward and the chip orders along with it. */
@@ -49,27 +50,35 @@ export class ProductionClockService {
   /** Moves the clock and the orders in one transaction; refuses to pass MAX_TICK. */
   advanceBy(em: EntityManager, ticks: number): Promise<ClockAdvance> {
     return em.transactional(async (tx) => {
-      const [row] = await tx.execute<{ now: string }[]>(
-        `update production_clock set now = now + ?, updated_at = now()
-          where now + ? <= ? returning now`,
+      // An explicit conditional update: the clock never passes MAX_TICK.
+      const [row] = await returningRows(
+        tx,
+        ProductionClockRow,
+        `update production_clock set now = now + ?, updated_at = now() where now + ? <= ?`,
         [ticks, ticks, MAX_TICK],
       );
       if (!row) {
         throw badInput(`The clock cannot pass tick ${MAX_TICK}.`, { field: 'ticks' });
       }
-      const now = tick(row.now);
-      const due = await tx.execute<{ id: string; last_end: string }[]>(
-        `select o.id, c.last_end from orders o join chip_orders c on c.order_id = o.id
+      const now = row.now;
+      // SQL: the chip orders due, by their core order's status (a join), locking those orders.
+      const dueRows = await tx.execute<Record<string, unknown>[]>(
+        `select ${selectColumns(tx, ChipOrderRow, 'c')} from orders o join chip_orders c on c.order_id = o.id
           where (o.status = 'PAID' and c.first_start <= ?)
              or (o.status = 'IN_PRODUCTION' and c.last_end <= ?)
           order by o.id for update of o`,
         [now, now],
       );
+      const due = entityRows(tx, ChipOrderRow, dueRows);
       const started: string[] = [];
       const completed: string[] = [];
       if (due.length === 0) return { now, started, completed };
-      const orders = await tx.find(Order, { id: { $in: due.map((d) => d.id) } }, { refresh: true });
-      const lastEnd = new Map(due.map((d) => [d.id, tick(d.last_end)]));
+      const orders = await tx.find(
+        Order,
+        { id: { $in: due.map((d) => d.orderId) } },
+        { refresh: true },
+      );
+      const lastEnd = new Map(due.map((d) => [d.orderId, d.lastEnd]));
       for (const order of orders) {
         const data = { tick: now, by: 'production clock' };
         if (order.status === OrderStatus.PAID) {

@@ -11,7 +11,11 @@ import {
 import { startExpiryJob } from './insurance-order-expiry.job.ts';
 import { guardInsuranceMove, takeEffect } from './insurance-order-lifecycle.service.ts';
 import { InsuranceOrderResolver, OrderItemResolver } from './insurance-order.resolver.ts';
-import { insuranceLoaders } from './insurance.loaders.ts';
+import {
+  prefetchDriverOrders,
+  prefetchPlanOrders,
+  prefetchSaleOrders,
+} from './insurance.loaders.ts';
 import { DriverOrderResolver, SaleOrderResolver } from './driver-sale-order.resolver.ts';
 import { PlanOrderResolver } from './plan-order.resolver.ts';
 import { PlanCatalogResolver } from './plan-catalog.resolver.ts';
@@ -39,7 +43,7 @@ import { VehicleResolver } from './vehicle.resolver.ts';
 const guard = (ctx: TxContext, order: Order, to: OrderStatus) =>
   guardInsuranceMove(ctx.em, order, to);
 
-// Each kind's fields read its extension row first: it is loaded with the page (order-prefetch.ts).
+// Each kind's fields read its rows, and what they point at, loaded with the page (order-prefetch.ts).
 const planOrderKind: OrderKindDefinition = {
   kind: planOrderStates.kind,
   typeName: 'PlanOrder',
@@ -48,7 +52,7 @@ const planOrderKind: OrderKindDefinition = {
   // A paid plan order waits for createUnderwrite; underwriting moves it on.
   staffSteps: [{ status: OrderStatus.PAID, step: 'book its inspection (createUnderwrite)' }],
   guard,
-  prefetch: (ctx, ids) => Promise.all(ids.map((id) => insuranceLoaders(ctx).planOrder(id))),
+  prefetch: prefetchPlanOrders,
 };
 
 // A paid driver or sale order takes effect at once, for one year from now.
@@ -66,7 +70,7 @@ const driverOrderKind: OrderKindDefinition = {
   orderNoPrefix: 'DR',
   table: driverOrderStates,
   ...effectiveOncePaid,
-  prefetch: (ctx, ids) => Promise.all(ids.map((id) => insuranceLoaders(ctx).driverOrder(id))),
+  prefetch: prefetchDriverOrders,
 };
 const saleOrderKind: OrderKindDefinition = {
   kind: saleOrderStates.kind,
@@ -74,7 +78,7 @@ const saleOrderKind: OrderKindDefinition = {
   orderNoPrefix: 'SA',
   table: saleOrderStates,
   ...effectiveOncePaid,
-  prefetch: (ctx, ids) => Promise.all(ids.map((id) => insuranceLoaders(ctx).saleOrder(id))),
+  prefetch: prefetchSaleOrders,
 };
 
 /** Vehicle insurance orders and underwriting. */

@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Float, ID, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../context.ts';
-import { andThen } from '../platform/loaders.ts';
+import { allOf, andThen } from '../platform/loaders.ts';
 import type { Order } from '../platform/orders/order.entity.ts';
 import { DateTimeScalar, DecimalScalar } from '../platform/scalars.ts';
 import { Underwrite } from './underwriting/underwrite.entity.ts';
@@ -23,11 +23,14 @@ export class PlanOrderResolver {
   }
 
   @FieldResolver(() => [InsurancePlan])
-  async plans(@Root() order: Order, @Ctx() ctx: RequestContext) {
+  plans(@Root() order: Order, @Ctx() ctx: RequestContext) {
     const loaders = insuranceLoaders(ctx);
-    const items = await loaders.itemsOfOrder(order.id);
-    const planIds = [...new Set(items.map((i) => i.planId!))];
-    return (await Promise.all(planIds.map((id) => loaders.plan(id)))).filter((p) => p !== null);
+    return andThen(loaders.itemsOfOrder(order.id), (items) => {
+      const planIds = [...new Set(items.map((i) => i.planId!))];
+      return andThen(allOf(planIds.map((id) => loaders.plan(id))), (plans) =>
+        plans.filter((p) => p !== null),
+      );
+    });
   }
 
   @FieldResolver(() => [InsuranceOrderItem])

@@ -88,11 +88,24 @@ export function andThen<T, R>(
   return value instanceof Promise ? value.then(f) : f(value);
 }
 
-/** Orders `rows` as `keys` asks, grouping by `keyOf`: the shape DataLoader wants for to-many loads. */
-export function groupByKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+/** The values of `list`: a plain array when every one is here, else a promise of them. */
+export function allOf<T>(list: MaybePromise<T>[]): MaybePromise<T[]> {
+  return list.some((value) => value instanceof Promise) ? Promise.all(list) : (list as T[]);
+}
+
+/**
+ * Orders `rows` as `keys` asks, grouping by `keyOf` (given each row and its index): the shape
+ * DataLoader wants for to-many loads.
+ */
+export function groupByKeys<K, V>(
+  keys: readonly K[],
+  rows: V[],
+  keyOf: (row: V, index: number) => K,
+): V[][] {
   const groups = new Map<K, V[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const key = keyOf(row, i);
     const list = groups.get(key);
     if (list) list.push(row);
     else groups.set(key, [row]);

@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Decimal } from '../../platform/money.ts';
 import type { ChipOptions } from './suggest-plans.rules.ts';
 import type { PlantStatus } from '../plant.entity.ts';
+import { entityRows, selectColumns } from '../../platform/db/read-rows.ts';
+import { Capability, Chip } from '../chip.entity.ts';
 
 /**
  * What a suggestion reads beside the clock: the chip with every plant able to do one of its
@@ -14,38 +16,41 @@ export async function loadChipOptions(
   em: EntityManager,
   chipName: string,
 ): Promise<ChipOptions | undefined> {
-  const [chip] = await em.execute<{ id: number; name: string; step_count: string }[]>(
-    `select c.id, c.name, (select count(*) from chip_operations o where o.chip_id = c.id) as step_count
+  // SQL: the chip with its step count (an aggregate).
+  const chipRows = await em.execute<Record<string, unknown>[]>(
+    `select ${selectColumns(em, Chip, 'c')},
+            (select count(*) from chip_operations o where o.chip_id = c.id) as step_count
        from chips c where c.name = ?`,
     [chipName],
   );
+  const [chip] = entityRows(em, Chip, chipRows);
   if (!chip) return undefined;
-  const rows = await em.execute<
-    {
-      step: number;
-      plant_id: number;
-      name: string;
-      status: PlantStatus;
-      unit_cost: string;
-      unit_time: string;
-    }[]
-  >(
-    `select cap.step, cap.plant_id, p.name, p.status, cap.unit_cost, cap.unit_time
+  // SQL: each capability with its plant's name and status (a join).
+  const rows = await em.execute<Record<string, unknown>[]>(
+    `select ${selectColumns(em, Capability, 'cap')}, p.name as plant_name, p.status as plant_status
        from chip_capabilities cap join chip_plants p on p.id = cap.plant_id
       where cap.chip_id = ? order by cap.step, cap.plant_id`,
     [chip.id],
   );
+  const capabilities = entityRows(em, Capability, rows);
   const plants = new Map(
-    rows.map((r) => [r.plant_id, { id: r.plant_id, name: r.name, status: r.status }]),
+    capabilities.map((c, i) => [
+      c.plantId,
+      {
+        id: c.plantId,
+        name: rows[i].plant_name as string,
+        status: rows[i].plant_status as PlantStatus,
+      },
+    ]),
   );
   return {
-    chip: { id: chip.id, name: chip.name, stepCount: Number(chip.step_count) },
+    chip: { id: chip.id, name: chip.name, stepCount: Number(chipRows[0].step_count) },
     plants: [...plants.values()],
-    capabilities: rows.map((r) => ({
-      step: r.step,
-      plantId: r.plant_id,
-      unitCost: new Decimal(r.unit_cost),
-      unitTime: new Decimal(r.unit_time),
+    capabilities: capabilities.map((c) => ({
+      step: c.step,
+      plantId: c.plantId,
+      unitCost: c.unitCost,
+      unitTime: new Decimal(c.unitTime),
     })),
   };
 }

@@ -7,15 +7,25 @@ import {
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /*
- * Read-only rows of an entity as plain objects (and their count), for the read paths: `orders`,
- * its `totalCount`, `order(id)` and the batch loads behind field resolvers.
+ * The read path of every domain (docs/architecture.md, "Reading and writing data"):
  *
- * `em.find` costs several times the CPU of `em.execute` of the same statement (criteria
- * processing, the query builder, hydration, identity map, per-instance accessors; measured in
- * BENCHMARKS.md part 1), and a page of orders of every kind sends twenty such loads. These rows come
- * from `em.execute` and are mapped by the entity's own metadata (columns, custom types, dates),
- * so they carry the same values `em.find` would, but they are NOT managed: never persist, assign
- * or flush them; a to-one relation is `{ <primary key>: value }` only (no `load()`, no `unwrap()`).
+ * - Reads (queries, field resolvers, the batch loads behind them, the checks a write makes
+ *   before it writes) take rows of an entity through `readRows` / `countRows`, or through a
+ *   domain's `<domain>.loaders.ts` built on them. A statement readRows cannot say (a join for
+ *   a name, an aggregate, a range overlap, a lateral probe per key) stays hand-written SQL
+ *   with a one-line comment saying why, selects `selectColumns(entity)` and maps its rows with
+ *   `entityRows`: the same entity-shaped values, no row interface of its own.
+ * - Writes go through managed entities (`em.find`, `em.create`, flush) or explicit statements
+ *   (an insert from a recordset, a conditional update); a write's `returning` list is
+ *   `selectColumns(entity)`, mapped with `entityRows` too.
+ *
+ * Why not `em.find` for reads: it costs several times the CPU of `em.execute` of the same
+ * statement (criteria processing, the query builder, hydration, identity map, per-instance
+ * accessors; measured in BENCHMARKS.md part 1), and a page of orders sends many such loads.
+ * These rows come from `em.execute` and are mapped by the entity's own metadata (columns, custom
+ * types, dates), so they carry the same values `em.find` would, but they are NOT managed: never
+ * persist, assign or flush them; a to-one relation is `{ <primary key>: value }` only (no
+ * `load()`, no `unwrap()`).
  */
 
 export type Where<T> = { [K in keyof T & string]?: unknown };
@@ -28,6 +38,8 @@ export interface ReadOptions {
    * position in that order.
    */
   after?: [unknown, unknown];
+  /** Row locks for a write that reads first: `for share` or `for update`. */
+  lock?: 'share' | 'update';
 }
 
 interface Column {
@@ -46,6 +58,9 @@ interface Mapping {
 const mappings = new WeakMap<EntityMetadata, Mapping>();
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+const selectOf = (columns: Column[], alias?: string) =>
+  columns.map((c) => (alias ? `${quote(alias)}.${quote(c.field)}` : quote(c.field))).join(', ');
 
 function reader(em: EntityManager, prop: EntityProperty): (value: unknown) => unknown {
   const platform = em.getPlatform();
@@ -81,7 +96,7 @@ function mappingOf(em: EntityManager, meta: EntityMetadata): Mapping {
   mapping = {
     table: quote(meta.tableName),
     columns,
-    select: columns.map((c) => quote(c.field)).join(', '),
+    select: selectOf(columns),
     fieldOf: new Map(columns.map((c) => [c.name, quote(c.field)])),
   };
   mappings.set(meta, mapping);
@@ -157,7 +172,11 @@ export async function readRows<T extends object>(
     sql += ' limit ?';
     params.push(options.limit);
   }
-  const raw = await em.execute<Record<string, unknown>[]>(sql, params);
+  if (options.lock) sql += ` for ${options.lock}`;
+  return mapRows(mapping, await em.execute<Record<string, unknown>[]>(sql, params));
+}
+
+function mapRows<T>(mapping: Mapping, raw: Record<string, unknown>[]): T[] {
   const rows: T[] = new Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const row: Record<string, unknown> = {};
@@ -165,6 +184,31 @@ export async function readRows<T extends object>(
     rows[i] = row as T;
   }
   return rows;
+}
+
+/**
+ * The columns of `entity` for a hand-written `select` or `returning` list, each prefixed with
+ * `alias.` when given (where tables are joined); read the rows back with `entityRows`.
+ */
+export function selectColumns(
+  em: EntityManager,
+  entity: EntityClass<object>,
+  alias?: string,
+): string {
+  return selectOf(mappingOf(em, em.getMetadata().get(entity) as EntityMetadata).columns, alias);
+}
+
+/**
+ * Rows of a hand-written statement that selected `selectColumns(entity)` as readRows returns
+ * them: plain, entity-shaped, not managed. Other columns the statement selected are left out
+ * (read them from the raw rows, index by index).
+ */
+export function entityRows<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  raw: Record<string, unknown>[],
+): T[] {
+  return mapRows(mappingOf(em, em.getMetadata().get<T>(entity) as EntityMetadata), raw);
 }
 
 /** How many rows of `entity` match `where` (as in readRows). */
@@ -181,4 +225,23 @@ export async function countRows<T extends object>(
   if (found.conditions.length) sql += ` where ${found.conditions.join(' and ')}`;
   const [{ count }] = await em.execute<{ count: string }[]>(sql, found.params);
   return Number(count);
+}
+
+/**
+ * An explicit write (`insert`, `update`, `delete` without its `returning`) that answers the rows
+ * it wrote as readRows would: `sql` gets `returning <the entity's columns>` appended.
+ */
+export async function returningRows<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
+  const meta = em.getMetadata().get<T>(entity) as EntityMetadata;
+  const mapping = mappingOf(em, meta);
+  const raw = await em.execute<Record<string, unknown>[]>(
+    `${sql} returning ${mapping.select}`,
+    params,
+  );
+  return mapRows(mapping, raw);
 }

@@ -1,7 +1,7 @@
 import { isUuid } from '../ids.ts';
 
 /*
- * The one way hand-written SQL takes a list: one parameter holding a PostgreSQL array literal,
+ * The one way hand-written SQL takes a list (or a row set, as JSON): one parameter holding a PostgreSQL array literal,
  * cast in the statement (`= any(?::uuid[])`, `unnest(?::int[])`). MikroORM inlines `?` values
  * and would turn a JS array into a comma list; one literal keeps the statement's text the same
  * for any number of values and an empty list valid. (readRows builds its own conditions.)
@@ -24,4 +24,9 @@ export function uuidArray(values: Iterable<string>): string {
 /** `{"a","b"}` for `?::text[]`, each value quoted and escaped. */
 export function textArray(values: Iterable<string>): string {
   return `{${[...values].map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/** Any JSON value as one text parameter, for `?::jsonb` (row sets for `jsonb_to_recordset`). */
+export function json(value: unknown): string {
+  return JSON.stringify(value);
 }

@@ -44,6 +44,12 @@ export interface OperationPayload {
   variables?: Record<string, unknown> | null;
 }
 
+/** Query texts, and variables per operation, whose passing the checks is remembered. */
+const PASSED_SOURCES = 500;
+const PASSED_VARIABLES_PER_OPERATION = 50;
+const PASSED_VARIABLES_VALUES = 20;
+const PASSED_VARIABLES_LENGTH = 1000;
+
 /** Who an operation counts against: the consumer, or for anonymous callers their address. */
 export interface Caller {
   viewer: Viewer | undefined;
@@ -96,6 +102,14 @@ export class OperationGuard {
   private readonly turns: Turns;
   /** graphql-ws operations `prepare` found large, by their execution arguments: whose they are. */
   private readonly largeOverWs = new WeakMap<object, Caller>();
+  /**
+   * What passed the document's checks, so that a client repeating an operation (the common case)
+   * pays for them once: query texts that passed the checks before validation (most recent last),
+   * and per operation of a parsed document (Apollo keeps one per query text), the variables with
+   * which it passed the limits and the text check. Only passes are kept, never a refusal.
+   */
+  private readonly passedSources = new Map<string, true>();
+  private readonly passedOperations = new WeakMap<OperationDefinitionNode, Set<string>>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -127,9 +141,7 @@ export class OperationGuard {
   ): Promise<Admission> {
     const scan = scanVariables(variables, this.limits);
     if (scan.refusal) return { refusal: scan.refusal };
-    const refusal =
-      checkQueryLimits(this.schema, document, operation, variables ?? undefined, this.limits) ??
-      badTextInDocument(document);
+    const refusal = this.documentRefusal(document, operation, variables, scan.values);
     if (refusal) return { refusal };
     const fields = rootFields(document, operation);
     if (fields.size > 1 && [...fields].some((f) => SIGN_IN_FIELDS.has(f))) {
@@ -160,6 +172,52 @@ export class OperationGuard {
     return { large: scan.values > this.config.largeOperationValues };
   }
 
+  /** The limits and the text check of admit, skipped for an operation and variables that passed. */
+  private documentRefusal(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> | null | undefined,
+    values: number,
+  ): GraphQLError | undefined {
+    // The variables are part of the key (the cost reads `first`): only a few values are kept.
+    const key = values <= PASSED_VARIABLES_VALUES ? JSON.stringify(variables ?? {}) : undefined;
+    const passed = this.passedOperations.get(operation);
+    if (key !== undefined && passed?.has(key)) return undefined;
+    const refusal =
+      checkQueryLimits(this.schema, document, operation, variables ?? undefined, this.limits) ??
+      badTextInDocument(document);
+    if (!refusal && key !== undefined && key.length <= PASSED_VARIABLES_LENGTH) {
+      if (!passed) this.passedOperations.set(operation, new Set([key]));
+      else if (passed.size < PASSED_VARIABLES_PER_OPERATION) passed.add(key);
+    }
+    return refusal;
+  }
+
+  /** The checks before validation of beforeValidation, skipped for a query text that passed. */
+  private sourceRefusal(query: string): GraphQLError | undefined {
+    if (this.passedSources.has(query)) {
+      // Map keeps insertion order: re-inserting marks it as the most recently used.
+      this.passedSources.delete(query);
+      this.passedSources.set(query, true);
+      return undefined;
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(query, this.parseOptions);
+    } catch {
+      // Left to Apollo, which answers the syntax error.
+      return undefined;
+    }
+    const refusal = checkBeforeValidation(document, this.limits);
+    if (!refusal) {
+      if (this.passedSources.size >= PASSED_SOURCES) {
+        this.passedSources.delete(this.passedSources.keys().next().value!);
+      }
+      this.passedSources.set(query, true);
+    }
+    return refusal;
+  }
+
   /** Waits for the caller's turn for a large operation; undefined when too many already wait. */
   private takeTurn(caller: Caller): Promise<Release | undefined> {
     return this.turns.take(
@@ -188,16 +246,7 @@ export class OperationGuard {
     return (req, res, next) => {
       const query = req.method === 'GET' ? req.query.query : req.body?.query;
       if (typeof query !== 'string') return next();
-      let refusal = lengthLimitError(query, this.limits);
-      if (!refusal) {
-        let document: DocumentNode;
-        try {
-          document = parse(query, this.parseOptions);
-        } catch {
-          return next();
-        }
-        refusal = checkBeforeValidation(document, this.limits);
-      }
+      const refusal = lengthLimitError(query, this.limits) ?? this.sourceRefusal(query);
       if (!refusal) return next();
       const code = String(refusal.extensions.code);
       logOperation(log.child({ requestId: res.locals.requestId }), null, 0, [code]);

@@ -42,10 +42,17 @@ export interface OrderKindDefinition {
   /** Statuses in which an order waits for staff, and the step it waits for (the work queue). */
   staffSteps?: readonly { status: OrderStatus; step: string }[];
   /**
-   * What this kind's GraphQL fields read first, loaded for a page of its orders before their
-   * fields run (order-prefetch.ts): its own row, so that those fields return values.
+   * What this kind's GraphQL fields read, loaded for a page of its orders before their fields
+   * run (order-prefetch.ts), so that those fields return values: its own rows (the first
+   * wave), then, from the function it resolves to, what those rows point at (the second wave,
+   * started in one tick with every other kind's, so that shared loads such as vehicles and
+   * consumers take one statement). `selection` says which of its fields the operation selects.
    */
-  prefetch?(ctx: RequestContext, orderIds: string[]): Promise<unknown>;
+  prefetch?(
+    ctx: RequestContext,
+    orderIds: string[],
+    selection: OrderSelection,
+  ): Promise<(() => Promise<unknown>) | unknown>;
   /**
    * Runs before payOrder, cancelOrder or updateOrderState writes anything (debit, refund, the
    * move itself), once the kind's table allows the move: throws a BusinessError to veto it
@@ -76,6 +83,11 @@ const definitions = new Map<OrderKind, OrderKindDefinition>();
  * the Order type's resolveType, prefetches, work queues): called with the app's modules where
  * their database is opened (openDatabase), so no import has to happen first.
  */
+/** Whether the operation selects a field of this kind's orders, by its path (`['vehicle', 'drivers']`). */
+export interface OrderSelection {
+  has(...path: string[]): boolean;
+}
+
 export function installOrderKinds(modules: readonly { orderKinds?: OrderKindDefinition[] }[]) {
   definitions.clear();
   for (const definition of modules.flatMap((m) => m.orderKinds ?? [])) {
