@@ -250,7 +250,21 @@ describe('the order on each event', () => {
     );
     expect(paid.data?.updateOrderState.errors).toEqual([]);
     // A SALE order's payment makes it EFFECTIVE in the same transaction: two events each.
-    await until(() => all.every((s) => s.results.length === 2), 'the events');
+    await until(() => all.every((s) => s.results.length === 2), 'the events').catch(
+      async (err: Error) => {
+        // It timed out once in a full run on a quiet machine and never alone: say why next time
+        // (the hub's state, and the writing transactions that hold delivery back, cluster-wide).
+        const { rows } = await t.db.query(
+          `select datname, backend_xid::text as xid, state, now() - xact_start as age,
+                  left(query, 120) as query
+             from pg_stat_activity where backend_xid is not null order by xact_start limit 5`,
+        );
+        const got = all.map((s) => s.results.length);
+        throw new Error(
+          `${err.message}: got ${JSON.stringify(got)}; hub ${JSON.stringify(t.app.subscriptions.stats())}; writers ${JSON.stringify(rows)}`,
+        );
+      },
+    );
     const statements = [...sql];
     for (const s of all) s.dispose();
     await live(0);

@@ -31,6 +31,8 @@ export interface HubStats {
   /** Cursor of the last settled event this hub has handed out. */
   position: string;
   listening: boolean;
+  /** Committed events wait behind an older writing transaction still running (docs/live-status.md). */
+  pending: boolean;
   reads: number;
   notifications: number;
   reconnects: number;
@@ -109,6 +111,7 @@ export class OrderEventHub {
       replaying,
       position: this.cursor,
       listening: this.client !== undefined,
+      pending: this.pending,
       ...this.counters,
     };
   }
