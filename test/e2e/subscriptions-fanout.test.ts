@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { operationCost } from '../../src/platform/graphql/query-limits.ts';
 import { UpdateOrderStateDocument } from '../generated/graphql.ts';
 import { OrderFactory } from '../utils/factories.ts';
+import { headCursor } from '../utils/live-client.ts';
 import { demo, startTestApp, type TestApp } from '../utils/test-app.ts';
 
 // Issue 20 point 2: subscriptions amplified without limit (20,000 on one socket; one event
@@ -235,6 +236,14 @@ describe('the order on each event', () => {
   async function payWatched(owners: number, operators: number) {
     const [owner, operator] = await Promise.all([t.login(demo.consumer), t.login(demo.operator)]);
     const order = await new OrderFactory(t.app.orm).create(demo.consumer.id);
+    // A subscription without `after` starts at the hub's cursor, which lags the table by a read
+    // (longer while any transaction on the cluster writes): until the hub has passed the order's
+    // creation, that event would still come to the new subscribers as a third one.
+    const created = await headCursor(t.db);
+    await until(
+      () => t.app.subscriptions.stats().position >= created,
+      "the hub to pass the order's creation",
+    );
     const watch = (token: string) => subscribe(socket(token), WATCH, { orderId: order.id });
     const subs = {
       owners: Array.from({ length: owners }, () => watch(owner)),
@@ -252,14 +261,18 @@ describe('the order on each event', () => {
     // A SALE order's payment makes it EFFECTIVE in the same transaction: two events each.
     await until(() => all.every((s) => s.results.length === 2), 'the events').catch(
       async (err: Error) => {
-        // It timed out once in a full run on a quiet machine and never alone: say why next time
-        // (the hub's state, and the writing transactions that hold delivery back, cluster-wide).
+        // Say why next time: what each subscriber got, the hub's state, and the writing
+        // transactions that hold delivery back, cluster-wide.
         const { rows } = await t.db.query(
           `select datname, backend_xid::text as xid, state, now() - xact_start as age,
                   left(query, 120) as query
              from pg_stat_activity where backend_xid is not null order by xact_start limit 5`,
         );
-        const got = all.map((s) => s.results.length);
+        const got = all.map((s) =>
+          s.results.map(
+            (r) => (r.data as any)?.orderStatusChanged?.toStatus ?? r.errors?.[0]?.message,
+          ),
+        );
         throw new Error(
           `${err.message}: got ${JSON.stringify(got)}; hub ${JSON.stringify(t.app.subscriptions.stats())}; writers ${JSON.stringify(rows)}`,
         );
