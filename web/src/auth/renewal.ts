@@ -40,7 +40,7 @@ function exclusive(task: () => Promise<void>): Promise<void> {
 
 async function refresh(used: string | null): Promise<void> {
   // Another tab may have renewed while this one waited for the lock: its tokens are stored.
-  const stored = session.reload();
+  const stored = await session.reload();
   if (!stored) throw new SessionEndedError();
   if (used !== null && stored.token !== used) return;
   const response = await fetch('/graphql', {
@@ -54,7 +54,7 @@ async function refresh(used: string | null): Promise<void> {
   } | null;
   const tokens = body?.data?.refreshToken;
   if (tokens?.token && tokens.refreshToken && tokens.tokenExpiresAt && tokens.consumer) {
-    session.renewed({
+    await session.renewed({
       token: tokens.token,
       refreshToken: tokens.refreshToken,
       tokenExpiresAt: tokens.tokenExpiresAt,
