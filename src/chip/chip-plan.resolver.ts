@@ -9,7 +9,7 @@ import { chipPlans } from './chip-plan.service.ts';
 import { ChipPlanAnalysis, PlantLoad, ScheduledOperation } from './chip-plan.types.ts';
 import { PlantType } from './chip.types.ts';
 
-/** Seed 000's two confirmations of a chip plan. */
+/** The two confirmations of a chip plan: analysis (KPIs or why not), then booking and payment. */
 @Resolver()
 export class ChipPlanResolver {
   @LoggedIn()

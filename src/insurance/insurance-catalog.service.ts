@@ -22,7 +22,7 @@ export class CatalogService {
     return vehicle;
   }
 
-  /** Seed 001 getDriverOrders: the effective drivers of a vehicle; [] for an unknown vehicle. */
+  /** The effective drivers of a vehicle; [] for an unknown vehicle. */
   async driversOfVehicle(ctx: RequestContext, vehicleId: string): Promise<Driver[]> {
     const vehicle = await this.visibleVehicle(ctx, vehicleId);
     if (!vehicle) return [];

@@ -6,7 +6,7 @@ import { money } from './money.ts';
 
 /** Demo people. The README gives these credentials; change them before going live. */
 export const DEMO_ACCOUNTS = [
-  // Seed 000's consumer, rich enough for its examples (the CK101 plan costs up to 60005).
+  // The chip consumer of the worked examples, rich enough for them (the CK101 plan costs up to 60005).
   {
     id: '89638599',
     name: '演示用户 Demo Consumer',

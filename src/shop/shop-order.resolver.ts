@@ -11,7 +11,7 @@ import { loadShop, loadShopOrderLines, loadShopOrderRow } from './shop.loaders.t
 import { shopOrders } from './shop-order.service.ts';
 import { Address, CartLine, ShopOrderPayload, ShopOrderType } from './shop.types.ts';
 
-/** Seed 002's order confirmation, and the shop fields of a ShopOrder, all loaded in batches. */
+/** The shop order's confirmation, and the shop fields of a ShopOrder, all loaded in batches. */
 @Resolver(() => ShopOrderType)
 export class ShopOrderResolver {
   @LoggedIn()

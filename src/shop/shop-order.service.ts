@@ -75,7 +75,7 @@ function shopOrderRows(
 }
 
 /**
- * Seed 002's order confirmation and what the shop kind does inside the core's payOrder and
+ * A shop order's confirmation and what the shop kind does inside the core's payOrder and
  * cancelOrder. An order's names and prices are copied at confirmation; its stock is held from
  * confirmation until it is cancelled or expires unpaid (then it goes back) or paid (then it
  * is sold).

@@ -10,7 +10,7 @@ export class CartLineInput {
   count!: number;
 }
 
-/** Seed 002's cart submission (processCode 1). */
+/** A cart to quote: shop, products and quantities; nothing is saved. */
 @InputType()
 export class CartInput {
   @Field(() => ID)
@@ -20,7 +20,7 @@ export class CartInput {
   products!: CartLineInput[];
 }
 
-/** Seed 002's addressInfo. Checked by the address rules (INVALID_INPUT naming the field). */
+/** Where a shop order is delivered. Checked by the address rules (INVALID_INPUT naming the field). */
 @InputType()
 export class AddressInput {
   @Field(() => String)
@@ -33,7 +33,7 @@ export class AddressInput {
   telNum!: string;
 }
 
-/** Seed 002's order confirmation (processCode 2). */
+/** A cart confirmed as an order, with its delivery address. */
 @InputType()
 export class ConfirmShopOrderInput {
   @Field(() => ID)
