@@ -188,10 +188,15 @@ export function spawnServer(
  * The service (src/app.ts startApp) on `databaseUrl`, migrated and seeded, in a child process;
  * `countStatements` makes it count its SQL statements (bench/app-server.ts).
  */
-export function spawnApp(databaseUrl: string, countStatements = false): Promise<Child> {
+export function spawnApp(
+  databaseUrl: string,
+  countStatements = false,
+  env: Record<string, string> = {},
+): Promise<Child> {
   return spawnServer('app-server.ts', {
     BENCH_DATABASE_URL: databaseUrl,
     BENCH_COUNT_SQL: countStatements ? '1' : '0',
+    ...env,
   });
 }
 

@@ -1,14 +1,15 @@
 // Where the read path's CPU goes, service beside baseline: `npx tsx bench/read-profile.ts
-// [--amount 400] [--write] [--keep]` places the read bench's orders, then starts the service
-// and the hand-written-SQL baseline again under V8's CPU profiler (--cpu-prof), sends each the
-// same `orders(first: 20)` request `amount` times (two at a time, after a warm-up), stops them
-// and sorts each profile's busy samples into areas by the code that ran (its package or
-// Node.js part), per request. Module loading at start is left out. With --write the table also
-// goes to bench/results/read-profile.md, which BENCHMARKS.md's "What bounds the figures" cites.
+// [--amount 400] [--write] [--keep]` places the read bench's orders, starts the service and
+// then the hand-written-SQL baseline with the V8 inspector on, sends each a warm-up of the same
+// `orders(first: 20)` request, then profiles `amount` more of it (two at a time) through the
+// inspector's profiler, and sorts each profile's busy samples into areas by the code that ran
+// (its package or Node.js part), per request. With --write the table also goes to
+// bench/results/read-profile.md, which BENCHMARKS.md's "What bounds the figures" cites; --keep
+// leaves the two .cpuprofile files in the temporary folder (DevTools or speedscope open them).
 //
 // The profiler slows both processes (V8 samples every ~1 ms and records stacks), so its
 // milliseconds are larger than the timed bench's CPU ms/request; the shares are what compare.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { print } from 'graphql';
@@ -73,27 +74,13 @@ interface Profile {
   timeDeltas: number[];
 }
 
-/** Busy milliseconds per area, leaving out idle time and everything under module loading. */
-function areasOf(file: string): Map<string, number> {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+/** Busy milliseconds per area (idle time left out). */
+function areasOf(profile: Profile): Map<string, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const loading = new Map<number, boolean>();
-  const underLoading = (id: number): boolean => {
-    const known = loading.get(id);
-    if (known !== undefined) return known;
-    const url = byId.get(id)!.callFrame.url;
-    const up = parent.get(id);
-    const result =
-      url.startsWith('node:internal/modules/') || (up !== undefined && underLoading(up));
-    loading.set(id, result);
-    return result;
-  };
   const ms = new Map<string, number>();
   for (const [i, id] of profile.samples.entries()) {
     const { functionName, url } = byId.get(id)!.callFrame;
-    if (functionName === '(idle)' || functionName === '(program)' || underLoading(id)) continue;
+    if (functionName === '(idle)' || functionName === '(program)') continue;
     const [area] = AREAS.find(([, match]) => match(url, functionName))!;
     ms.set(area, (ms.get(area) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   }
@@ -116,9 +103,44 @@ async function send(url: string, token: string, body: string, n: number): Promis
   await Promise.all([worker(), worker()]);
 }
 
+/**
+ * The V8 inspector of a child started with `--inspect=127.0.0.1:<port>`: its profiler is
+ * started after the warm-up and stopped after the profiled requests, so the profile holds those
+ * requests only (no start-up, no warm-up).
+ */
+async function inspector(port: number) {
+  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((open, fail) => {
+    socket.onopen = open;
+    socket.onerror = fail;
+  });
+  let id = 0;
+  const waiting = new Map<number, (result: any) => void>();
+  socket.onmessage = (message) => {
+    const reply = JSON.parse(String(message.data)) as { id?: number; result?: unknown };
+    if (reply.id !== undefined) waiting.get(reply.id)?.(reply.result);
+  };
+  const call = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<any>((done) => {
+      waiting.set(++id, done);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  await call('Profiler.enable');
+  return {
+    start: () => call('Profiler.start'),
+    stop: async (): Promise<Profile> => {
+      const { profile } = (await call('Profiler.stop')) as { profile: Profile };
+      socket.close();
+      return profile;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const db = await startDatabase();
-  const dir = mkdtempSync(join(tmpdir(), 'orderly-read-profile-'));
   const servers: Child[] = [];
   try {
     const placing = await spawnApp(db.url);
@@ -127,39 +149,44 @@ async function main(): Promise<void> {
     await placing.stop();
 
     const body = JSON.stringify({ query: print(PerfOrderListDocument), variables: { first: 20 } });
-    const requests = new Map<string, number>();
-    const profiles = new Map<string, string>();
-    for (const [name, start] of [
-      ['service', () => spawnApp(db.url)],
-      ['baseline', () => spawnServer('read-baseline-server.ts', { BENCH_DATABASE_URL: db.url })],
+    const profiles = new Map<string, Profile>();
+    for (const [name, port, start] of [
+      ['service', 9341, (env: Record<string, string>) => spawnApp(db.url, false, env)],
+      [
+        'baseline',
+        9342,
+        (env: Record<string, string>) =>
+          spawnServer('read-baseline-server.ts', { BENCH_DATABASE_URL: db.url, ...env }),
+      ],
     ] as const) {
-      const own = join(dir, name);
-      process.env.BENCH_CPU_PROF = own;
-      const server = await start();
-      delete process.env.BENCH_CPU_PROF;
+      const server = await start({ NODE_OPTIONS: `--inspect=127.0.0.1:${port}` });
       servers.push(server);
-      const warmUp = Math.max(20, Math.round(AMOUNT / 10));
-      await send(server.url, tokens.operator, body, warmUp + AMOUNT);
+      const profiler = await inspector(port);
+      await send(server.url, tokens.operator, body, Math.max(50, Math.round(AMOUNT / 4)));
+      await profiler.start();
+      await send(server.url, tokens.operator, body, AMOUNT);
+      const profile = await profiler.stop();
+      profiles.set(name, profile);
+      if (KEEP) {
+        const file = join(tmpdir(), `orderly-read-profile-${name}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        console.log(`${name}'s profile kept in ${file}`);
+      }
       await server.stop();
-      requests.set(name, warmUp + AMOUNT);
-      const [file] = readdirSync(own).filter((f) => f.endsWith('.cpuprofile'));
-      if (!file) throw new Error(`${name} wrote no CPU profile`);
-      profiles.set(name, join(own, file));
     }
 
     const service = areasOf(profiles.get('service')!);
     const baseline = areasOf(profiles.get('baseline')!);
-    const perRequest = (ms: Map<string, number>, name: string, area: string) =>
-      (ms.get(area) ?? 0) / requests.get(name)!;
+    const perRequest = (ms: Map<string, number>, area: string) => (ms.get(area) ?? 0) / AMOUNT;
     const total = (ms: Map<string, number>) => [...ms.values()].reduce((a, b) => a + b, 0);
-    const serviceTotal = total(service) / requests.get('service')!;
-    const baselineTotal = total(baseline) / requests.get('baseline')!;
+    const serviceTotal = total(service) / AMOUNT;
+    const baselineTotal = total(baseline) / AMOUNT;
     const rows: (string | number)[][] = [
       ['area', 'service ms/req', 'share', 'baseline ms/req', 'share'],
     ];
     for (const [area] of AREAS) {
-      const s = perRequest(service, 'service', area);
-      const b = perRequest(baseline, 'baseline', area);
+      const s = perRequest(service, area);
+      const b = perRequest(baseline, area);
       if (s < 0.005 && b < 0.005) continue;
       rows.push([
         area,
@@ -179,7 +206,7 @@ async function main(): Promise<void> {
     const text = [
       `# Where the read path's CPU goes: \`orders(first: 20)\`, service beside baseline`,
       '',
-      `Written by \`npx tsx bench/read-profile.ts --write\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}): ${AMOUNT} requests after a warm-up, two at a time, to each server in turn under V8's CPU profiler; each profile's busy samples (idle and module loading left out) sorted by the code that ran, per request. The profiler's sampling slows both sides, so compare the shares and the ratio, not the milliseconds with the timed bench's.`,
+      `Written by \`npx tsx bench/read-profile.ts --write\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}): ${AMOUNT} requests after a warm-up, two at a time, to each server in turn, profiled through the V8 inspector (the profiled requests only); each profile's busy samples (idle left out) sorted by the code that ran, per request. The profiler's sampling slows both sides, so compare the shares and the ratio, not the milliseconds with the timed bench's.`,
       '',
       table(rows),
       '',
@@ -191,8 +218,6 @@ async function main(): Promise<void> {
   } finally {
     for (const s of servers) await s.stop();
     await db.stop();
-    if (!KEEP) rmSync(dir, { recursive: true, force: true });
-    else console.log(`profiles kept in ${dir}`);
   }
 }
 
