@@ -24,6 +24,7 @@ import {
   summary,
   table,
   writeFigures,
+  runBench,
 } from './harness.ts';
 import { httpGql } from './workload.ts';
 
@@ -334,10 +335,4 @@ ${line(reads, 'stroke="#ff7f0e" stroke-width="2"')}${dots(reads, '#ff7f0e')}
 `;
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

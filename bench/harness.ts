@@ -58,6 +58,18 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
+/** Runs a benchmark's main and exits: 0 when it ends, 1 (after printing why) when it fails. */
+export function runBench(main: () => Promise<void>, failure = ''): void {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      if (failure) console.error(failure, err);
+      else console.error(err);
+      process.exit(1);
+    },
+  );
+}
+
 /** Stops the process when a benchmark overruns: `npm run bench` must stay bounded. */
 export function deadline(minutes: number): void {
   setTimeout(() => {

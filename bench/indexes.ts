@@ -16,6 +16,7 @@ import {
   startDatabase,
   table,
   writeFigures,
+  runBench,
 } from './harness.ts';
 
 const ORDERS = QUICK ? 20_000 : 200_000;
@@ -294,10 +295,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

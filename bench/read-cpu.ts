@@ -16,8 +16,9 @@ import {
   spawnServer,
   startDatabase,
   type Child,
+  runBench,
 } from './harness.ts';
-import { httpGql, placeMixedOrders } from './workload.ts';
+import { httpGql, placeMixedOrders, sendRepeatedly as send } from './workload.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,23 +37,6 @@ function spawnAt(root: string, databaseUrl: string): Promise<Child> {
 function sysMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(fields[12]) * 10;
-}
-
-async function send(url: string, token: string, body: string, n: number): Promise<void> {
-  // Two at a time: the server's CPU is what is measured, not the client's wait.
-  let next = 0;
-  const worker = async () => {
-    while (next++ < n) {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body,
-      });
-      const json = (await res.json()) as { errors?: unknown };
-      if (json.errors) throw new Error(`request failed: ${JSON.stringify(json.errors)}`);
-    }
-  };
-  await Promise.all([worker(), worker()]);
 }
 
 async function main(): Promise<void> {
@@ -154,10 +138,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -24,8 +24,9 @@ import {
   startDatabase,
   table,
   type Child,
+  runBench,
 } from './harness.ts';
-import { httpGql, placeMixedOrders } from './workload.ts';
+import { httpGql, placeMixedOrders, sendRepeatedly as send } from './workload.ts';
 
 const AMOUNT = numberArg('amount', 400);
 const WRITE = process.argv.includes('--write');
@@ -85,22 +86,6 @@ function areasOf(profile: Profile): Map<string, number> {
     ms.set(area, (ms.get(area) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   }
   return ms;
-}
-
-async function send(url: string, token: string, body: string, n: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next++ < n) {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body,
-      });
-      const json = (await res.json()) as { errors?: unknown };
-      if (json.errors) throw new Error(`request failed: ${JSON.stringify(json.errors)}`);
-    }
-  };
-  await Promise.all([worker(), worker()]);
 }
 
 /**
@@ -221,10 +206,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -34,6 +34,7 @@ import {
   ROOT,
   writeFigures,
   type Child,
+  runBench,
 } from './harness.ts';
 import { httpGql, placeMixedOrders } from './workload.ts';
 import {
@@ -435,10 +436,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

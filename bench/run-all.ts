@@ -15,6 +15,7 @@ import {
   startDatabase,
   table,
   writeFigures,
+  runBench,
 } from './harness.ts';
 
 deadline(20);
@@ -145,10 +146,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

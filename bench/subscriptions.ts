@@ -27,7 +27,7 @@ import WebSocket from 'ws';
 import { seedDemoData } from '../src/app.ts';
 import { modules } from '../src/modules.ts';
 import { Role } from '../src/platform/accounts/consumer.entity.ts';
-import { benchSeconds, JWT_SECRET, QUICK, summary, tokenFor } from './harness.ts';
+import { benchSeconds, JWT_SECRET, QUICK, summary, tokenFor, runBench } from './harness.ts';
 import { freePort, startEmbeddedPostgres, temporaryDataDir } from '../src/platform/db/embedded.ts';
 import { openDatabase } from '../src/platform/db/orm.ts';
 import { eventCursor, START_CURSOR } from '../src/platform/events/order-event.mapping.ts';
@@ -386,10 +386,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error('benchmark failed:', err);
-    process.exit(1);
-  },
-);
+runBench(main, 'benchmark failed:');

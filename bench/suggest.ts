@@ -17,6 +17,7 @@ import {
   summary,
   table,
   writeFigures,
+  runBench,
 } from './harness.ts';
 import { httpGql } from './workload.ts';
 
@@ -215,10 +216,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

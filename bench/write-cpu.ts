@@ -14,6 +14,7 @@ import {
   spawnServer,
   startDatabase,
   type Child,
+  runBench,
 } from './harness.ts';
 import {
   chipPlan,
@@ -129,10 +130,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

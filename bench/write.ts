@@ -20,6 +20,7 @@ import {
   table,
   writeFigures,
   type Child,
+  runBench,
 } from './harness.ts';
 import { chipOrder, shopOrder, type Counted } from './write-baseline.ts';
 import {
@@ -255,10 +256,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);
