@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { print } from 'graphql';
 import { PerfOrderListDocument } from '../test/generated/graphql.ts';
 import {
+  cpuMs,
   numberArg,
   readWorkload,
   round,
@@ -135,6 +136,10 @@ async function main(): Promise<void> {
 
     const body = JSON.stringify({ query: print(PerfOrderListDocument), variables: { first: 20 } });
     const profiles = new Map<string, Profile>();
+    // What the kernel counted on the process's CPU time (from /proc) over the profiled requests:
+    // a sample is taken on the clock, so a thread waiting for a core inside a syscall shows as
+    // busy there; the CPU time says how much of the busy time was computing.
+    const cpuPerRequest = new Map<string, [process: number, mainThread: number]>();
     for (const [name, port, start] of [
       ['service', 9341, (env: Record<string, string>) => spawnApp(db.url, false, env)],
       [
@@ -148,9 +153,15 @@ async function main(): Promise<void> {
       servers.push(server);
       const profiler = await inspector(port);
       await send(server.url, tokens.operator, body, Math.max(50, Math.round(AMOUNT / 4)));
+      const pid = server.process.pid!;
+      const cpuBefore = [cpuMs(pid), cpuMs(pid, pid)];
       await profiler.start();
       await send(server.url, tokens.operator, body, AMOUNT);
       const profile = await profiler.stop();
+      cpuPerRequest.set(name, [
+        (cpuMs(pid) - cpuBefore[0]) / AMOUNT,
+        (cpuMs(pid, pid) - cpuBefore[1]) / AMOUNT,
+      ]);
       profiles.set(name, profile);
       if (KEEP) {
         const file = join(tmpdir(), `orderly-read-profile-${name}.cpuprofile`);
@@ -188,10 +199,21 @@ async function main(): Promise<void> {
       `**${round(baselineTotal, 2)}**`,
       '',
     ]);
+    for (const [label, which] of [
+      ['CPU time of the main thread over the same requests (/proc, user + system)', 1],
+      ['CPU time of the whole process (with GC, libuv and profiler threads)', 0],
+    ] as const)
+      rows.push([
+        label,
+        round(cpuPerRequest.get('service')![which], 2),
+        '',
+        round(cpuPerRequest.get('baseline')![which], 2),
+        '',
+      ]);
     const text = [
       `# Where the read path's CPU goes: \`orders(first: 20)\`, service beside baseline`,
       '',
-      `Written by \`npx tsx bench/read-profile.ts --write\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}): ${AMOUNT} requests after a warm-up, two at a time, to each server in turn, profiled through the V8 inspector (the profiled requests only); each profile's busy samples (idle left out) sorted by the code that ran, per request. The profiler's sampling slows both sides, so compare the shares and the ratio, not the milliseconds with the timed bench's.`,
+      `Written by \`npx tsx bench/read-profile.ts --write\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}): ${AMOUNT} requests after a warm-up, two at a time, to each server in turn, profiled through the V8 inspector (the profiled requests only); each profile's busy samples (idle left out) sorted by the code that ran, per request. V8 samples on the clock: a busy sample is the main thread running or waiting for a core inside a call (the write syscalls wake PostgreSQL), so the last two rows give the CPU time the kernel counted over the same requests. The profiler slows both sides, so compare the shares and the ratios, not the milliseconds with the timed bench's.`,
       '',
       table(rows),
       '',
