@@ -3,6 +3,7 @@ import {
   CancelShopOrderDocument,
   ConfirmShopOrderDocument,
   DeleteShopOrderDocument,
+  OrderActionsDocument,
   PayShopOrderDocument,
   SetShopOrderStateDocument,
   ShopOrderDetailDocument,
@@ -419,6 +420,20 @@ describe('deleteOrder on a shop order', () => {
     }
   });
 
+  it('offers PAY and CANCEL while unpaid, nothing once paid, DELETE once cancelled, and nothing once deleted', async () => {
+    const actions = async (orderId: string, as = token) =>
+      (await t.gql(OrderActionsDocument, { id: orderId }, { token: as })).data!.order?.actions;
+    const paid = await confirmOrder(t, token, shop.id, [[shop.productIds[0], 1]]);
+    expect(await actions(paid.id)).toEqual(['PAY', 'CANCEL']);
+    await pay(paid.id, `actions-${paid.id}`);
+    expect(await actions(paid.id)).toEqual([]);
+    const cancelled = await confirmOrder(t, token, shop.id, [[shop.productIds[0], 1]]);
+    await t.gql(CancelShopOrderDocument, { orderId: cancelled.id }, { token });
+    expect(await actions(cancelled.id)).toEqual(['DELETE']);
+    await t.gql(DeleteShopOrderDocument, { orderId: cancelled.id }, { token });
+    expect(await actions(cancelled.id, operatorToken)).toEqual([]);
+  });
+
   it('refuses to delete an unpaid order or a paid, unfinished one with INVALID_TRANSITION', async () => {
     const pending = await confirmOrder(t, token, shop.id, [[shop.productIds[0], 1]]);
     const paid = await confirmOrder(t, token, shop.id, [[shop.productIds[0], 1]]);
@@ -430,7 +445,9 @@ describe('deleteOrder on a shop order', () => {
         ok: false,
         errors: [{ code: 'INVALID_TRANSITION' }],
       });
-      expect(res.data!.deleteOrder.message).toMatch(/cannot be deleted/);
+      expect(res.data!.deleteOrder.message).toBe(
+        `A ${order === pending ? 'PENDING_PAYMENT' : 'PAID'} order cannot be deleted; only cancelled, completed or expired ones can.`,
+      );
       expect(await listedIds()).toContain(order.id);
     }
     expect(await fingerprint(t)).toEqual(before);

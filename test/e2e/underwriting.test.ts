@@ -6,7 +6,9 @@ import {
   AlterValidatePlaceDocument,
   CreateUnderwriteDocument,
   FillUnderwriteDocument,
+  DeleteOrderDocument,
   InsuranceOrderDocument,
+  OrderActionsDocument,
   PlaceAnDriverOrderDocument,
   PlaceAnPlanOrderDocument,
   PlaceAnSaleOrderDocument,
@@ -348,6 +350,19 @@ describe('submitUnderwriteResult', () => {
     });
     expect(await ledger(orderId)).toEqual(['-5500.00', '5500.00']);
     expect(await balanceOf(t, demo.consumer.id)).toBe(before);
+  });
+
+  it('offers a rejected plan order for deletion, and deletes it (a rejected plan order is finished)', async () => {
+    const { orderId, underwriteId } = await filledUnderwrite(t, consumer, operator);
+    const underwriting = await t.gql(OrderActionsDocument, { id: orderId }, { token: consumer });
+    expect(underwriting.data!.order).toMatchObject({ status: 'UNDERWRITING', actions: [] });
+    await submit(underwriteId, 'FAILED', secondsAgo(5));
+    const rejected = await t.gql(OrderActionsDocument, { id: orderId }, { token: consumer });
+    expect(rejected.data!.order).toMatchObject({ status: 'REJECTED', actions: ['DELETE'] });
+    const res = await t.gql(DeleteOrderDocument, { orderId }, { token: consumer });
+    expect(res.data!.deleteOrder).toMatchObject({ ok: true, errors: [] });
+    const byStaff = await t.gql(OrderActionsDocument, { id: orderId }, { token: operator });
+    expect(byStaff.data!.order).toMatchObject({ status: 'REJECTED', actions: [] });
   });
 
   it('refuses a result before the inspection is filled, a second result, and consumers', async () => {

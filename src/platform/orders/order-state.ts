@@ -50,6 +50,35 @@ export function statusesFor(table: OrderStateTable, trigger: Trigger): OrderStat
   return table.transitions.filter((t) => t.trigger === trigger).map((t) => t.from);
 }
 
+/** The shared order operations a client may offer on an order (the `Order.actions` field). */
+export enum OrderAction {
+  PAY = 'PAY',
+  CANCEL = 'CANCEL',
+  DELETE = 'DELETE',
+}
+
+/**
+ * What an order's status lets the shared operations do to it, read from its kind's table (so a
+ * client need not restate each kind's lifecycle). A hidden order cannot be deleted again.
+ */
+export function actionsAllowed(
+  table: OrderStateTable,
+  status: OrderStatus,
+  hidden: boolean,
+): OrderAction[] {
+  const actions: OrderAction[] = [];
+  if (statusesFor(table, 'payOrder').includes(status)) actions.push(OrderAction.PAY);
+  if (statusesFor(table, 'cancelOrder').includes(status)) actions.push(OrderAction.CANCEL);
+  if (!hidden && table.deletableFrom.includes(status)) actions.push(OrderAction.DELETE);
+  return actions;
+}
+
+/** Statuses as a sentence names them: "cancelled, completed or expired". */
+export function statusesInWords(statuses: readonly OrderStatus[]): string {
+  const words = statuses.map((s) => s.toLowerCase().replaceAll('_', ' '));
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+}
+
 /** Mermaid state diagram of a table, as the docs draw it. */
 export function toMermaid(table: OrderStateTable): string {
   const lines = ['stateDiagram-v2', `  [*] --> ${table.initial}`];

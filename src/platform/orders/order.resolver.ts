@@ -19,6 +19,7 @@ import { eventsByOrder } from '../events/order-event.mapping.ts';
 import { andThen, type MaybePromise } from '../loaders.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { PayType } from './order-kinds.ts';
+import { OrderAction } from './order-state.ts';
 import { orders, type OrderPage } from './order.service.ts';
 import { prefetchOrderFields } from './order-prefetch.ts';
 import {
@@ -104,7 +105,7 @@ export class OrderResolver {
   @LoggedIn()
   @Mutation(() => DeletePayload, {
     description:
-      'The owner hides a cancelled, completed or expired order from their lists; staff still see it.',
+      "The owner hides a finished order from their lists; staff still see it. Which statuses are finished is the kind's lifecycle: `Order.actions` holds DELETE when the order may be deleted.",
   })
   deleteOrder(
     @Arg('orderId', () => ID) orderId: string,
@@ -129,6 +130,11 @@ export class OrderResolver {
   @FieldResolver(() => Consumer)
   consumer(@Root() order: Order, @Ctx() ctx: RequestContext): MaybePromise<Consumer> {
     return andThen(loadConsumer(ctx, order.consumer.id), (c) => c!);
+  }
+
+  @FieldResolver(() => [OrderAction])
+  actions(@Root() order: Order): OrderAction[] {
+    return orders.actionsOf(order);
   }
 
   @FieldResolver(() => [OrderEvent])

@@ -19,6 +19,7 @@ import {
   transitionNow,
 } from './order-lifecycle.ts';
 import { isStaff, requireOwnerOrStaff, requireViewer } from '../auth/roles.ts';
+import { actionsAllowed, statusesInWords, type OrderAction } from './order-state.ts';
 
 export interface OrderListFilter {
   consumerId?: string | null;
@@ -75,6 +76,11 @@ export class OrderService {
     const order = await ctx.loaders.now(ordersById, orderId);
     if (!order || isStaff(viewer)) return order;
     return order.consumer.id === viewer.id && !order.deletedAt ? order : null;
+  }
+
+  /** What the order's status lets payOrder, cancelOrder and deleteOrder do to it now. */
+  actionsOf(order: Order): OrderAction[] {
+    return actionsAllowed(orderKind(order.kind).table, order.status, order.deletedAt != null);
   }
 
   async findVisible(ctx: RequestContext, orderId: string): Promise<Order | null> {
@@ -231,10 +237,11 @@ export class OrderService {
       const order = await lockOrder(em, orderId);
       if (!order || order.deletedAt) throw notFound();
       if (order.consumer.id !== viewer.id) throw forbidden('Only the owner may delete an order.');
-      if (!orderKind(order.kind).table.deletableFrom.includes(order.status)) {
+      const { deletableFrom } = orderKind(order.kind).table;
+      if (!deletableFrom.includes(order.status)) {
         throw BusinessError.of(
           ErrorCode.INVALID_TRANSITION,
-          `A ${order.status} order cannot be deleted; only cancelled, completed or expired ones can.`,
+          `A ${order.status} order cannot be deleted; only ${statusesInWords(deletableFrom)} ones can.`,
         );
       }
       order.deletedAt = new Date();

@@ -1,4 +1,4 @@
-import { Field, ID, InterfaceType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InterfaceType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Consumer } from '../accounts/consumer.entity.ts';
 import { BankTransaction } from '../bank/bank.entity.ts';
 import { UserError } from '../errors.ts';
@@ -7,6 +7,17 @@ import { PageInfo } from '../pagination.ts';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from '../scalars.ts';
 import { Order, OrderKind, OrderStatus } from './order.entity.ts';
 import { orderKind } from './order-kinds.ts';
+import { OrderAction } from './order-state.ts';
+
+registerEnumType(OrderAction, {
+  name: 'OrderAction',
+  description: "A shared order operation that an order's status allows (`Order.actions`).",
+  valuesConfig: {
+    PAY: { description: '`payOrder`, by the owner.' },
+    CANCEL: { description: '`cancelOrder`, by the owner, OPERATOR or ADMIN.' },
+    DELETE: { description: '`deleteOrder`, by the owner: the order leaves their lists.' },
+  },
+});
 
 /**
  * The GraphQL `Order` interface. Its runtime value is always the core `Order` entity; each
@@ -54,6 +65,12 @@ export abstract class OrderInterface {
     description: 'Everything that happened to the order, oldest first.',
   })
   events!: OrderEvent[];
+
+  @Field(() => [OrderAction], {
+    description:
+      "What the order's status allows the shared operations to do now, from its kind's lifecycle: offer these and no others. Who may call each is the operation's rule; a guard of the kind may still refuse one with a payload error (a shop order past its payment deadline, say).",
+  })
+  actions!: OrderAction[];
 }
 
 @ObjectType()

@@ -9,7 +9,6 @@ import {
 import { navigate } from '../app/router.tsx';
 import { ErrorNotice, UserErrors } from '../shared/feedback.tsx';
 import { money, newKey } from '../shared/format.ts';
-import { FINAL_STATUSES } from '../shared/status.ts';
 import type { DetailedOrder } from './order-types.ts';
 
 const PAY_TYPES: { value: PayType; label: string }[] = [
@@ -123,12 +122,14 @@ function DeleteButton({ order }: { order: DetailedOrder }) {
   );
 }
 
-/** What the order's owner may do with it now: pay, cancel, delete. */
+/**
+ * What the order's owner may do with it now: pay, cancel, delete, as the service's
+ * `Order.actions` says (read from the kind's lifecycle, so the console restates none of it).
+ */
 export function OwnerActions({ order }: { order: DetailedOrder }) {
-  const payable = order.status === 'PENDING_PAYMENT' && order.kind !== 'CHIP';
-  const cancellable =
-    order.status === 'PENDING_PAYMENT' || (order.kind === 'CHIP' && order.status === 'PAID');
-  const deletable = FINAL_STATUSES.includes(order.status);
+  const payable = order.actions.includes('PAY');
+  const cancellable = order.actions.includes('CANCEL');
+  const deletable = order.actions.includes('DELETE');
   if (!payable && !cancellable && !deletable) return null;
   return (
     <div className="actions" aria-label="Order actions">

@@ -16,6 +16,3 @@ export const STATUS: Record<OrderStatus, { code: number; label: string; english:
 };
 
 export const ORDER_STATUSES = Object.keys(STATUS) as OrderStatus[];
-
-/** Statuses after which nothing more happens to an order (its owner may delete it). */
-export const FINAL_STATUSES: readonly OrderStatus[] = ['CANCELLED', 'COMPLETED', 'EXPIRED'];
