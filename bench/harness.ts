@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -269,6 +269,38 @@ export function cpuMs(pid: number, thread?: number): number {
   const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
   // utime and stime, in clock ticks of 10 ms.
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The process id of the PostgreSQL server (the postmaster) a pool is connected to. */
+export async function postmasterPid(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ pid: number }>('select pg_backend_pid() as pid');
+  // A backend's parent is the postmaster.
+  return Number(readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+}
+
+/**
+ * CPU time (user + system, ms) a process and its children have used so far, from /proc
+ * (Linux): its own, its live children's (for PostgreSQL: the backends and background workers)
+ * and that of the children it has reaped (closed connections).
+ */
+export function processTreeCpuMs(pid: number): number {
+  const ticks = (fields: string[], from: number, to: number) =>
+    fields.slice(from, to + 1).reduce((sum, f) => sum + Number(f), 0);
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // it ended while the folder was read
+    }
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    // fields[1] is the parent; 11-12 utime and stime, 13-14 the reaped children's.
+    if (Number(entry) === pid) total += ticks(fields, 11, 14);
+    else if (Number(fields[1]) === pid) total += ticks(fields, 11, 12);
+  }
+  return total * 10;
 }
 
 /** The value below which `p` percent of the sorted samples lie (nearest rank). */

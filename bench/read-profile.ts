@@ -3,7 +3,8 @@
 // then the hand-written-SQL baseline with the V8 inspector on, sends each a warm-up of the same
 // `orders(first: 20)` request, then profiles `amount` more of it (two at a time) through the
 // inspector's profiler, and sorts each profile's busy samples into areas by the code that ran
-// (its package or Node.js part), per request. With --write the table also goes to
+// (its package or Node.js part), per request; then sends `amount` more unprofiled and reads the
+// CPU time the server and PostgreSQL spent on them from /proc. With --write the table also goes to
 // bench/results/read-profile.md, which BENCHMARKS.md's "What bounds the figures" cites; --keep
 // leaves the two .cpuprofile files in the temporary folder (DevTools or speedscope open them).
 //
@@ -17,6 +18,8 @@ import { PerfOrderListDocument } from '../test/generated/graphql.ts';
 import {
   cpuMs,
   numberArg,
+  postmasterPid,
+  processTreeCpuMs,
   readWorkload,
   round,
   ROOT,
@@ -140,6 +143,8 @@ async function main(): Promise<void> {
     // a sample is taken on the clock, so a thread waiting for a core inside a syscall shows as
     // busy there; the CPU time says how much of the busy time was computing.
     const cpuPerRequest = new Map<string, [process: number, mainThread: number]>();
+    const machinePerRequest = new Map<string, [server: number, postgres: number]>();
+    const postgres = await postmasterPid(db.pool);
     for (const [name, port, start] of [
       ['service', 9341, (env: Record<string, string>) => spawnApp(db.url, false, env)],
       [
@@ -163,6 +168,14 @@ async function main(): Promise<void> {
         (cpuMs(pid, pid) - cpuBefore[1]) / AMOUNT,
       ]);
       profiles.set(name, profile);
+      // Then the same requests unprofiled (the code warmed up by then): what the server and
+      // PostgreSQL spend per request, which is what the machine's two cores must share.
+      const machineBefore = [cpuMs(pid), processTreeCpuMs(postgres)];
+      await send(server.url, tokens.operator, body, AMOUNT);
+      machinePerRequest.set(name, [
+        (cpuMs(pid) - machineBefore[0]) / AMOUNT,
+        (processTreeCpuMs(postgres) - machineBefore[1]) / AMOUNT,
+      ]);
       if (KEEP) {
         const file = join(tmpdir(), `orderly-read-profile-${name}.cpuprofile`);
         writeFileSync(file, JSON.stringify(profile));
@@ -210,6 +223,38 @@ async function main(): Promise<void> {
         round(cpuPerRequest.get('baseline')![which], 2),
         '',
       ]);
+    const machine = (name: string) => machinePerRequest.get(name)!;
+    const both = (name: string) => machine(name)[0] + machine(name)[1];
+    rows.push(
+      [
+        '**unprofiled, the same requests after the profiled ones: CPU ms per request**',
+        '',
+        '',
+        '',
+        '',
+      ],
+      [
+        'the server process (/proc)',
+        round(machine('service')[0], 2),
+        '',
+        round(machine('baseline')[0], 2),
+        '',
+      ],
+      [
+        'PostgreSQL, all its processes (/proc)',
+        round(machine('service')[1], 2),
+        '',
+        round(machine('baseline')[1], 2),
+        '',
+      ],
+      [
+        'both: what the two cores do for one request',
+        `**${round(both('service'), 2)}**`,
+        '',
+        `**${round(both('baseline'), 2)}**`,
+        '',
+      ],
+    );
     const text = [
       `# Where the read path's CPU goes: \`orders(first: 20)\`, service beside baseline`,
       '',
@@ -217,7 +262,7 @@ async function main(): Promise<void> {
       '',
       table(rows),
       '',
-      `Service / baseline busy time: ${round(serviceTotal / baselineTotal, 2)}×.`,
+      `Service / baseline busy time: ${round(serviceTotal / baselineTotal, 2)}×. Unprofiled, server and PostgreSQL together: ${round(both('service') / both('baseline'), 2)}×, so with both cores busy the service can answer at most ${round(both('baseline') / both('service'), 2)} of the baseline's requests per second.`,
       '',
     ].join('\n');
     console.log(text);
