@@ -173,6 +173,21 @@ describe('NODE_ENV=production', () => {
   });
 });
 
+describe('response bodies', () => {
+  it('are compact JSON: no indentation, the same data', async () => {
+    const token = await t.login(demo.consumer);
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ plants { id name capabilities { chipName step } } }' }),
+    });
+    const body = await res.text();
+    const parsed = JSON.parse(body);
+    expect(parsed.data.plants.length).toBeGreaterThan(1);
+    expect(body).toBe(JSON.stringify(parsed));
+  });
+});
+
 describe('GraphQL over HTTP conformance (graphql-http serverAudits)', () => {
   it('passes every MUST audit; each SHOULD or MAY it does not is listed in docs/security.md', async () => {
     const failed: string[] = [];

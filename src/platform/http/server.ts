@@ -132,6 +132,9 @@ export async function createHttpApp(
     // would stop and re-raise SIGTERM beside it outside NODE_ENV=test, and the two hung.
     stopOnTerminationSignals: false,
     parseOptions: guard.parseOptions,
+    // Compact JSON. Apollo's default indents every response by two spaces: a page of orders
+    // took twice the bytes, and that stringify was 3.6 % of a list request's CPU (read-profile.ts).
+    stringifyResult: (result) => JSON.stringify(result),
     formatError: formatError(development, log, { hideSuggestions: config.production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
