@@ -204,9 +204,11 @@ async function renderOrders(orders: Row[]): Promise<Row[]> {
     planIds.length
       ? query(`select id, name from insurance_plans where id = any($1::uuid[])`, [planIds])
       : none,
-    items.length
+    // A plan's items (the last statement) bring those its orders' items name; only a sale
+    // order's items, which name no plan, are read by id, as the service does.
+    items.some((i) => i.plan_id === null)
       ? query(`select id, name from insurance_plan_items where id = any($1::uuid[])`, [
-          uniq(items.map((i) => i.plan_item_id)),
+          uniq(items.filter((i) => i.plan_id === null).map((i) => i.plan_item_id)),
         ])
       : none,
     planVehicles.length
@@ -238,7 +240,7 @@ async function renderOrders(orders: Row[]): Promise<Row[]> {
   };
   const eventsOf = group(events, 'order_id');
   const vehicleById = by(vehicles, 'id');
-  const itemById = by(itemsById, 'id');
+  const itemById = by([...itemsById, ...itemsOfPlans], 'id');
   const itemsOf = group(items, 'order_id');
   effective.sort(
     (a, b) =>

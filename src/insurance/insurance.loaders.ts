@@ -247,17 +247,34 @@ function vehicleLoads(
   return loads;
 }
 
-/** The plan items, and plans with their items, that an order's items name, when selected. */
+/**
+ * The plan items, and plans with their items, that an order's items name, when selected. When
+ * both are, a plan's items bring the order items' plan items too (an order item of a plan
+ * names an item of that plan: a composite foreign key), so those are not read a second time;
+ * only the items without a plan (a sale order's) are read by id.
+ */
 function itemLoads(ctx: RequestContext, orderIds: string[], selection: OrderSelection) {
   const loaders = insuranceLoaders(ctx);
   const items = peekAll(ctx, definitions.itemsOfOrder, orderIds).flat();
   const loads: Promise<unknown>[] = [];
-  if (selection.has('items', 'planItem')) {
-    loads.push(loadAll(loaders.planItem, new Set(items.map((i) => i.planItemId))));
-  }
   const planIds = new Set(items.flatMap((i) => (i.planId ? [i.planId] : [])));
+  const plansBringItems = selection.has('plans', 'items');
   if (selection.has('plans')) loads.push(loadAll(loaders.plan, planIds));
-  if (selection.has('plans', 'items')) loads.push(loadAll(loaders.itemsOfPlan, planIds));
+  if (plansBringItems) {
+    loads.push(
+      loadAll(loaders.itemsOfPlan, planIds).then(() => {
+        for (const planId of planIds) {
+          for (const item of ctx.loaders.peek(definitions.itemsOfPlan, planId) ?? []) {
+            ctx.loaders.prime(definitions.planItem, item.id, item);
+          }
+        }
+      }),
+    );
+  }
+  if (selection.has('items', 'planItem')) {
+    const byId = items.filter((i) => !(plansBringItems && i.planId));
+    loads.push(loadAll(loaders.planItem, new Set(byId.map((i) => i.planItemId))));
+  }
   return loads;
 }
 

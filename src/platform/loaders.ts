@@ -70,6 +70,17 @@ export class Loaders {
     return this.loaders.get(definition.name)?.values.get(key) as V | undefined;
   }
 
+  /**
+   * Gives `key` its value without a batch of its own: another load already brought that row
+   * (plan items come with their plans), so this loader answers it from there.
+   */
+  prime<K, V>(definition: LoaderDefinition<K, V>, key: K, value: V): void {
+    const { loader, values } = this.entry(definition);
+    if (values.has(key)) return;
+    values.set(key, value);
+    loader.prime(key, value);
+  }
+
   /** `get(definition).load(key)`, but the value itself when a batch already brought it. */
   now<K, V>(definition: LoaderDefinition<K, V>, key: K): MaybePromise<V> {
     const { loader, values } = this.entry(definition);

@@ -107,6 +107,12 @@ describe('a page of orders of every kind, with every nested field', () => {
         photos: [{ url: 'https://photos.example.com/front.jpg' }],
       },
     });
+    // Read with its plans' items, not by id: each order item's plan item is one of them.
+    const itemsOfPlans = byKind.PLAN.plans.flatMap((p: { items: unknown[] }) => p.items);
+    for (const item of byKind.PLAN.items) {
+      expect(itemsOfPlans).toContainEqual(expect.objectContaining(item.planItem));
+      expect(item.planItem.name).toEqual(expect.any(String));
+    }
     expect(byKind.DRIVER.drivers).toHaveLength(4);
     expect(byKind.SALE.items).toHaveLength(2);
     expect(byKind.SHOP).toMatchObject({
@@ -179,7 +185,8 @@ describe('one order in full', () => {
       expect(result.errors).toBeUndefined();
       counts[result.data!.order!.kind] = sql.length;
     }
-    expect(counts).toEqual({ CHIP: 7, PLAN: 14, DRIVER: 6, SALE: 7, SHOP: 6 });
+    // A plan order's plan items come with its plans' items (one statement, not two).
+    expect(counts).toEqual({ CHIP: 7, PLAN: 13, DRIVER: 6, SALE: 7, SHOP: 6 });
   });
 
   it('reads an order the same in the list, in order(id) and in the payment that returned it', async () => {
