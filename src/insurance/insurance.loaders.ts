@@ -222,8 +222,8 @@ export function vehicleOfExtension(
  */
 
 /** Starts the loads of `keys` (batched with every other load of this tick) and waits for them. */
-function loadAll<K>(load: (key: K) => unknown, keys: Iterable<K>): Promise<unknown> {
-  return Promise.all([...keys].map(load));
+function loadAll<K, V>(load: (key: K) => MaybePromise<V>, keys: Iterable<K>): Promise<V[]> {
+  return Promise.all([...keys].map((key) => load(key)));
 }
 
 const peekAll = <K, V>(ctx: RequestContext, definition: LoaderDefinition<K, V>, keys: K[]) =>
@@ -241,7 +241,7 @@ function vehicleLoads(
   if (!selection.has('vehicle')) return [];
   const loaders = insuranceLoaders(ctx);
   const vehicleIds = new Set(exts.map((x) => x.vehicleId));
-  const loads = [loadAll(loaders.vehicle, vehicleIds)];
+  const loads: Promise<unknown>[] = [loadAll(loaders.vehicle, vehicleIds)];
   if (selection.has('vehicle', 'drivers'))
     loads.push(loadAll(loaders.effectiveDrivers, vehicleIds));
   return loads;
@@ -262,12 +262,8 @@ function itemLoads(ctx: RequestContext, orderIds: string[], selection: OrderSele
   if (selection.has('plans')) loads.push(loadAll(loaders.plan, planIds));
   if (plansBringItems) {
     loads.push(
-      loadAll(loaders.itemsOfPlan, planIds).then(() => {
-        for (const planId of planIds) {
-          for (const item of ctx.loaders.peek(definitions.itemsOfPlan, planId) ?? []) {
-            ctx.loaders.prime(definitions.planItem, item.id, item);
-          }
-        }
+      loadAll(loaders.itemsOfPlan, planIds).then((groups) => {
+        for (const item of groups.flat()) ctx.loaders.prime(definitions.planItem, item.id, item);
       }),
     );
   }
@@ -284,7 +280,7 @@ export async function prefetchPlanOrders(
   selection: OrderSelection,
 ) {
   const loaders = insuranceLoaders(ctx);
-  const first = [loadAll(loaders.planOrder, ids)];
+  const first: Promise<unknown>[] = [loadAll(loaders.planOrder, ids)];
   if (selection.has('items') || selection.has('plans')) {
     first.push(loadAll(loaders.itemsOfOrder, ids));
   }
@@ -315,7 +311,7 @@ export async function prefetchDriverOrders(
   selection: OrderSelection,
 ) {
   const loaders = insuranceLoaders(ctx);
-  const first = [loadAll(loaders.driverOrder, ids)];
+  const first: Promise<unknown>[] = [loadAll(loaders.driverOrder, ids)];
   if (selection.has('drivers')) first.push(loadAll(loaders.driversOfOrder, ids));
   await Promise.all(first);
   return () =>
@@ -328,7 +324,7 @@ export async function prefetchSaleOrders(
   selection: OrderSelection,
 ) {
   const loaders = insuranceLoaders(ctx);
-  const first = [loadAll(loaders.saleOrder, ids)];
+  const first: Promise<unknown>[] = [loadAll(loaders.saleOrder, ids)];
   if (selection.has('items')) first.push(loadAll(loaders.itemsOfOrder, ids));
   await Promise.all(first);
   return () =>

@@ -133,7 +133,8 @@ export async function createHttpApp(
     stopOnTerminationSignals: false,
     parseOptions: guard.parseOptions,
     // Compact JSON. Apollo's default indents every response by two spaces: a page of orders
-    // took twice the bytes, and that stringify was 3.6 % of a list request's CPU (read-profile.ts).
+    // took twice the bytes, and that stringify was 3.6 % of a list request's busy time
+    // (bench/read-profile.ts).
     stringifyResult: (result) => JSON.stringify(result),
     formatError: formatError(development, log, { hideSuggestions: config.production }),
     plugins: [
