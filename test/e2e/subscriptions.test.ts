@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { print } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { IDLE_READ_MS } from '../../src/platform/events/order-event.hub.ts';
 import { OrderStatus } from '../../src/platform/orders/order.entity.ts';
 import { lockOrder, transition } from '../../src/platform/orders/order-lifecycle.ts';
 import {
@@ -360,6 +361,71 @@ describe('orderStatusChanged: a lost notification', () => {
     await stream.waitForCount(2);
     expect(cursorsOf(stream.events.slice(1))).toEqual(cursorsOf(missed));
     expect(q.app.subscriptions.stats().reconnects).toBe(reconnects + 1);
+    expect(await stream.quietFor(200)).toEqual([]);
+  });
+});
+
+describe('the live hub with nobody subscribed', () => {
+  let h: TestApp;
+  beforeAll(async () => {
+    // No safety reads within the test: every read it counts answers a notification.
+    h = await startTestApp({ config: { liveSafetyPollMs: 600_000 } });
+  });
+  afterAll(() => h?.close());
+
+  const hub = () => h.app.subscriptions.stats();
+  async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+    for (let tries = 0; !(await check()); tries++) {
+      if (tries > 500) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(hub())}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  it('reads the table at most once per IDLE_READ_MS under a stream of commits, and keeps its cursor current', async () => {
+    const factory = new OrderFactory(h.app.orm);
+    const made = await Promise.all(
+      Array.from({ length: 30 }, () => factory.create(demo.consumer.id)),
+    );
+    await until(
+      async () => hub().position >= (await headCursor(h.db)),
+      'the hub to pass the orders',
+    );
+    expect(hub().subscriptions).toBe(0);
+    const before = hub();
+    const started = Date.now();
+    // Thirty commits one after another, each notifying the hub.
+    for (const { id } of made) {
+      await h.app.orm.em.fork().transactional(async (em) => {
+        const order = await lockOrder(em, id);
+        transition(em, order!, OrderStatus.CANCELLED, { actorId: demo.operator.id });
+        await em.flush();
+      });
+    }
+    const head = await headCursor(h.db);
+    await until(() => hub().position >= head, 'the hub to pass the last commit');
+    const elapsed = Date.now() - started;
+    const after = hub();
+    expect(after.notifications - before.notifications).toBe(30);
+    // One read at once, then one per IDLE_READ_MS at most (a read a commit before the change).
+    expect(after.reads - before.reads).toBeGreaterThanOrEqual(1);
+    expect(after.reads - before.reads).toBeLessThanOrEqual(Math.floor(elapsed / IDLE_READ_MS) + 2);
+
+    // The next subscriber, opened once the hub is current, gets what follows and nothing older.
+    const order = await factory.create(demo.consumer.id);
+    const created = await headCursor(h.db);
+    await until(() => hub().position >= created, "the hub to pass the order's creation");
+    const live = new LiveSocket(h.wsUrl, await h.login(demo.consumer));
+    sockets.push(live);
+    const stream = live.subscribe();
+    await until(() => hub().subscriptions === 1, 'the subscription');
+    const res = await h.gql(
+      CancelOrderDocument,
+      { orderId: order.id },
+      { token: await h.login(demo.consumer) },
+    );
+    expect(res.data?.cancelOrder.errors).toEqual([]);
+    const [event] = await stream.waitForCount(1);
+    expect(event).toMatchObject({ orderId: order.id, toStatus: 'CANCELLED' });
     expect(await stream.quietFor(200)).toEqual([]);
   });
 });

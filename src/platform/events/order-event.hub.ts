@@ -43,6 +43,13 @@ const PENDING_RETRY_MIN_MS = 5;
 const PENDING_RETRY_MAX_MS = 200;
 const RECONNECT_MIN_MS = 50;
 const RECONNECT_MAX_MS = 5000;
+/**
+ * With no subscription on this process a read only keeps the cursor current for the next one,
+ * so reads are spaced this far apart: under a stream of writes the hub no longer sends one
+ * statement per commit that nobody here is waiting for. A notification after a quiet spell is
+ * still read at once.
+ */
+export const IDLE_READ_MS = 50;
 
 /**
  * One per server process: delivers the order_events outbox to this process's subscriptions.
@@ -67,6 +74,8 @@ export class OrderEventHub {
   private readonly claims = new Map<LiveSubscription, SubscriptionClaim>();
   private reading?: Promise<void>;
   private dirty = false;
+  private lastReadAt = 0;
+  private idleTimer?: NodeJS.Timeout;
   private pendingTimer?: NodeJS.Timeout;
   private pendingDelay = PENDING_RETRY_MIN_MS;
   private pending = false;
@@ -157,7 +166,21 @@ export class OrderEventHub {
       this.dirty = true;
       return;
     }
-    this.reading = this.readLoop().finally(() => (this.reading = undefined));
+    const wait = this.all.size === 0 ? this.lastReadAt + IDLE_READ_MS - Date.now() : 0;
+    if (wait > 0) {
+      this.idleTimer ??= setTimeout(() => {
+        this.idleTimer = undefined;
+        this.requestRead();
+      }, wait).unref();
+      return;
+    }
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    this.reading = this.readLoop().finally(() => {
+      this.reading = undefined;
+      // Left with a read still owed (an idle hub does not loop): requestRead spaces it out.
+      if (this.dirty) this.requestRead();
+    });
   }
 
   /**
@@ -188,6 +211,7 @@ export class OrderEventHub {
     clearInterval(this.safetyTimer);
     clearTimeout(this.pendingTimer);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.idleTimer);
     await this.reading?.catch(() => undefined);
     for (const s of [...this.all]) void s.return();
     const client = this.client;
@@ -260,6 +284,7 @@ export class OrderEventHub {
       this.dirty = false;
       const client = this.client;
       if (!client || this.stopped) return;
+      this.lastReadAt = Date.now();
       let batch;
       try {
         batch = await orderEventStore.readSettled(client, this.cursor, this.batchSize);
@@ -274,7 +299,7 @@ export class OrderEventHub {
       this.fanOut(events);
       if (batch.rows.length === this.batchSize) this.dirty = true;
       this.setPending(batch.pending);
-    } while (this.dirty && !this.stopped);
+    } while (this.dirty && !this.stopped && this.all.size > 0);
   }
 
   /** Committed rows wait behind an older transaction still running: look again shortly. */
