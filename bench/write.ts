@@ -4,6 +4,7 @@
 // concurrent clients, each client its own consumer, its own products and its own plant
 // windows, beside a baseline that runs the same SQL statements as bare `pg` transactions at
 // the same concurrency (bench/write-baseline.ts).
+import { cpus } from 'node:os';
 import {
   benchSeconds,
   cpuMs,
@@ -12,6 +13,8 @@ import {
   makeConsumers,
   percentile,
   POOL_SIZE,
+  postmasterPid,
+  processTreeCpuMs,
   round,
   spawnApp,
   startDatabase,
@@ -56,6 +59,14 @@ interface Figures {
   failures: number;
   /** CPU the process placing the orders spent per order (the service; the bench for the baseline). */
   cpuMs?: number;
+  /** PostgreSQL's CPU per order, all its processes. */
+  postgresMs?: number;
+  /** The bench process's CPU per order while it drove the service (its HTTP client). */
+  clientMs?: number;
+  /** What the machine's cores spent per order: the three above (the bench is the baseline). */
+  machineMs?: number;
+  /** Share of the machine's cores busy with these processes over the run, in %. */
+  coresBusy?: number;
 }
 
 /**
@@ -167,6 +178,28 @@ async function main(): Promise<void> {
     app = await spawnApp(db.url);
     gql = httpGql(app.url);
 
+    const postgres = await postmasterPid(db.pool);
+    const cores = cpus().length;
+    /** A timed run, with the CPU every process involved spent on it (/proc, process.cpuUsage). */
+    const timed = async (side: 'service' | 'baseline', loop: () => Promise<Figures>) => {
+      const started = performance.now();
+      const before = [cpuMs(app.process.pid!), processTreeCpuMs(postgres)];
+      const ownBefore = process.cpuUsage();
+      const figures = await loop();
+      const ownUsage = process.cpuUsage(ownBefore);
+      const elapsed = performance.now() - started;
+      const orders = Math.max(1, figures.orders);
+      const own = (ownUsage.user + ownUsage.system) / 1000;
+      const server = side === 'service' ? cpuMs(app.process.pid!) - before[0] : 0;
+      const postgresMs = processTreeCpuMs(postgres) - before[1];
+      figures.cpuMs = round((side === 'service' ? server : own) / orders, 1);
+      figures.postgresMs = round(postgresMs / orders, 1);
+      if (side === 'service') figures.clientMs = round(own / orders, 1);
+      figures.machineMs = round((server + own + postgresMs) / orders, 1);
+      figures.coresBusy = round((100 * (server + own + postgresMs)) / (elapsed * cores), 0);
+      return figures;
+    };
+
     const results: Record<string, any>[] = [];
     let run = 0;
     for (const scenario of ['shop', 'chip'] as const) {
@@ -190,20 +223,18 @@ async function main(): Promise<void> {
         // A 2 s warm-up of each side (JIT, pool), then the timed runs.
         await closedLoop(active, 2, place('service', run++));
         await closedLoop(active, 2, place('baseline', run++));
-        const cpuBefore = cpuMs(app.process.pid!);
-        const service = await closedLoop(active, SECONDS, place('service', run++));
-        service.cpuMs = round(
-          (cpuMs(app.process.pid!) - cpuBefore) / Math.max(1, service.orders),
-          1,
+        const service = await timed('service', () =>
+          closedLoop(active, SECONDS, place('service', run++)),
         );
-        const ownBefore = process.cpuUsage();
-        const bare = await closedLoop(active, SECONDS, place('baseline', run++));
-        const own = process.cpuUsage(ownBefore);
-        bare.cpuMs = round((own.user + own.system) / 1000 / Math.max(1, bare.orders), 1);
+        const bare = await timed('baseline', () =>
+          closedLoop(active, SECONDS, place('baseline', run++)),
+        );
         const ratio = round(service.perSecond / bare.perSecond, 2);
-        results.push({ scenario, clients: n, service, baseline: bare, ratio });
+        // Were both cores busy, the throughput ratio could not pass the ratio of machine CPU.
+        const bound = round(bare.machineMs! / service.machineMs!, 2);
+        results.push({ scenario, clients: n, service, baseline: bare, ratio, bound });
         summary(
-          `write ${scenario} @${n}: service ${service.perSecond} orders/s p99 ${service.p99} ms (${service.cpuMs} ms CPU/order); baseline ${bare.perSecond} orders/s p99 ${bare.p99} ms (${bare.cpuMs} ms CPU/order); ratio ${ratio}`,
+          `write ${scenario} @${n}: service ${service.perSecond} orders/s p99 ${service.p99} ms (${service.cpuMs} ms CPU/order); baseline ${bare.perSecond} orders/s p99 ${bare.p99} ms (${bare.cpuMs} ms CPU/order); ratio ${ratio}; machine CPU/order ${service.machineMs} / ${bare.machineMs} (bound ${bound}), cores busy ${service.coresBusy} / ${bare.coresBusy} %`,
         );
       }
     }
@@ -213,7 +244,7 @@ async function main(): Promise<void> {
       chip: `chip order: confirmChipOrder (${LOTS} lots × 3 steps)`,
     };
     const md = [
-      `Measured ${new Date().toISOString().slice(0, 10)}, ${SECONDS} s per run, closed loops (each client sends its next order when the last is answered); each client is its own consumer with its own products and plant windows, so the figures are throughput, not one hot row. Statements per order, service / baseline: shop ${statements.shop.service} / ${statements.shop.baseline}, chip ${statements.chip.service} / ${statements.chip.baseline}. Both sides use a pool of ${POOL_SIZE} connections; \`fsync=on\`.`,
+      `Measured ${new Date().toISOString().slice(0, 10)}, ${SECONDS} s per run, closed loops (each client sends its next order when the last is answered); each client is its own consumer with its own products and plant windows, so the figures are throughput, not one hot row. Statements per order, service / baseline: shop ${statements.shop.service} / ${statements.shop.baseline}, chip ${statements.chip.service} / ${statements.chip.baseline}. Both sides use a pool of ${POOL_SIZE} connections; \`fsync=on\`. CPU per order from \`/proc\` over each timed run: the server process (for the baseline, the bench process, which runs it), PostgreSQL (all its processes), and the bench process while it drives the service (its HTTP client; the load generator shares the machine). Machine CPU is the sum; bound: the baseline's machine CPU over the service's, the throughput ratio the two could reach with every core busy. Cores busy: that sum over the run's wall time and the machine's ${cores} cores.`,
       '',
       table([
         [
@@ -227,6 +258,11 @@ async function main(): Promise<void> {
           'p99 ms',
           'ratio',
           'CPU ms/order service / baseline',
+          'PostgreSQL CPU ms/order',
+          'HTTP client CPU ms/order',
+          'machine CPU ms/order',
+          'bound',
+          'cores busy %',
         ],
         ...results.map((r) => [
           name[r.scenario as 'shop' | 'chip'],
@@ -239,6 +275,11 @@ async function main(): Promise<void> {
           r.baseline.p99,
           `**${r.ratio}**`,
           `${r.service.cpuMs} / ${r.baseline.cpuMs}`,
+          `${r.service.postgresMs} / ${r.baseline.postgresMs}`,
+          r.service.clientMs,
+          `${r.service.machineMs} / ${r.baseline.machineMs}`,
+          r.bound,
+          `${r.service.coresBusy} / ${r.baseline.coresBusy}`,
         ]),
       ]),
       '',
