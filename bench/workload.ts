@@ -22,7 +22,7 @@ export type Gql = <T = any>(
 /**
  * A client over HTTP: node:http with a keep-alive agent rather than fetch. The load generator
  * shares the machine's two cores with the server it measures (bench/write.ts counts its CPU),
- * and undici's fetch, with its streams and Headers, took about twice this client's CPU per
+ * and undici's fetch, with its streams and Headers, took about three times this client's CPU per
  * request.
  */
 export function httpGql(url: string): Gql {

@@ -406,7 +406,7 @@ describe('the live hub with nobody subscribed', () => {
     const elapsed = Date.now() - started;
     const after = hub();
     expect(after.notifications - before.notifications).toBe(30);
-    // One read at once, then one per IDLE_READ_MS at most (a read a commit before the change).
+    // One read at once, then one per IDLE_READ_MS at most (it used to be one per commit).
     expect(after.reads - before.reads).toBeGreaterThanOrEqual(1);
     expect(after.reads - before.reads).toBeLessThanOrEqual(Math.floor(elapsed / IDLE_READ_MS) + 2);
 
