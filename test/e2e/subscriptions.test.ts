@@ -374,22 +374,16 @@ describe('the live hub with nobody subscribed', () => {
   afterAll(() => h?.close());
 
   const hub = () => h.app.subscriptions.stats();
-  async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-    for (let tries = 0; !(await check()); tries++) {
-      if (tries > 500) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(hub())}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+  /** Until the hub's cursor has passed `cursor`. */
+  const passed = (cursor: string) =>
+    expect.poll(() => hub().position >= cursor, { interval: 10, timeout: 5000 }).toBe(true);
 
   it('reads the table at most once per IDLE_READ_MS under a stream of commits, and keeps its cursor current', async () => {
     const factory = new OrderFactory(h.app.orm);
     const made = await Promise.all(
       Array.from({ length: 30 }, () => factory.create(demo.consumer.id)),
     );
-    await until(
-      async () => hub().position >= (await headCursor(h.db)),
-      'the hub to pass the orders',
-    );
+    await passed(await headCursor(h.db));
     expect(hub().subscriptions).toBe(0);
     const before = hub();
     const started = Date.now();
@@ -402,7 +396,7 @@ describe('the live hub with nobody subscribed', () => {
       });
     }
     const head = await headCursor(h.db);
-    await until(() => hub().position >= head, 'the hub to pass the last commit');
+    await passed(head);
     const elapsed = Date.now() - started;
     const after = hub();
     expect(after.notifications - before.notifications).toBe(30);
@@ -413,11 +407,11 @@ describe('the live hub with nobody subscribed', () => {
     // The next subscriber, opened once the hub is current, gets what follows and nothing older.
     const order = await factory.create(demo.consumer.id);
     const created = await headCursor(h.db);
-    await until(() => hub().position >= created, "the hub to pass the order's creation");
+    await passed(created);
     const live = new LiveSocket(h.wsUrl, await h.login(demo.consumer));
     sockets.push(live);
     const stream = live.subscribe();
-    await until(() => hub().subscriptions === 1, 'the subscription');
+    await expect.poll(() => hub().subscriptions, { interval: 10 }).toBe(1);
     const res = await h.gql(
       CancelOrderDocument,
       { orderId: order.id },
