@@ -61,6 +61,29 @@ interface ParamMeta {
   getType?: unknown;
 }
 
+type ObjectTypeMeta = ReturnType<typeof getMetadataStorage>['objectTypes'][number];
+type FieldMeta = NonNullable<ObjectTypeMeta['fields']>[number];
+
+/** An object type's fields with those of the interfaces it implements. */
+function fieldsOf(objectType: ObjectTypeMeta): FieldMeta[] {
+  return [
+    ...getMetadataStorage()
+      .interfaceTypes.filter((it) => objectType.interfaceClasses?.includes(it.target))
+      .flatMap((it) => it.fields ?? []),
+    ...(objectType.fields ?? []),
+  ];
+}
+
+/** The field resolver type-graphql serves `field` with, if any (its schema generator's lookup). */
+function fieldResolverOf(field: FieldMeta, resolvers: ResolverClass[]) {
+  return getMetadataStorage().fieldResolvers.find(
+    (it) =>
+      (it.kind === 'internal' || resolvers.includes(it.target as ResolverClass)) &&
+      it.getObjectType?.() === field.target &&
+      it.methodName === field.name,
+  );
+}
+
 /** How a plain field resolver's parameters come from graphql's four, or undefined for others. */
 function directParams(params: ParamMeta[]) {
   const sorted = [...params].sort((a, b) => a.index - b.index);
@@ -87,20 +110,8 @@ function callPlainFieldResolversDirectly(schema: GraphQLSchema, resolvers: Resol
   for (const objectType of storage.objectTypes) {
     const type = schema.getType(objectType.name);
     if (!isObjectType(type)) continue;
-    const fields = [
-      ...storage.interfaceTypes
-        .filter((it) => objectType.interfaceClasses?.includes(it.target))
-        .flatMap((it) => it.fields ?? []),
-      ...(objectType.fields ?? []),
-    ];
-    for (const field of fields) {
-      // The same lookup as type-graphql's schema generator.
-      const meta = storage.fieldResolvers.find(
-        (it) =>
-          (it.kind === 'internal' || resolvers.includes(it.target as ResolverClass)) &&
-          it.getObjectType?.() === field.target &&
-          it.methodName === field.name,
-      );
+    for (const field of fieldsOf(objectType)) {
+      const meta = fieldResolverOf(field, resolvers);
       if (!meta || meta.kind !== 'external' || meta.roles || meta.middlewares?.length) continue;
       const kinds = directParams((meta.params ?? []) as ParamMeta[]);
       const graphqlField = type.getFields()[field.schemaName];
@@ -128,6 +139,32 @@ function callPlainFieldResolversDirectly(schema: GraphQLSchema, resolvers: Resol
   }
 }
 
+/**
+ * type-graphql gives every plain property field (`@Field() name`) a resolver of its own that runs
+ * the (empty) middleware chain and returns `root[name]`. graphql-jit reads a field without a
+ * resolver inline in the compiled query, but calls a resolver through its runtime and builds it a
+ * resolve info: a page of orders has thousands of such fields. A property field with no role,
+ * no middleware and no field resolver gets no resolver (graphql's default reads the same
+ * property), or, when its schema name differs from the property's, a bare property read.
+ */
+function readPlainPropertiesDirectly(schema: GraphQLSchema, resolvers: ResolverClass[]) {
+  const storage = getMetadataStorage();
+  for (const objectType of storage.objectTypes) {
+    const type = schema.getType(objectType.name);
+    if (!isObjectType(type)) continue;
+    for (const field of fieldsOf(objectType)) {
+      if (field.roles || field.middlewares?.length || fieldResolverOf(field, resolvers)) continue;
+      const graphqlField = type.getFields()[field.schemaName];
+      if (!graphqlField) continue;
+      const property = field.name;
+      graphqlField.resolve =
+        property === field.schemaName
+          ? undefined
+          : (root: Record<string, unknown>) => root[property];
+    }
+  }
+}
+
 /** Builds the executable schema from the modules' resolvers (code-first). */
 export async function createSchema(modules: DomainModule[] = allModules): Promise<GraphQLSchema> {
   const resolvers = modules.flatMap((m) => m.resolvers) as ResolverClass[];
@@ -144,6 +181,7 @@ export async function createSchema(modules: DomainModule[] = allModules): Promis
   assertEveryRootFieldAuthorized(schema);
   resolveTypesSynchronously(schema);
   callPlainFieldResolversDirectly(schema, resolvers);
+  readPlainPropertiesDirectly(schema, resolvers);
   return schema;
 }
 
