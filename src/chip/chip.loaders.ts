@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { entityRows, readRows, selectColumns } from '../platform/db/read-rows.ts';
+import { entityRows, executeRead, readRows, selectColumns } from '../platform/db/read-rows.ts';
 import { intArray, uuidArray } from '../platform/db/sql-arrays.ts';
 import { defineLoader, groupByKeys, indexByKeys } from '../platform/loaders.ts';
 import type { ScheduledLot } from './chip-plan.types.ts';
@@ -41,13 +41,15 @@ async function loadSchedules(
   const ids = uuidArray(orderIds);
   // SQL, not readRows: each row carries its chip's or plant's name (a join).
   const [lotRows, operationRows] = await Promise.all([
-    em.execute<Record<string, unknown>[]>(
+    executeRead<Record<string, unknown>>(
+      em,
       `select ${selectColumns(em, ChipLotRow, 'l')}, c.name as chip_name
          from chip_lots l join chips c on c.id = l.chip_id
         where l.order_id = any(?::uuid[]) order by l.order_id, l.lot`,
       [ids],
     ),
-    em.execute<Record<string, unknown>[]>(
+    executeRead<Record<string, unknown>>(
+      em,
       `select ${selectColumns(em, ChipLotOperationRow, 'o')}, p.name as plant_name
          from chip_lot_operations o join chip_plants p on p.id = o.plant_id
         where o.order_id = any(?::uuid[]) order by o.order_id, o.lot, o.step`,
@@ -93,7 +95,8 @@ export const capabilitiesByPlant = defineLoader(
   'chip.capabilitiesByPlant',
   async (ids: readonly number[], em: EntityManager) => {
     // SQL, not readRows: ordered by the chip's name (a join).
-    const rows = await em.execute<Record<string, unknown>[]>(
+    const rows = await executeRead<Record<string, unknown>>(
+      em,
       `select ${selectColumns(em, Capability, 'cap')}, c.name as chip_name
          from chip_capabilities cap join chips c on c.id = cap.chip_id
         where cap.plant_id = any(?::int[]) order by c.name, cap.step`,
@@ -122,7 +125,8 @@ export const utilizationByPlant = defineLoader(
   async (ids: readonly number[], em: EntityManager) => {
     // SQL: an aggregate over the bookings overlapping the window. Bookings of one plant never
     // overlap, so summing the clipped lengths is exact.
-    const rows = await em.execute<{ plant_id: number; busy: string }[]>(
+    const rows = await executeRead<{ plant_id: number; busy: string }>(
+      em,
       `with clock as (select now from production_clock)
        select b.plant_id,
               sum(least(b.end_tick, clock.now + ${UTILIZATION_WINDOW}) - greatest(b.start_tick, clock.now)) as busy
@@ -156,7 +160,8 @@ export const plantsByStep = defineLoader(
   async (keys: readonly string[], em: EntityManager) => {
     const chipIds = new Set(keys.map((k) => Number(k.split(':')[0])));
     // SQL, not readRows: the plants through their capabilities (a join), in capability order.
-    const rows = await em.execute<Record<string, unknown>[]>(
+    const rows = await executeRead<Record<string, unknown>>(
+      em,
       `select cap.chip_id as cap_chip_id, cap.step as cap_step, ${selectColumns(em, Plant, 'p')}
          from chip_capabilities cap join chip_plants p on p.id = cap.plant_id
         where cap.chip_id = any(?::int[]) order by cap.chip_id, cap.step, cap.position`,
@@ -179,7 +184,8 @@ export async function loadBookingRows(
   limit: number,
 ): Promise<PlantBookingType[]> {
   // SQL, not readRows: a range overlap with a limit per plant (a lateral probe each).
-  const rows = await em.execute<Record<string, unknown>[]>(
+  const rows = await executeRead<Record<string, unknown>>(
+    em,
     `select ${selectColumns(em, ChipBookingRow, 'b')}
        from unnest(?::int[]) as p (id)
        cross join lateral (

@@ -1,6 +1,6 @@
 import type { EntityClass, EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context.ts';
-import { readRows, type OrderBy, type Where } from '../platform/db/read-rows.ts';
+import { executeRead, readRows, type OrderBy, type Where } from '../platform/db/read-rows.ts';
 import { uuidArray } from '../platform/db/sql-arrays.ts';
 import {
   andThen,
@@ -118,7 +118,8 @@ const definitions = {
 
 /** Drivers added by a driver order, in the order the consumer listed them. */
 async function driversOfOrders(orderIds: readonly string[], em: EntityManager) {
-  const rows = await em.execute<(Driver & { order_id: string })[]>(
+  const rows = await executeRead<Driver & { order_id: string }>(
+    em,
     `select dd.order_id, d.id, d.owner_id, d.name, d.license_no, d.created_at, d.version
        from driver_order_drivers dd join drivers d on d.id = dd.driver_id
       where dd.order_id = any(?::uuid[]) order by dd.order_id, dd.position`,
@@ -136,7 +137,8 @@ async function driversOfOrders(orderIds: readonly string[], em: EntityManager) {
  * in the order they were first added.
  */
 export async function effectiveDriversOfVehicles(vehicleIds: readonly string[], em: EntityManager) {
-  const rows = await em.execute<any[]>(
+  const rows = await executeRead<any>(
+    em,
     `select distinct on (x.vehicle_id, d.id) x.vehicle_id, d.id, d.owner_id, d.name,
             d.license_no, d.created_at, d.version, o.created_at as added_at, dd.position
        from driver_order_ext x

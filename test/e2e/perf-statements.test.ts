@@ -153,7 +153,8 @@ describe('a page of orders of every kind, with every nested field', () => {
     expect(result.data.orders.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(
       [...orderIds].reverse().slice(20, 50),
     );
-    expect(sql[0]).toMatch(/"updated_at" <= \? and \(/);
+    // The lone bound on the first column (a parameter: $n outside a transaction, executeRead).
+    expect(sql[0]).toMatch(/"updated_at" <= \$\d+ and \(/);
   });
 
   it("costs the same for one consumer's own orders, and for one kind", async () => {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { DriverException } from '@mikro-orm/core';
 import {
   entityRows,
+  executeRead,
   readRows,
   returningRows,
   selectColumns,
@@ -87,5 +89,55 @@ describe('readRows, entityRows and returningRows', () => {
       await tx;
       expect(await probe('update')).toBe('free');
     }
+  });
+
+  it('reads outside a transaction from the pool, inside one on its connection: a write not yet committed is seen only there', async () => {
+    const statements: string[] = [];
+    const counted = await startTestApp({ onQuery: (sql) => statements.push(sql) });
+    try {
+      const fork = () => counted.app.orm.em.fork() as EntityManager;
+      const [plant] = await readRows(fork(), Plant, {}, { id: 'asc' }, { limit: 1 });
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let written!: () => void;
+      const isWritten = new Promise<void>((resolve) => (written = resolve));
+      const tx = fork().transactional(async (e) => {
+        await e.execute(`update chip_plants set version = version + 100 where id = ?`, [plant.id]);
+        const [inside] = await readRows(e, Plant, { id: plant.id });
+        written();
+        expect(inside.version).toBe(plant.version + 100);
+        await held;
+        throw new Error('roll back');
+      });
+      await isWritten;
+      statements.length = 0;
+      const [outside] = await readRows(fork(), Plant, { id: [plant.id, plant.id] });
+      expect(outside.version).toBe(plant.version);
+      // MikroORM's logger still sees it (the statement counts of the tests rely on it).
+      expect(statements).toEqual([
+        expect.stringMatching(/from "chip_plants" where "id" = any\(\$1\)/),
+      ]);
+      release();
+      await expect(tx).rejects.toThrow('roll back');
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it('takes dates, numbers and lists as parameters, and fails as MikroORM fails', async () => {
+    const since = new Date(Date.now() - 3_600_000);
+    const [row] = await executeRead<{ later: boolean; n: number; ids: string[] }>(
+      em(),
+      `select now() > ?::timestamptz as later, ?::int + 1 as n, ?::uuid[] as ids`,
+      [since, 41, '{00000000-0000-4000-8000-000000000001}'],
+    );
+    expect(row).toEqual({ later: true, n: 42, ids: ['00000000-0000-4000-8000-000000000001'] });
+    // A database error comes converted (db-errors.ts reads it), not as pg's own error.
+    const failed = await executeRead(em(), `select ?::int`, ['not a number']).catch((e) => e);
+    expect(failed).toBeInstanceOf(DriverException);
+    expect(failed.code).toBe('22P02');
+    await expect(executeRead(em(), `select ?, ?`, [1])).rejects.toThrow(
+      '2 placeholders for 1 parameters',
+    );
   });
 });

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { Role } from '../accounts/consumer.entity.ts';
 import { graphQLError } from '../errors.ts';
 import { uuidArray } from '../db/sql-arrays.ts';
+import { executeRead } from '../db/read-rows.ts';
 import { isUuid } from '../ids.ts';
 import { signToken, type TokenClaims, type TokenFailure, type Viewer } from './token.ts';
 
@@ -53,7 +54,8 @@ export class SessionService {
 
   /** The caller behind verified claims, or why there is none (one statement). */
   async check(em: EntityManager, claims: TokenClaims): Promise<SessionState> {
-    const [row] = await em.execute<{ role: Role; session: string | null; revoked: boolean }[]>(
+    const [row] = await executeRead<{ role: Role; session: string | null; revoked: boolean }>(
+      em,
       `select c.role, s.id as session, s.revoked_at is not null as revoked
          from consumers c left join auth_sessions s on s.id = ? and s.consumer_id = c.id
         where c.id = ?`,

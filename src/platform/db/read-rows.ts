@@ -5,6 +5,8 @@ import {
   type EntityProperty,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { textArray } from './sql-arrays.ts';
 
 /*
  * The read path of every domain (docs/architecture.md, "Reading and writing data"):
@@ -22,6 +24,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * Why not `em.find` for reads: it costs several times the CPU of `em.execute` of the same
  * statement (criteria processing, the query builder, hydration, identity map, per-instance
  * accessors; measured in BENCHMARKS.md part 1), and a page of orders sends many such loads.
+ * Outside a transaction they do not take `em.execute` either, but the same pool straight
+ * (`executeRead`).
  * These rows come from `em.execute` and are mapped by the entity's own metadata (columns, custom
  * types, dates), so they carry the same values `em.find` would, but they are NOT managed: never
  * persist, assign or flush them; a to-one relation is `{ <primary key>: value }` only (no
@@ -116,11 +120,12 @@ function conditionsOf(
     if (value === null) {
       conditions.push(`${column} is null`);
     } else if (Array.isArray(value)) {
-      // Nothing can match an empty list, and `in ()` is not SQL.
+      // Nothing can match an empty list.
       if (value.length === 0) return undefined;
-      // MikroORM inlines a bound array as a list of literals: `in (?)` is `in ('a', 'b')`.
-      conditions.push(`${column} in (?)`);
-      params.push(value);
+      // One array literal, so the statement's text is the same for any number of keys (the
+      // planner turns `in (list)` into this same `= any(array)`).
+      conditions.push(`${column} = any(?)`);
+      params.push(textArray(value.map(String)));
     } else {
       conditions.push(`${column} = ?`);
       params.push(value);
@@ -173,7 +178,61 @@ export async function readRows<T extends object>(
     params.push(options.limit);
   }
   if (options.lock) sql += ` for ${options.lock}`;
-  return mapRows(mapping, await em.execute<Record<string, unknown>[]>(sql, params));
+  return mapRows(mapping, await executeRead(em, sql, params));
+}
+
+const pools = new WeakMap<object, pg.Pool>();
+
+/** A statement parameter as PostgreSQL reads it from text (see executeRead). */
+function textParam(value: unknown): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  // Both time zones' columns read an ISO instant in UTC as MikroORM writes it (forceUtcTimezone).
+  if (value instanceof Date) return value.toISOString();
+  throw new Error(`executeRead: a parameter must be text, a number, a boolean, a date or null`);
+}
+
+/**
+ * A read statement's rows. `sql` marks its parameters with `?` (MikroORM's way) and has no
+ * other `?`; a list goes in as one array literal (sql-arrays.ts).
+ *
+ * Inside a transaction (a write that reads first) it is `em.execute` on the transaction's
+ * connection. Outside one it goes straight to the pool under MikroORM, with `$n` parameters:
+ * `em.execute` formats every value into the statement's text and passes it through Kysely's
+ * connection provider, about 15 µs of CPU per statement, and a page of orders sends 26
+ * (BENCHMARKS.md). The pool is the same one, with MikroORM's type parsers, so the rows are the
+ * same; errors are converted as MikroORM's (db-errors.ts reads them), and MikroORM's logger
+ * sees the statement (tests count statements with it).
+ */
+export async function executeRead<T = Record<string, unknown>>(
+  em: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  if (em.getTransactionContext()) return em.execute<T[]>(sql, params);
+  const connection = em.getConnection();
+  let pool = pools.get(connection);
+  if (!pool) {
+    pool = (await connection.getNativeClient()) as pg.Pool;
+    pools.set(connection, pool);
+  }
+  let n = 0;
+  const text = sql.replace(/\?/g, () => `$${++n}`);
+  if (n !== params.length) {
+    throw new Error(`executeRead: ${n} placeholders for ${params.length} parameters`);
+  }
+  const logger = em.config.getLogger();
+  const started = Date.now();
+  try {
+    const result = await pool.query(text, params.map(textParam));
+    if (logger.isEnabled('query')) {
+      logger.logQuery({ query: text, took: Date.now() - started, results: result.rowCount ?? 0 });
+    }
+    return result.rows as T[];
+  } catch (err) {
+    if (logger.isEnabled('query')) logger.logQuery({ query: text, level: 'error' });
+    throw em.getDriver().convertException(err as Error);
+  }
 }
 
 function mapRows<T>(mapping: Mapping, raw: Record<string, unknown>[]): T[] {
@@ -223,7 +282,7 @@ export async function countRows<T extends object>(
   if (!found) return 0;
   let sql = `select count(*) as count from ${mapping.table}`;
   if (found.conditions.length) sql += ` where ${found.conditions.join(' and ')}`;
-  const [{ count }] = await em.execute<{ count: string }[]>(sql, found.params);
+  const [{ count }] = await executeRead<{ count: string }>(em, sql, found.params);
   return Number(count);
 }
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { defineLoader, groupByKeys } from '../loaders.ts';
 import { uuidArray } from '../db/sql-arrays.ts';
+import { executeRead } from '../db/read-rows.ts';
 import type { OrderKind, OrderStatus } from '../orders/order.entity.ts';
 import { OrderEvent } from '../orders/order.types.ts';
 
@@ -86,7 +87,8 @@ export async function loadEventsOfOrders(
   orderIds: readonly string[],
   em: EntityManager,
 ): Promise<OrderEvent[][]> {
-  const rows = await em.execute<OrderEventSqlRow[]>(
+  const rows = await executeRead<OrderEventSqlRow>(
+    em,
     `select ${ORDER_EVENT_COLUMNS} from order_events where order_id = any(?::uuid[]) order by order_id, ${CURSOR_ORDER}`,
     [uuidArray(orderIds)],
   );
